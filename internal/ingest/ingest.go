@@ -1,0 +1,117 @@
+// Package ingest is the one way articles enter Herald: every article, from
+// an import file, a feed or the demo, passes through Pipeline.Add, which
+// checks it, cleans it and stores it with everything derived from it.
+package ingest
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/sanitize"
+)
+
+// Item is an article as a source describes it, before Herald has checked
+// or cleaned anything in it.
+type Item struct {
+	URL         string
+	Title       string
+	Byline      string
+	PublishedAt time.Time // zero means the time it is added
+	HTML        string    // the body as HTML; Text is used when empty
+	Text        string
+	Source      string // the outlet's name
+	SourceURL   string // the outlet's homepage
+	Licence     string // "" means herald.DefaultLicence
+	Image       string
+	Lang        string
+}
+
+// Pipeline checks, cleans and stores items.
+type Pipeline struct {
+	Articles herald.ArticleService
+	Now      func() time.Time // the clock; time.Now when nil
+}
+
+// Add turns it into an article and stores it. It returns the stored
+// article and whether it is new; an item whose URL is already stored
+// changes nothing. A bad item gives an EINVALID error naming the problem.
+func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, error) {
+	a, err := p.prepare(it)
+	if err != nil {
+		return nil, false, err
+	}
+	created, err := p.Articles.AddArticle(ctx, a)
+	if err != nil {
+		return nil, false, err
+	}
+	return a, created, nil
+}
+
+// prepare does everything that needs no store: it is the part of Add that
+// may run on many items at once.
+func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
+	// Size first, so a huge body is refused before any work is spent on it.
+	if n := max(len(it.HTML), len(it.Text)); n > herald.MaxBodyLen {
+		return nil, herald.Errorf(herald.EINVALID, "body is %.1f MB; the limit is %d MB",
+			float64(n)/(1024*1024), herald.MaxBodyLen/(1024*1024))
+	}
+	url := strings.TrimSpace(it.URL)
+	if url == "" {
+		return nil, herald.Errorf(herald.EINVALID, "url is required")
+	}
+	if err := herald.CheckWebURL(url); err != nil {
+		return nil, herald.Errorf(herald.EINVALID, "url: %s", herald.ErrorMessage(err))
+	}
+	licence, err := herald.ParseLicence(it.Licence)
+	if err != nil {
+		return nil, err
+	}
+	image := strings.TrimSpace(it.Image)
+	if image != "" {
+		if err := herald.CheckWebURL(image); err != nil {
+			return nil, herald.Errorf(herald.EINVALID, "image: %s", herald.ErrorMessage(err))
+		}
+	}
+	a := &herald.Article{
+		OriginalURL: url,
+		Title:       oneLine(it.Title),
+		Byline:      oneLine(it.Byline),
+		PublishedAt: it.PublishedAt,
+		Image:       image,
+		Lang:        oneLine(it.Lang),
+		Licence:     licence,
+		Source:      &herald.Source{Name: oneLine(it.Source), Homepage: strings.TrimSpace(it.SourceURL)},
+	}
+	if a.PublishedAt.IsZero() {
+		a.PublishedAt = p.now()
+	}
+	a.PublishedAt = a.PublishedAt.UTC()
+	if strings.TrimSpace(it.HTML) != "" {
+		a.HTML = sanitize.Article(it.HTML)
+		a.Text = sanitize.Text(a.HTML)
+	} else {
+		a.Text = strings.TrimSpace(it.Text)
+		a.HTML = sanitize.Paragraphs(a.Text)
+	}
+	if strings.TrimSpace(a.Text) == "" && (it.HTML != "" || it.Text != "") {
+		return nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
+	}
+	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func (p *Pipeline) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// oneLine folds white space, so titles and names from HTML sources read
+// as one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,280 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// MaxLineLen bounds one line of an import file. It is larger than the body
+// limit so that a line with a too-large body is read whole and refused with
+// the body limit's message.
+const MaxLineLen = 3 * herald.MaxBodyLen
+
+// line is one article in the import format. Unknown fields are ignored.
+type line struct {
+	URL         string `json:"url"`
+	Title       string `json:"title"`
+	Byline      string `json:"byline"`
+	PublishedAt string `json:"published_at"`
+	HTML        string `json:"html"`
+	Text        string `json:"text"`
+	Source      string `json:"source"`
+	SourceURL   string `json:"source_url"`
+	Licence     string `json:"licence"`
+	Image       string `json:"image"`
+	Lang        string `json:"lang"`
+}
+
+// ParseLine reads one line of the import format into an Item. A line that
+// is not a JSON object, has a field of the wrong type or a date that is not
+// RFC 3339 gives an EINVALID error saying so.
+func ParseLine(b []byte) (Item, error) {
+	var l line
+	if err := json.Unmarshal(b, &l); err != nil {
+		return Item{}, jsonError(err)
+	}
+	it := Item{
+		URL: l.URL, Title: l.Title, Byline: l.Byline, HTML: l.HTML, Text: l.Text,
+		Source: l.Source, SourceURL: l.SourceURL, Licence: l.Licence, Image: l.Image, Lang: l.Lang,
+	}
+	if s := strings.TrimSpace(l.PublishedAt); s != "" {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return Item{}, herald.Errorf(herald.EINVALID,
+				"published_at %q is not an RFC 3339 time such as 2026-03-10T18:00:00Z", truncate(s, 40))
+		}
+		it.PublishedAt = t
+	}
+	return it, nil
+}
+
+func jsonError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return herald.Errorf(herald.EINVALID, "field %q must be a %s, not a %s", typeErr.Field, typeErr.Type, typeErr.Value)
+	case errors.As(err, &typeErr):
+		return herald.Errorf(herald.EINVALID, "line is a JSON %s, not an object", typeErr.Value)
+	case errors.As(err, &syntaxErr):
+		return herald.Errorf(herald.EINVALID, "not valid JSON: %s (at byte %d)", syntaxErr.Error(), syntaxErr.Offset)
+	default:
+		return herald.Errorf(herald.EINVALID, "not valid JSON: %s", err.Error())
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// Progress is how far an import has come.
+type Progress struct {
+	Lines    int   // lines read, blank ones included
+	Bytes    int64 // bytes read
+	Imported int
+	Skipped  int // already present
+	Rejected int
+}
+
+// Importer reads articles in the import format (JSON Lines) and adds them
+// through a Pipeline, in the order of the file.
+type Importer struct {
+	Pipeline *Pipeline
+	Workers  int // how many items are prepared at once; runtime.NumCPU() when 0
+
+	// OnReject is told about each bad line and why it was refused.
+	OnReject func(lineNo int, err error)
+	// OnProgress is called after each line; it must be quick.
+	OnProgress func(Progress)
+}
+
+type job struct {
+	no   int
+	raw  []byte
+	item Item
+	art  *herald.Article
+	err  error
+	done chan struct{}
+}
+
+// Import reads r to its end. Bad lines are reported and skipped; the error
+// returned is only for what stops the whole import (a read error, the
+// context ending, or the store failing).
+func (im *Importer) Import(ctx context.Context, r io.Reader) (Progress, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := im.Workers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	// Items are prepared in parallel but stored one by one in file order,
+	// so later stages see articles in the order they were published.
+	todo := make(chan *job, workers)
+	ordered := make(chan *job, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range todo {
+				j.prepare(im.Pipeline)
+				close(j.done)
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	var prog Progress
+	go func() {
+		defer close(ordered)
+		defer close(todo)
+		readErr <- readLines(ctx, r, func(no int, raw []byte, err error) bool {
+			j := &job{no: no, raw: raw, err: err, done: make(chan struct{})}
+			select {
+			case ordered <- j:
+			case <-ctx.Done():
+				return false
+			}
+			if err != nil {
+				close(j.done)
+				return true
+			}
+			select {
+			case todo <- j:
+				return true
+			case <-ctx.Done():
+				j.err = ctx.Err()
+				close(j.done)
+				return false
+			}
+		})
+	}()
+
+	var storeErr error
+	for j := range ordered {
+		if storeErr != nil {
+			continue // drain: the reader stops at the cancelled context
+		}
+		<-j.done
+		prog.Lines = j.no
+		prog.Bytes += int64(len(j.raw)) + 1
+		storeErr = im.store(ctx, j, &prog)
+		if storeErr != nil {
+			cancel()
+		}
+		if im.OnProgress != nil {
+			im.OnProgress(prog)
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil && storeErr == nil {
+		return prog, err
+	}
+	return prog, storeErr
+}
+
+func (j *job) prepare(p *Pipeline) {
+	if len(bytes.TrimSpace(j.raw)) == 0 {
+		return
+	}
+	j.item, j.err = ParseLine(j.raw)
+	if j.err == nil {
+		j.art, j.err = p.prepare(j.item)
+	}
+}
+
+// store adds a prepared job's article, counting the outcome. Only a failure
+// of the store itself is returned: a bad line is counted and reported.
+func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
+	if j.err == nil && j.art == nil {
+		return nil // a blank line
+	}
+	err := j.err
+	if err == nil {
+		var created bool
+		created, err = im.Pipeline.Articles.AddArticle(ctx, j.art)
+		switch {
+		case err == nil && created:
+			prog.Imported++
+		case err == nil:
+			prog.Skipped++
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if herald.ErrorCode(err) != herald.EINVALID {
+		return fmt.Errorf("line %d: %w", j.no, err)
+	}
+	prog.Rejected++
+	if im.OnReject != nil {
+		im.OnReject(j.no, err)
+	}
+	return nil
+}
+
+// readLines calls fn with each line of r and its number. A line longer
+// than MaxLineLen is passed with an error and without its content, and
+// reading goes on after it. fn returns false to stop.
+func readLines(ctx context.Context, r io.Reader, fn func(no int, raw []byte, err error) bool) error {
+	br := bufio.NewReaderSize(r, 256*1024)
+	for no := 1; ; no++ {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		raw, tooLong, err := readLine(br)
+		if err == io.EOF && len(raw) == 0 && !tooLong {
+			return nil
+		}
+		if err != nil && err != io.EOF {
+			return fmt.Errorf("read line %d: %w", no, err)
+		}
+		var lineErr error
+		if tooLong {
+			lineErr = herald.Errorf(herald.EINVALID, "line is longer than %d MB", MaxLineLen/(1024*1024))
+		}
+		if !fn(no, raw, lineErr) {
+			return ctx.Err()
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
+}
+
+// readLine returns the next line without its newline. Past MaxLineLen the
+// rest of the line is read and dropped, and tooLong is set.
+func readLine(br *bufio.Reader) (raw []byte, tooLong bool, err error) {
+	var buf []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if !tooLong {
+			if len(buf)+len(chunk) > MaxLineLen+1 {
+				tooLong, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case err != nil:
+			return bytes.TrimRight(buf, "\r\n"), tooLong, err
+		default:
+			return bytes.TrimRight(buf, "\r\n"), tooLong, nil
+		}
+	}
+}

@@ -1,0 +1,164 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/sqlite"
+)
+
+func mustOpen(tb testing.TB) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "herald.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+const good = `{"url":"https://a.example/1","title":"One","text":"Body one.","source":"A News","source_url":"https://a.example/","licence":"full","published_at":"2026-03-01T10:00:00Z","extra":"ignored"}`
+
+func TestImportRejectsBadLines(t *testing.T) {
+	huge := `{"url":"https://a.example/huge","title":"Huge","text":"` + strings.Repeat("word ", 1024*1024) + `","source":"A"}`
+	tests := []struct {
+		name, line, want string
+	}{
+		{"MalformedJSON", `{"url": "https://a.example/2", "title": `, "not valid JSON"},
+		{"NotAnObject", `[1, 2]`, "not an object"},
+		{"WrongType", `{"url":"https://a.example/2","title":5,"text":"x","source":"A"}`, `field "title" must be a string`},
+		{"MissingTitle", `{"url":"https://a.example/2","text":"x","source":"A"}`, "title is required"},
+		{"MissingURL", `{"title":"T","text":"x","source":"A"}`, "url is required"},
+		{"RelativeURL", `{"url":"/2","title":"T","text":"x","source":"A"}`, "not an http or https URL"},
+		{"MissingBody", `{"url":"https://a.example/2","title":"T","source":"A"}`, "a body (html or text) is required"},
+		{"MissingSource", `{"url":"https://a.example/2","title":"T","text":"x"}`, "source is required"},
+		{"BadDate", `{"url":"https://a.example/2","title":"T","text":"x","source":"A","published_at":"yesterday"}`, "not an RFC 3339 time"},
+		{"UnknownLicence", `{"url":"https://a.example/2","title":"T","text":"x","source":"A","licence":"stolen"}`, `licence "stolen" is not one of`},
+		{"HugeBody", huge, "body is 5.0 MB; the limit is 2 MB"},
+		{"OnlyMarkup", `{"url":"https://a.example/2","title":"T","html":"<script>x()</script>","source":"A"}`, "no text once cleaned"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := mustOpen(t)
+			var rejects []string
+			im := &ingest.Importer{
+				Pipeline: &ingest.Pipeline{Articles: db},
+				OnReject: func(no int, err error) {
+					rejects = append(rejects, fmt.Sprintf("line %d: %s", no, herald.ErrorMessage(err)))
+				},
+			}
+			input := good + "\n" + tt.line + "\n"
+			prog, err := im.Import(context.Background(), strings.NewReader(input))
+			if err != nil {
+				t.Fatalf("Import: %v", err)
+			}
+			if prog.Imported != 1 || prog.Rejected != 1 || len(rejects) != 1 {
+				t.Fatalf("progress %+v, rejects %q; want 1 imported and 1 rejected", prog, rejects)
+			}
+			if !strings.HasPrefix(rejects[0], "line 2: ") || !strings.Contains(rejects[0], tt.want) {
+				t.Errorf("reject = %q, want line 2 and %q", rejects[0], tt.want)
+			}
+			list, _, err := db.FindArticles(context.Background(), herald.ArticleFilter{})
+			if err != nil || len(list) != 1 {
+				t.Errorf("store holds %d articles (%v), want only the good one", len(list), err)
+			}
+		})
+	}
+}
+
+func TestImportTwiceChangesNothing(t *testing.T) {
+	db := mustOpen(t)
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}}
+	var input strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&input, `{"url":"https://a.example/%d","title":"Title %d","html":"<p>Body %d</p>","source":"A News"}`+"\n\n", i, i, i)
+	}
+	first, err := im.Import(context.Background(), strings.NewReader(input.String()))
+	if err != nil || first.Imported != 50 {
+		t.Fatalf("first import: %+v, %v", first, err)
+	}
+	v1, _ := db.Version(context.Background())
+	second, err := im.Import(context.Background(), strings.NewReader(input.String()))
+	if err != nil || second.Imported != 0 || second.Skipped != 50 || second.Rejected != 0 {
+		t.Fatalf("second import: %+v, %v; want all 50 skipped", second, err)
+	}
+	if v2, _ := db.Version(context.Background()); v2 != v1 {
+		t.Errorf("store version moved from %d to %d on a repeated import", v1, v2)
+	}
+}
+
+func TestImportKeepsFileOrder(t *testing.T) {
+	db := mustOpen(t)
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}, Workers: 4}
+	var input strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&input, `{"url":"https://a.example/%d","title":"T","text":"%s","source":"A","published_at":"2026-03-01T10:00:00Z"}`+"\n",
+			i, strings.Repeat("w ", (i*37)%500+1))
+	}
+	if _, err := im.Import(context.Background(), strings.NewReader(input.String())); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 200 {
+		a, err := db.FindArticleByID(context.Background(), int64(i+1))
+		if err != nil || a.OriginalURL != fmt.Sprintf("https://a.example/%d", i) {
+			t.Fatalf("article %d is %v (%v); want line %d's", i+1, a, err, i+1)
+		}
+	}
+}
+
+func TestImportStopsOnCancel(t *testing.T) {
+	db := mustOpen(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}, OnProgress: func(p ingest.Progress) {
+		if p.Lines == 10 {
+			cancel()
+		}
+	}}
+	var input strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&input, `{"url":"https://a.example/%d","title":"T","text":"x","source":"A"}`+"\n", i)
+	}
+	prog, err := im.Import(ctx, strings.NewReader(input.String()))
+	if err == nil || prog.Imported >= 1000 {
+		t.Errorf("import went on after cancel: %+v, %v", prog, err)
+	}
+}
+
+func TestSanitisedOnTheWayIn(t *testing.T) {
+	db := mustOpen(t)
+	p := &ingest.Pipeline{Articles: db}
+	a, _, err := p.Add(context.Background(), ingest.Item{
+		URL: "https://a.example/x", Title: "  Hostile\n  page ", Source: "A",
+		HTML: `<p>Hello <b onmouseover="x()">there</b></p><script>alert(1)</script><img src=x onerror=alert(1)>` +
+			`<a href="javascript:alert(1)">link</a><iframe src="https://evil.example/"></iframe><h1>Sub</h1>`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"script", "onmouseover", "onerror", "javascript:", "iframe", "<h1"} {
+		if strings.Contains(a.HTML, bad) {
+			t.Errorf("stored HTML keeps %q: %s", bad, a.HTML)
+		}
+	}
+	if a.Title != "Hostile page" || !strings.Contains(a.Text, "Hello there") || !strings.Contains(a.HTML, "<h2>Sub</h2>") {
+		t.Errorf("title %q text %q html %q", a.Title, a.Text, a.HTML)
+	}
+}
+
+func FuzzParseLine(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte(`{"published_at": "2026-13-45T99:00:00Z"}`))
+	f.Add([]byte(`null`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		it, err := ingest.ParseLine(b)
+		if err != nil && herald.ErrorCode(err) != herald.EINVALID {
+			t.Fatalf("ParseLine error %v is not EINVALID", err)
+		}
+		_ = it
+	})
+}

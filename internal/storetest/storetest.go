@@ -1,0 +1,354 @@
+// Package storetest is the contract every Herald store keeps, written once
+// as a test suite: internal/sqlite and internal/postgres both run it, the
+// way testing/fstest checks every fs.FS.
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// Opener returns a new, empty store for one test. The store is closed by
+// the test.
+type Opener func(tb testing.TB) herald.Store
+
+// Run runs the whole contract against stores made by open.
+func Run(t *testing.T, open Opener) {
+	t.Run("AddAndFind", func(t *testing.T) { testAddAndFind(t, open(t)) })
+	t.Run("AddTwiceChangesNothing", func(t *testing.T) { testAddTwice(t, open(t)) })
+	t.Run("SlugsAreUniqueAndStable", func(t *testing.T) { testSlugs(t, open(t)) })
+	t.Run("NotFound", func(t *testing.T) { testNotFound(t, open(t)) })
+	t.Run("InvalidArticleWritesNothing", func(t *testing.T) { testInvalid(t, open(t)) })
+	t.Run("PagesAreStableUnderInserts", func(t *testing.T) { testPaging(t, open(t)) })
+	t.Run("Filters", func(t *testing.T) { testFilters(t, open(t)) })
+	t.Run("BadCursor", func(t *testing.T) { testBadCursor(t, open(t)) })
+	t.Run("Sources", func(t *testing.T) { testSources(t, open(t)) })
+	t.Run("ConcurrentImportsOfTheSameURLs", func(t *testing.T) { testConcurrent(t, open(t)) })
+	t.Run("VersionGrowsOnChange", func(t *testing.T) { testVersion(t, open(t)) })
+}
+
+var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+
+// NewArticle returns a valid article numbered n, from the outlet named
+// source, published n minutes after a fixed time.
+func NewArticle(n int, source string) *herald.Article {
+	text := fmt.Sprintf("Paragraph one of article %d.\n\nParagraph two.", n)
+	return &herald.Article{
+		OriginalURL: fmt.Sprintf("https://news.example/%s/%d", herald.Slugify(source), n),
+		Title:       fmt.Sprintf("Story number %d", n),
+		Byline:      "By A. Writer",
+		PublishedAt: epoch.Add(time.Duration(n) * time.Minute),
+		HTML:        fmt.Sprintf("<p>Paragraph one of article %d.</p><p>Paragraph two.</p>", n),
+		Text:        text,
+		Lead:        herald.Excerpt(text, herald.ExcerptWords),
+		Lang:        "en",
+		Licence:     herald.LicenceFull,
+		Source:      &herald.Source{Name: source, Homepage: "https://news.example/"},
+	}
+}
+
+func mustAdd(tb testing.TB, s herald.Store, a *herald.Article) {
+	tb.Helper()
+	created, err := s.AddArticle(context.Background(), a)
+	if err != nil {
+		tb.Fatalf("AddArticle(%s): %v", a.OriginalURL, err)
+	}
+	if !created {
+		tb.Fatalf("AddArticle(%s): created = false for a new article", a.OriginalURL)
+	}
+}
+
+func testAddAndFind(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	a := NewArticle(1, "The Daily Example")
+	a.Image = "https://news.example/img.jpg"
+	mustAdd(t, s, a)
+	if a.ID == 0 || a.Slug != "story-number-1" || a.Source.ID == 0 || a.Source.Slug != "the-daily-example" {
+		t.Fatalf("after add: id=%d slug=%q source=%+v", a.ID, a.Slug, a.Source)
+	}
+	for name, find := range map[string]func() (*herald.Article, error){
+		"ByID":   func() (*herald.Article, error) { return s.FindArticleByID(ctx, a.ID) },
+		"BySlug": func() (*herald.Article, error) { return s.FindArticleBySlug(ctx, a.Slug) },
+	} {
+		got, err := find()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.ID != a.ID || got.Title != a.Title || got.HTML != a.HTML || got.Text != a.Text ||
+			got.Lead != a.Lead || got.OriginalURL != a.OriginalURL || !got.PublishedAt.Equal(a.PublishedAt) ||
+			got.Licence != a.Licence || got.Image != a.Image || got.Byline != a.Byline || got.Lang != a.Lang {
+			t.Errorf("%s: got %+v, want %+v", name, got, a)
+		}
+		if got.Source.Name != "The Daily Example" || got.Source.Homepage != "https://news.example/" {
+			t.Errorf("%s: source = %+v", name, got.Source)
+		}
+	}
+}
+
+func testAddTwice(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	first := NewArticle(1, "Outlet")
+	mustAdd(t, s, first)
+	again := NewArticle(1, "Outlet")
+	again.Title = "A different title for the same address"
+	created, err := s.AddArticle(ctx, again)
+	if err != nil || created {
+		t.Fatalf("second add: created=%v err=%v, want false, nil", created, err)
+	}
+	if again.ID != first.ID || again.Title != first.Title {
+		t.Errorf("second add filled %d %q, want the stored %d %q", again.ID, again.Title, first.ID, first.Title)
+	}
+	list, _, err := s.FindArticles(ctx, herald.ArticleFilter{})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("FindArticles: %d articles, err %v; want 1", len(list), err)
+	}
+}
+
+func testSlugs(t *testing.T, s herald.Store) {
+	a, b := NewArticle(1, "Outlet"), NewArticle(2, "Outlet")
+	b.Title = a.Title
+	mustAdd(t, s, a)
+	mustAdd(t, s, b)
+	if a.Slug == b.Slug {
+		t.Fatalf("two articles share slug %q", a.Slug)
+	}
+	primary, fallback := herald.ArticleSlugs(b.Title, b.OriginalURL)
+	if a.Slug != primary || b.Slug != fallback {
+		t.Errorf("slugs %q, %q; want %q, %q", a.Slug, b.Slug, primary, fallback)
+	}
+	got, err := s.FindArticleBySlug(context.Background(), b.Slug)
+	if err != nil || got.ID != b.ID {
+		t.Errorf("FindArticleBySlug(%q) = %v, %v", b.Slug, got, err)
+	}
+}
+
+func testNotFound(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	checks := map[string]error{}
+	_, checks["ArticleByID"] = s.FindArticleByID(ctx, 42)
+	_, checks["ArticleBySlug"] = s.FindArticleBySlug(ctx, "nope")
+	_, checks["SourceBySlug"] = s.FindSourceBySlug(ctx, "nope")
+	for name, err := range checks {
+		if herald.ErrorCode(err) != herald.ENOTFOUND {
+			t.Errorf("%s: err = %v, want ENOTFOUND", name, err)
+		}
+	}
+}
+
+func testInvalid(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	for name, spoil := range map[string]func(a *herald.Article){
+		"NoURL":      func(a *herald.Article) { a.OriginalURL = "" },
+		"NoTitle":    func(a *herald.Article) { a.Title = " " },
+		"NoBody":     func(a *herald.Article) { a.HTML, a.Text = "", "" },
+		"BadLicence": func(a *herald.Article) { a.Licence = "stolen" },
+		"NoSource":   func(a *herald.Article) { a.Source = nil },
+		"NoDate":     func(a *herald.Article) { a.PublishedAt = time.Time{} },
+	} {
+		a := NewArticle(1, "Outlet")
+		spoil(a)
+		if _, err := s.AddArticle(ctx, a); herald.ErrorCode(err) != herald.EINVALID {
+			t.Errorf("%s: err = %v, want EINVALID", name, err)
+		}
+	}
+	list, _, err := s.FindArticles(ctx, herald.ArticleFilter{})
+	sources, err2 := s.FindSources(ctx)
+	if err != nil || err2 != nil || len(list) != 0 || len(sources) != 0 {
+		t.Errorf("after refused adds: %d articles, %d sources (%v, %v); want none", len(list), len(sources), err, err2)
+	}
+}
+
+// pageAll follows cursors from the first page and returns the IDs in order.
+func pageAll(tb testing.TB, s herald.Store, f herald.ArticleFilter, between func()) []int64 {
+	tb.Helper()
+	var ids []int64
+	for range 1000 {
+		list, next, err := s.FindArticles(context.Background(), f)
+		if err != nil {
+			tb.Fatalf("FindArticles: %v", err)
+		}
+		for _, a := range list {
+			ids = append(ids, a.ID)
+		}
+		if next == "" {
+			return ids
+		}
+		f.Cursor = next
+		if between != nil {
+			between()
+		}
+	}
+	tb.Fatal("FindArticles: cursors never end")
+	return nil
+}
+
+func testPaging(t *testing.T, s herald.Store) {
+	const n = 25
+	for i := range n {
+		a := NewArticle(i, "Outlet")
+		if i%5 == 0 { // same time as its neighbour: ties are broken by ID
+			a.PublishedAt = NewArticle(i+1, "x").PublishedAt
+		}
+		mustAdd(t, s, a)
+	}
+	extra := 1000
+	ids := pageAll(t, s, herald.ArticleFilter{Limit: 4}, func() {
+		// Newer articles arriving while a reader pages must not shift
+		// the pages the reader has still to see.
+		mustAdd(t, s, NewArticle(extra, "Outlet"))
+		extra++
+	})
+	if len(ids) != n {
+		t.Fatalf("paged through %d articles, want %d", len(ids), n)
+	}
+	seen := map[int64]bool{}
+	var prev *herald.Article
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("article %d seen twice", id)
+		}
+		seen[id] = true
+		a, err := s.FindArticleByID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prev != nil && (a.PublishedAt.After(prev.PublishedAt) ||
+			a.PublishedAt.Equal(prev.PublishedAt) && a.ID > prev.ID) {
+			t.Fatalf("article %d comes after %d but is newer", a.ID, prev.ID)
+		}
+		prev = a
+	}
+	for i := range herald.MaxPageSize {
+		mustAdd(t, s, NewArticle(2000+i, "Outlet"))
+	}
+	list, _, err := s.FindArticles(context.Background(), herald.ArticleFilter{Limit: 1000})
+	if err != nil || len(list) != herald.MaxPageSize {
+		t.Errorf("limit 1000 gave %d articles (%v), want MaxPageSize %d", len(list), err, herald.MaxPageSize)
+	}
+}
+
+func testFilters(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	for i := range 6 {
+		mustAdd(t, s, NewArticle(i, []string{"Alpha News", "Beta Times"}[i%2]))
+	}
+	beta, err := s.FindSourceBySlug(ctx, "beta-times")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := s.FindArticles(ctx, herald.ArticleFilter{SourceID: beta.ID})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("by source: %d articles, %v; want 3", len(list), err)
+	}
+	for _, a := range list {
+		if a.Source.ID != beta.ID {
+			t.Errorf("article %d from source %d in beta's list", a.ID, a.Source.ID)
+		}
+		if a.HTML != "" || a.Text != "" || a.Lead == "" {
+			t.Errorf("list item %d: body should be left out and lead kept", a.ID)
+		}
+	}
+	want := NewArticle(3, "Beta Times").OriginalURL
+	list, _, err = s.FindArticles(ctx, herald.ArticleFilter{OriginalURL: want})
+	if err != nil || len(list) != 1 || list[0].OriginalURL != want {
+		t.Errorf("by url: %v, %v", list, err)
+	}
+}
+
+func testBadCursor(t *testing.T, s herald.Store) {
+	for _, c := range []string{"garbage", "!!!", "MTIz", herald.Cursor{}.Encode() + "x"} {
+		_, _, err := s.FindArticles(context.Background(), herald.ArticleFilter{Cursor: c})
+		if herald.ErrorCode(err) != herald.EINVALID {
+			t.Errorf("cursor %q: err = %v, want EINVALID", c, err)
+		}
+	}
+}
+
+func testSources(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	mustAdd(t, s, NewArticle(1, "Zeta Post"))
+	mustAdd(t, s, NewArticle(2, "Alpha News"))
+	mustAdd(t, s, NewArticle(3, "Alpha News"))
+	list, err := s.FindSources(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("FindSources: %v, %v", list, err)
+	}
+	if list[0].Name != "Alpha News" || list[0].ArticleCount != 2 || list[1].ArticleCount != 1 {
+		t.Errorf("FindSources = %+v, %+v; want Alpha News (2) then Zeta Post (1)", list[0], list[1])
+	}
+	src, err := s.FindSourceBySlug(ctx, "zeta-post")
+	if err != nil || src.Name != "Zeta Post" || src.ArticleCount != 1 {
+		t.Errorf("FindSourceBySlug = %+v, %v", src, err)
+	}
+}
+
+// testConcurrent imports the same articles from several goroutines at once,
+// as two import processes would: each URL must be stored exactly once, and
+// exactly one of the adds must report creating it.
+func testConcurrent(t *testing.T, s herald.Store) {
+	const workers, n = 4, 40
+	var mu sync.Mutex
+	created := map[string]int{}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range n {
+				k := (i + w*7) % n // each worker in its own order
+				a := NewArticle(k, []string{"One", "Two", "Three"}[k%3])
+				a.Title = "Same title for all" // slugs collide too
+				ok, err := s.AddArticle(context.Background(), a)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if ok {
+					mu.Lock()
+					created[a.OriginalURL]++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent add: %v", err)
+	}
+	for url, c := range created {
+		if c != 1 {
+			t.Errorf("%s created %d times", url, c)
+		}
+	}
+	ids := pageAll(t, s, herald.ArticleFilter{Limit: 100}, nil)
+	if len(ids) != n || len(created) != n {
+		t.Errorf("stored %d articles, %d reported created; want %d", len(ids), len(created), n)
+	}
+}
+
+func testVersion(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	v0, err := s.Version(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustAdd(t, s, NewArticle(1, "Outlet"))
+	v1, err := s.Version(ctx)
+	if err != nil || v1 <= v0 {
+		t.Fatalf("version after add = %d (%v), before %d; want it to grow", v1, err, v0)
+	}
+	if _, err := s.AddArticle(ctx, NewArticle(1, "Outlet")); err != nil {
+		t.Fatal(err)
+	}
+	if v2, _ := s.Version(ctx); v2 != v1 {
+		t.Errorf("version moved from %d to %d on an add that changed nothing", v1, v2)
+	}
+}
+

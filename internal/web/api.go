@@ -1,0 +1,129 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// apiArticle is an article in the JSON API. It carries only what the
+// article's licence allows: the body only under the full licence.
+type apiArticle struct {
+	ID          int64     `json:"id"`
+	Slug        string    `json:"slug"`
+	URL         string    `json:"url"`
+	OriginalURL string    `json:"original_url"`
+	Title       string    `json:"title"`
+	Byline      string    `json:"byline"`
+	PublishedAt time.Time `json:"published_at"`
+	Source      apiSource `json:"source"`
+	Licence     string    `json:"licence"`
+	Excerpt     string    `json:"excerpt"`
+	Image       string    `json:"image,omitempty"`
+	Lang        string    `json:"lang,omitempty"`
+	HTML        string    `json:"html,omitempty"`
+}
+
+type apiSource struct {
+	Name         string `json:"name"`
+	Slug         string `json:"slug"`
+	Homepage     string `json:"homepage"`
+	URL          string `json:"url,omitempty"`
+	ArticleCount *int   `json:"article_count,omitempty"`
+}
+
+func (s *Server) apiArticle(a *herald.Article) apiArticle {
+	v := apiArticle{
+		ID: a.ID, Slug: a.Slug, URL: s.absURL("/articles/" + a.Slug), OriginalURL: a.OriginalURL,
+		Title: a.Title, Byline: a.Byline, PublishedAt: a.PublishedAt.UTC(),
+		Source:  apiSource{Name: a.Source.Name, Slug: a.Source.Slug, Homepage: a.Source.Homepage},
+		Licence: string(a.Licence), Excerpt: summary(a), Image: a.Image, Lang: a.Lang,
+	}
+	if a.Licence == herald.LicenceFull {
+		v.HTML = a.HTML
+	}
+	return v
+}
+
+type apiList[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// jsonPage marshals v into a cacheable page.
+func jsonPage(v any) (*page, error) {
+	body, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return newPage(http.StatusOK, "application/json", append(body, '\n')), nil
+}
+
+func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, func() (*page, error) {
+		q := r.URL.Query()
+		f := herald.ArticleFilter{Cursor: q.Get("cursor"), OriginalURL: q.Get("url")}
+		if l := q.Get("limit"); l != "" {
+			n, err := strconv.Atoi(l)
+			if err != nil || n < 1 || n > herald.MaxPageSize {
+				return nil, herald.Errorf(herald.EINVALID, "limit must be a whole number from 1 to %d", herald.MaxPageSize)
+			}
+			f.Limit = n
+		}
+		if slug := q.Get("source"); slug != "" {
+			src, err := s.Store.FindSourceBySlug(r.Context(), slug)
+			if err != nil {
+				return nil, err
+			}
+			f.SourceID = src.ID
+		}
+		list, next, err := s.Store.FindArticles(r.Context(), f)
+		if err != nil {
+			return nil, err
+		}
+		out := apiList[apiArticle]{Items: []apiArticle{}, NextCursor: next}
+		for _, a := range list {
+			out.Items = append(out.Items, s.apiArticle(a))
+		}
+		return jsonPage(out)
+	})
+}
+
+func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, func() (*page, error) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id < 1 {
+			return nil, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
+		}
+		a, err := s.Store.FindArticleByID(r.Context(), id)
+		if err != nil {
+			return nil, err
+		}
+		return jsonPage(s.apiArticle(a))
+	})
+}
+
+func (s *Server) handleAPISources(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, func() (*page, error) {
+		sources, err := s.Store.FindSources(r.Context())
+		if err != nil {
+			return nil, err
+		}
+		out := apiList[apiSource]{Items: []apiSource{}}
+		for _, src := range sources {
+			n := src.ArticleCount
+			out.Items = append(out.Items, apiSource{
+				Name: src.Name, Slug: src.Slug, Homepage: src.Homepage,
+				URL: s.absURL("/sources/" + src.Slug), ArticleCount: &n,
+			})
+		}
+		return jsonPage(out)
+	})
+}
+
+func (s *Server) handleAPINotFound(w http.ResponseWriter, r *http.Request) {
+	s.error(w, r, herald.Errorf(herald.ENOTFOUND, "no API endpoint at %s %s", r.Method, r.URL.Path))
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/herald-news/herald"
+)
+
+type articleView struct {
+	layout
+	Article   *herald.Article
+	Licence   herald.Licence
+	Body      template.HTML // the part of the body the licence allows
+	Source    *herald.Source
+	IsFull    bool
+	IsExcerpt bool
+}
+
+func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("slug")
+	s.serveCached(w, r, func() (*page, error) {
+		a, err := s.Store.FindArticleBySlug(r.Context(), slug)
+		if err != nil {
+			return nil, err
+		}
+		return s.htmlPage("article.html", s.articleView(a))
+	})
+}
+
+func (s *Server) articleView(a *herald.Article) articleView {
+	self := s.absURL("/articles/" + a.Slug)
+	v := articleView{layout: s.newLayout(a.Title, self), Article: a, Licence: a.Licence, Source: a.Source}
+	v.Description = summary(a)
+	switch a.Licence {
+	case herald.LicenceFull:
+		v.IsFull = true
+		v.Body = template.HTML(a.HTML) // sanitised when it was stored
+		v.Canonical = a.OriginalURL
+	case herald.LicenceExcerpt:
+		v.IsExcerpt = true
+		v.Body = template.HTML("<p>" + template.HTMLEscapeString(a.Lead) + "</p>")
+		v.Canonical = self
+	default:
+		v.Canonical = self
+	}
+	v.Meta = []meta{
+		{Property: "og:type", Content: "article"},
+		{Property: "og:title", Content: a.Title},
+		{Property: "og:url", Content: self},
+		{Property: "og:site_name", Content: s.Config.SiteName},
+		{Property: "article:published_time", Content: a.PublishedAt.UTC().Format("2006-01-02T15:04:05Z")},
+		{Name: "twitter:title", Content: a.Title},
+	}
+	if v.Description != "" {
+		v.Meta = append(v.Meta,
+			meta{Property: "og:description", Content: v.Description},
+			meta{Name: "twitter:description", Content: v.Description})
+	}
+	card := "summary"
+	if a.Image != "" {
+		card = "summary_large_image"
+		v.Meta = append(v.Meta, meta{Property: "og:image", Content: a.Image}, meta{Name: "twitter:image", Content: a.Image})
+	}
+	v.Meta = append(v.Meta, meta{Name: "twitter:card", Content: card})
+	v.JSONLD = jsonLD(newsArticleLD(a, self, s.Config.SiteName, s.absURL("/")))
+	return v
+}
+
+// newsArticleLD is the schema.org NewsArticle that search engines read.
+func newsArticleLD(a *herald.Article, self, siteName, home string) map[string]any {
+	ld := map[string]any{
+		"@context":         "https://schema.org",
+		"@type":            "NewsArticle",
+		"headline":         a.Title,
+		"datePublished":    a.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"dateModified":     a.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"mainEntityOfPage": self,
+		"url":              self,
+		"isBasedOn":        a.OriginalURL,
+		"publisher":        map[string]any{"@type": "Organization", "name": siteName, "url": home},
+		"sourceOrganization": map[string]any{
+			"@type": "NewsMediaOrganization", "name": a.Source.Name, "url": a.Source.Homepage,
+		},
+	}
+	if author := strings.TrimSpace(strings.TrimPrefix(a.Byline, "By ")); author != "" {
+		ld["author"] = map[string]any{"@type": "Person", "name": author}
+	} else {
+		ld["author"] = map[string]any{"@type": "Organization", "name": a.Source.Name}
+	}
+	if a.Image != "" {
+		ld["image"] = []string{a.Image}
+	}
+	if a.Lang != "" {
+		ld["inLanguage"] = a.Lang
+	}
+	return ld
+}

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"bytes"
+	"encoding/xml"
+	"net/http"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// feedSize is how many of the latest articles the feeds carry.
+const feedSize = 50
+
+type rssFeed struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	Atom    string     `xml:"xmlns:atom,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Self          atomLink  `xml:"atom:link"`
+	Items         []rssItem `xml:"item"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type rssItem struct {
+	Title       string    `xml:"title"`
+	Link        string    `xml:"link"`
+	GUID        rssGUID   `xml:"guid"`
+	PubDate     string    `xml:"pubDate"`
+	Description string    `xml:"description,omitempty"`
+	Author      string    `xml:"dc:creator,omitempty"`
+	Source      rssSource `xml:"source"`
+}
+
+type rssGUID struct {
+	IsPermaLink bool   `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type rssSource struct {
+	URL  string `xml:"url,attr"`
+	Name string `xml:",chardata"`
+}
+
+func (s *Server) latest(r *http.Request) ([]*herald.Article, error) {
+	list, _, err := s.Store.FindArticles(r.Context(), herald.ArticleFilter{Limit: feedSize})
+	return list, err
+}
+
+func (s *Server) handleRSS(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, func() (*page, error) {
+		list, err := s.latest(r)
+		if err != nil {
+			return nil, err
+		}
+		feed := rssFeed{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
+			Title:       s.Config.SiteName,
+			Link:        s.absURL("/"),
+			Description: "The latest news from " + s.Config.SiteName,
+			Language:    "en",
+			Self:        atomLink{Href: s.absURL("/rss.xml"), Rel: "self", Type: "application/rss+xml"},
+		}}
+		for i, a := range list {
+			if i == 0 {
+				feed.Channel.LastBuildDate = a.PublishedAt.UTC().Format(time.RFC1123Z)
+			}
+			link := s.absURL("/articles/" + a.Slug)
+			feed.Channel.Items = append(feed.Channel.Items, rssItem{
+				Title:       a.Title,
+				Link:        link,
+				GUID:        rssGUID{IsPermaLink: true, Value: link},
+				PubDate:     a.PublishedAt.UTC().Format(time.RFC1123Z),
+				Description: summary(a),
+				Author:      a.Byline,
+				Source:      rssSource{URL: s.absURL("/sources/" + a.Source.Slug), Name: a.Source.Name},
+			})
+		}
+		return xmlPage("application/rss+xml; charset=utf-8", feed)
+	})
+}
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomEntry struct {
+	Title     string       `xml:"title"`
+	ID        string       `xml:"id"`
+	Link      atomLink     `xml:"link"`
+	Published string       `xml:"published"`
+	Updated   string       `xml:"updated"`
+	Author    atomPerson   `xml:"author"`
+	Summary   string       `xml:"summary,omitempty"`
+	Source    atomSourceEl `xml:"source"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomSourceEl struct {
+	Title string   `xml:"title"`
+	ID    string   `xml:"id"`
+	Link  atomLink `xml:"link"`
+}
+
+func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
+	s.serveCached(w, r, func() (*page, error) {
+		list, err := s.latest(r)
+		if err != nil {
+			return nil, err
+		}
+		feed := atomFeed{
+			Title:   s.Config.SiteName,
+			ID:      s.absURL("/"),
+			Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+			Links: []atomLink{
+				{Href: s.absURL("/atom.xml"), Rel: "self", Type: "application/atom+xml"},
+				{Href: s.absURL("/"), Rel: "alternate", Type: "text/html"},
+			},
+		}
+		for i, a := range list {
+			when := a.PublishedAt.UTC().Format(time.RFC3339)
+			if i == 0 {
+				feed.Updated = when
+			}
+			link := s.absURL("/articles/" + a.Slug)
+			author := a.Byline
+			if author == "" {
+				author = a.Source.Name
+			}
+			source := s.absURL("/sources/" + a.Source.Slug)
+			feed.Entries = append(feed.Entries, atomEntry{
+				Title: a.Title, ID: link, Published: when, Updated: when,
+				Link:    atomLink{Href: link, Rel: "alternate", Type: "text/html"},
+				Author:  atomPerson{Name: author},
+				Summary: summary(a),
+				Source:  atomSourceEl{Title: a.Source.Name, ID: source, Link: atomLink{Href: source, Rel: "alternate"}},
+			})
+		}
+		return xmlPage("application/atom+xml; charset=utf-8", feed)
+	})
+}
+
+// xmlPage marshals v as an XML document into a cacheable page.
+func xmlPage(contentType string, v any) (*page, error) {
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return newPage(http.StatusOK, contentType, buf.Bytes()), nil
+}
