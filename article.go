@@ -89,8 +89,10 @@ func (a *Article) Validate() error {
 	case a.Source == nil:
 		return Errorf(EINVALID, "source is required")
 	}
-	if _, err := ParseLicence(string(a.Licence)); err != nil {
-		return err
+	switch a.Licence {
+	case LicenceFull, LicenceExcerpt, LicenceHeadline:
+	default: // stores keep only the canonical spelling; ParseLicence makes it
+		return Errorf(EINVALID, "licence %q is not one of full, excerpt or headline", a.Licence)
 	}
 	return a.Source.Validate()
 }

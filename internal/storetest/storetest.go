@@ -147,6 +147,8 @@ func testInvalid(t *testing.T, s herald.Store) {
 		"NoTitle":    func(a *herald.Article) { a.Title = " " },
 		"NoBody":     func(a *herald.Article) { a.HTML, a.Text = "", "" },
 		"BadLicence": func(a *herald.Article) { a.Licence = "stolen" },
+		"NoLicence":  func(a *herald.Article) { a.Licence = "" },
+		"UpperCase":  func(a *herald.Article) { a.Licence = "FULL" },
 		"NoSource":   func(a *herald.Article) { a.Source = nil },
 		"NoDate":     func(a *herald.Article) { a.PublishedAt = time.Time{} },
 	} {
@@ -351,4 +353,3 @@ func testVersion(t *testing.T, s herald.Store) {
 		t.Errorf("version moved from %d to %d on an add that changed nothing", v1, v2)
 	}
 }
-

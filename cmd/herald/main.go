@@ -1,0 +1,93 @@
+// Command herald runs Herald: the news site, and the commands that feed
+// and manage it. main only wires the packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/herald-news/herald"
+)
+
+const usage = `Herald — a self-hosted news site that runs itself.
+
+Usage:
+  herald serve  [--db PATH|postgres://…] [--addr HOST:PORT] [--demo]   run the site
+  herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
+
+Run "herald COMMAND --help" for a command's flags.
+`
+
+// errUsage marks a mistake in how herald was called; its message has
+// already been printed with the usage.
+var errUsage = errors.New("usage")
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr})
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "herald:", message(err))
+		os.Exit(1)
+	}
+}
+
+// env is the outside world a command talks to; tests supply their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		return runServe(ctx, rest, e)
+	case "import":
+		return runImport(ctx, rest, e)
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return nil
+	default:
+		fmt.Fprintf(e.stderr, "herald: unknown command %q\n\n%s", cmd, usage)
+		return errUsage
+	}
+}
+
+// message is the one line shown for err: the user-facing message of a
+// herald.Error, or the wrapped chain of anything else.
+func message(err error) string {
+	var he *herald.Error
+	if errors.As(err, &he) {
+		return he.Message
+	}
+	return err.Error()
+}
+
+// parseFlags parses args with fs, turning flag errors into errUsage (the
+// flag package has printed them) and -h into a clean exit.
+func parseFlags(fs *flag.FlagSet, args []string, e env) error {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage
+	}
+	return nil
+}
+
+var errHelp = errors.New("help")

@@ -1,0 +1,299 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/storetest"
+	"github.com/jackc/pgx/v5"
+)
+
+// testDSN returns the DSN of the PostgreSQL database the tests use, and
+// skips the test when none is set.
+func testDSN(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("HERALD_TEST_POSTGRES")
+	if dsn == "" {
+		tb.Skip("HERALD_TEST_POSTGRES is not set; set it to a PostgreSQL DSN such as postgres://postgres@127.0.0.1:5432/test?sslmode=disable to run the PostgreSQL store tests")
+	}
+	return dsn
+}
+
+// MustCreateSchema creates an empty schema with a random name, dropped with
+// everything in it when the test ends, and returns a DSN that works in it.
+// Each test owning its schema lets tests, and other packages' tests on the
+// same database, run in parallel.
+func MustCreateSchema(tb testing.TB) (dsn, schema string) {
+	tb.Helper()
+	admin := testDSN(tb)
+	schema = "herald_test_" + strings.ToLower(rand.Text()[:16])
+	ident := pgx.Identifier{schema}.Sanitize()
+	adminExec(tb, admin, `CREATE SCHEMA `+ident)
+	tb.Cleanup(func() { adminExec(tb, admin, `DROP SCHEMA `+ident+` CASCADE`) })
+	return withSearchPath(tb, admin, schema), schema
+}
+
+// adminExec runs sql on a connection of its own to the test database.
+func adminExec(tb testing.TB, dsn, sql string) {
+	tb.Helper()
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("connect to %s: %v", dsn, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, sql); err != nil {
+		tb.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// withSearchPath adds search_path=schema to the runtime parameters of dsn,
+// in either of the forms a DSN takes.
+func withSearchPath(tb testing.TB, dsn, schema string) string {
+	tb.Helper()
+	if !isURL(dsn) {
+		return dsn + " search_path=" + schema
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		tb.Fatalf("HERALD_TEST_POSTGRES is not a URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// isURL reports whether dsn is in URL form rather than key=value pairs.
+func isURL(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// MustOpenDB opens a PostgreSQL store in a fresh schema, closed and dropped
+// when the test ends.
+func MustOpenDB(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	dsn, _ := MustCreateSchema(tb)
+	return mustOpen(tb, dsn)
+}
+
+func mustOpen(tb testing.TB, dsn string) *postgres.DB {
+	tb.Helper()
+	db, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		tb.Fatalf("open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestContract(t *testing.T) {
+	testDSN(t)
+	storetest.Run(t, func(tb testing.TB) herald.Store { return MustOpenDB(tb) })
+}
+
+// TestOpenErrors needs no server: the DSNs name none that answers.
+func TestOpenErrors(t *testing.T) {
+	const password = "hunter2-secret"
+	t.Run("Unreachable", func(t *testing.T) {
+		dsn := "postgres://herald:" + password + "@127.0.0.1:1/herald?sslmode=disable&connect_timeout=3"
+		start := time.Now()
+		db, err := postgres.Open(context.Background(), dsn)
+		if err == nil {
+			db.Close()
+			t.Fatal("Open succeeded on 127.0.0.1:1")
+		}
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("Open took %s to fail", took)
+		}
+		msg := herald.ErrorMessage(err)
+		if herald.ErrorCode(err) != herald.EINVALID || !strings.Contains(msg, "cannot connect to PostgreSQL at 127.0.0.1:1: ") {
+			t.Errorf("Open = %v; want a clear EINVALID message naming 127.0.0.1:1", err)
+		}
+		if strings.Contains(err.Error(), password) {
+			t.Errorf("Open = %v; the password leaks", err)
+		}
+	})
+	t.Run("BadDSN", func(t *testing.T) {
+		for _, dsn := range []string{
+			"postgres://herald:" + password + "@127.0.0.1:notaport/herald",
+			"host=127.0.0.1 password=" + password + " port=notaport",
+		} {
+			db, err := postgres.Open(context.Background(), dsn)
+			if err == nil {
+				db.Close()
+				t.Fatalf("Open(%q) succeeded", dsn)
+			}
+			if herald.ErrorCode(err) != herald.EINVALID || strings.Contains(err.Error(), password) {
+				t.Errorf("Open(%q) = %v; want EINVALID without the password", dsn, err)
+			}
+		}
+	})
+}
+
+func TestOpenMissingDatabase(t *testing.T) {
+	dsn := testDSN(t)
+	if isURL(dsn) {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("HERALD_TEST_POSTGRES is not a URL: %v", err)
+		}
+		u.Path = "/herald_no_such_database"
+		dsn = u.String()
+	} else {
+		dsn += " dbname=herald_no_such_database"
+	}
+	_, err := postgres.Open(context.Background(), dsn)
+	if herald.ErrorCode(err) != herald.EINVALID || !strings.Contains(herald.ErrorMessage(err), "does not exist") {
+		t.Errorf("Open = %v; want EINVALID saying the database does not exist", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := MustCreateSchema(t)
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := storetest.NewArticle(1, "Outlet")
+	if _, err := db.AddArticle(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db = mustOpen(t, dsn) // migrations must not run twice
+	if _, err := db.FindArticleByID(ctx, a.ID); err != nil {
+		t.Fatalf("after reopen: %v", err)
+	}
+}
+
+// TestConcurrentOpen starts several processes' worth of stores on one
+// fresh schema at once: each must succeed, and each migration be applied
+// once.
+func TestConcurrentOpen(t *testing.T) {
+	dsn, schema := MustCreateSchema(t)
+	const n = 4
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			db, err := postgres.Open(context.Background(), dsn)
+			if err == nil {
+				db.Close()
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open %d: %v", i, err)
+		}
+	}
+	db := mustOpen(t, dsn)
+	if _, err := db.AddArticle(context.Background(), storetest.NewArticle(1, "Outlet")); err != nil {
+		t.Fatalf("after concurrent opens: %v", err)
+	}
+
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, testDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var applied, distinct int
+	err = conn.QueryRow(ctx, `SELECT count(*), count(DISTINCT name) FROM `+
+		pgx.Identifier{schema, "schema_migrations"}.Sanitize()).Scan(&applied, &distinct)
+	if err != nil || applied == 0 || applied != distinct {
+		t.Errorf("schema_migrations holds %d rows, %d names (%v); want each migration once", applied, distinct, err)
+	}
+}
+
+// TestTimesKeepMicroseconds checks that times finer than PostgreSQL keeps
+// come back as they were stored, and that cursors page through them.
+func TestTimesKeepMicroseconds(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 123456789, time.UTC)
+	db.Now = func() time.Time { return now }
+	var added []*herald.Article
+	for i := range 5 {
+		a := storetest.NewArticle(i, "Outlet")
+		a.PublishedAt = now.Add(time.Duration(i%2) * 100 * time.Nanosecond) // all in one microsecond
+		if _, err := db.AddArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		added = append(added, a)
+	}
+	for _, a := range added {
+		got, err := db.FindArticleByID(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.PublishedAt.Equal(a.PublishedAt) || !got.CreatedAt.Equal(a.CreatedAt) || got.Source.CreatedAt.IsZero() {
+			t.Errorf("article %d: stored %s, %s; AddArticle left %s, %s",
+				a.ID, got.PublishedAt, got.CreatedAt, a.PublishedAt, a.CreatedAt)
+		}
+		if got.CreatedAt.Location() != time.UTC {
+			t.Errorf("article %d: CreatedAt in %s, want UTC", a.ID, got.CreatedAt.Location())
+		}
+	}
+	var ids []int64
+	f := herald.ArticleFilter{Limit: 2}
+	for {
+		list, next, err := db.FindArticles(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range list {
+			ids = append(ids, a.ID)
+		}
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	if fmt.Sprint(ids) != fmt.Sprint([]int64{added[4].ID, added[3].ID, added[2].ID, added[1].ID, added[0].ID}) {
+		t.Errorf("paged %v; want newest id first", ids)
+	}
+
+	// A cursor finer than a microsecond, as another store might make:
+	// everything stored in its microsecond is older than it.
+	c := herald.Cursor{PublishedAt: now.Add(150 * time.Nanosecond), ID: 0}
+	list, _, err := db.FindArticles(ctx, herald.ArticleFilter{Cursor: c.Encode()})
+	if err != nil || len(list) != 5 {
+		t.Errorf("after a nanosecond cursor: %d articles (%v), want 5", len(list), err)
+	}
+}
+
+// TestSourcesSortByCodePoint checks that sources sort as they do in
+// SQLite, whatever the database's locale.
+func TestSourcesSortByCodePoint(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	for i, name := range []string{"beta", "Alpha", "alpha2", "Zulu"} {
+		if _, err := db.AddArticle(ctx, storetest.NewArticle(i, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list, err := db.FindSources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range list {
+		names = append(names, s.Name)
+	}
+	if got, want := strings.Join(names, ","), "Alpha,Zulu,alpha2,beta"; got != want {
+		t.Errorf("FindSources = %s, want %s", got, want)
+	}
+}
