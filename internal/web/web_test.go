@@ -49,7 +49,7 @@ func newSite(t *testing.T) *site {
 	go w.WatchChanges(ctx)
 	for _, it := range []ingest.Item{
 		{URL: "https://gazette.example/full", Title: "Council approves harbour wall", Byline: "By Ann Reed",
-			HTML: longBody + `<script>alert(1)</script><p onclick="steal()">Click <a href="javascript:alert(2)">here</a></p><iframe src="https://evil.example"></iframe>`,
+			HTML:   longBody + `<script>alert(1)</script><p onclick="steal()">Click <a href="javascript:alert(2)">here</a></p><iframe src="https://evil.example"></iframe>`,
 			Source: "Harbour Gazette", SourceURL: "https://gazette.example/", Licence: "full",
 			PublishedAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)},
 		{URL: "https://times.example/excerpt", Title: "Wall vote splits town", HTML: longBody,
