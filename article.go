@@ -62,6 +62,13 @@ type Article struct {
 	Licence     Licence
 	Source      *Source
 	CreatedAt   time.Time
+
+	// ItemKey is the article's identity within a followed source: the
+	// feed item's GUID, else its canonical URL. When set, AddArticle
+	// remembers it in the same transaction, and an item the source has
+	// delivered before is never stored again, even if its article was
+	// deleted.
+	ItemKey string
 }
 
 // Validate reports the first thing wrong with a, as an EINVALID error.
@@ -129,7 +136,8 @@ type ArticleService interface {
 	// AddArticle stores a, and its source if the source is new, in one
 	// transaction, filling in IDs, Slug and CreatedAt. If an article with
 	// the same OriginalURL exists, nothing changes, a is filled from the
-	// stored article, and created is false.
+	// stored article, and created is false. If a.ItemKey was delivered by
+	// the source before, nothing changes and created is false.
 	AddArticle(ctx context.Context, a *Article) (created bool, err error)
 
 	FindArticleByID(ctx context.Context, id int64) (*Article, error)

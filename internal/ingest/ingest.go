@@ -26,6 +26,10 @@ type Item struct {
 	Licence     string // "" means herald.DefaultLicence
 	Image       string
 	Lang        string
+
+	// ItemKey identifies the item within its followed source (see
+	// herald.Article.ItemKey); empty for imports.
+	ItemKey string
 }
 
 // Pipeline checks, cleans and stores items.
@@ -83,6 +87,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 		Lang:        oneLine(it.Lang),
 		Licence:     licence,
 		Source:      &herald.Source{Name: oneLine(it.Source), Homepage: strings.TrimSpace(it.SourceURL)},
+		ItemKey:     it.ItemKey,
 	}
 	if a.PublishedAt.IsZero() {
 		a.PublishedAt = p.now()

@@ -20,8 +20,20 @@ import (
 const maxAttempts = 3
 
 // AddArticle implements herald.ArticleService.
+//
+// An article with an item key claims the key first, in the same
+// transaction: a key claimed before means the item is not stored again,
+// and a transaction adding the same key at the same time waits for this
+// one and then finds it claimed. A new key for an address already stored
+// is remembered as that article's, so the source's next fetch skips the
+// item without asking, and created is false. An item of a removed source
+// is an ECONFLICT error, so that a fetch running while an editor removes
+// the source adds nothing after the purge.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
+		return false, err
+	}
+	if err := checkItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
 	var created bool
@@ -46,17 +58,25 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	defer tx.Rollback(ctx)
 	now := micro(db.Now())
 
+	if a.ItemKey != "" {
+		seen, err := takeItem(ctx, tx, a, now)
+		if err != nil || seen {
+			return false, err
+		}
+	}
+
 	stored, err := findArticle(ctx, tx, `a.original_url = $1`, a.OriginalURL)
 	switch {
 	case err == nil:
-		*a = *stored
-		return false, nil
+		return false, keepStored(ctx, tx, a, stored)
 	case herald.ErrorCode(err) != herald.ENOTFOUND:
 		return false, err
 	}
 
-	if err := upsertSource(ctx, tx, a.Source, now); err != nil {
-		return false, err
+	if a.ItemKey == "" { // else takeItem has done it
+		if err := upsertSource(ctx, tx, a.Source, now); err != nil {
+			return false, err
+		}
 	}
 	slug, err := freeSlug(ctx, tx, a)
 	if err != nil {
@@ -74,17 +94,21 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Another transaction stored this address after our first look
-		// and committed. Report its article, and roll back any source we
-		// added, as if we had seen the article first.
+		// and committed. Report its article as if we had seen it first:
+		// without an item key, any source we added is rolled back.
 		stored, err := findArticle(ctx, tx, `a.original_url = $1`, a.OriginalURL)
 		if err != nil {
 			return false, err
 		}
-		*a = *stored
-		return false, nil
+		return false, keepStored(ctx, tx, a, stored)
 	}
 	if err != nil {
 		return false, err
+	}
+	if a.ItemKey != "" {
+		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
+			return false, err
+		}
 	}
 	if err := recordChange(ctx, tx, "article", id, now); err != nil {
 		return false, err
@@ -94,6 +118,75 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	}
 	a.ID, a.Slug, a.PublishedAt, a.CreatedAt = id, slug, published, now
 	return true, nil
+}
+
+// keepStored ends an add whose address is stored already: a is filled
+// from the stored article and, when it came with an item key, the key is
+// remembered as that article's and committed. Without a key nothing is
+// committed.
+func keepStored(ctx context.Context, tx pgx.Tx, a, stored *herald.Article) error {
+	if a.ItemKey != "" {
+		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, stored.ID); err != nil {
+			return err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return err
+		}
+	}
+	fillStored(a, stored)
+	return nil
+}
+
+// takeItem finds or creates a's source and records that it delivered
+// a.ItemKey. It reports whether the source had delivered the key before;
+// then a is filled from the item's article, unless that was deleted.
+func takeItem(ctx context.Context, tx pgx.Tx, a *herald.Article, now time.Time) (seen bool, err error) {
+	if err := upsertSource(ctx, tx, a.Source, now); err != nil {
+		return false, err
+	}
+	// The share lock holds RemoveSource off until this transaction ends,
+	// so that its purge sees the article; and a removal that came first
+	// is seen here.
+	var removed bool
+	err = tx.QueryRow(ctx, `SELECT removed_at IS NOT NULL FROM sources WHERE id = $1 FOR SHARE`, a.Source.ID).Scan(&removed)
+	if err != nil {
+		return false, err
+	}
+	if removed {
+		return false, herald.Errorf(herald.ECONFLICT, "source %q is no longer followed", a.Source.Name)
+	}
+	// A transaction that claimed the same key and has not ended makes
+	// this insert wait; once it commits, the key is taken.
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO source_items (source_id, item_key, seen_at) VALUES ($1, $2, $3)
+		ON CONFLICT (source_id, item_key) DO NOTHING`, a.Source.ID, a.ItemKey, now)
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 1 {
+		return false, nil
+	}
+	var articleID *int64
+	err = tx.QueryRow(ctx, `SELECT article_id FROM source_items WHERE source_id = $1 AND item_key = $2`,
+		a.Source.ID, a.ItemKey).Scan(&articleID)
+	if err != nil {
+		return true, err
+	}
+	if articleID != nil {
+		stored, err := findArticle(ctx, tx, `a.id = $1`, *articleID)
+		if err != nil {
+			return true, err
+		}
+		fillStored(a, stored)
+	}
+	return true, nil
+}
+
+// linkItem records the article a source's item became.
+func linkItem(ctx context.Context, tx pgx.Tx, sourceID int64, key string, articleID int64) error {
+	_, err := tx.Exec(ctx, `UPDATE source_items SET article_id = $1 WHERE source_id = $2 AND item_key = $3`,
+		articleID, sourceID, key)
+	return err
 }
 
 // freeSlug returns the article's title slug, or its fallback when another

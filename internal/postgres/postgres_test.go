@@ -96,6 +96,9 @@ func mustOpen(tb testing.TB, dsn string) *postgres.DB {
 	return db
 }
 
+// The suite moves time through Clock, and skips what needs it without.
+var _ storetest.Clock = (*postgres.DB)(nil)
+
 func TestContract(t *testing.T) {
 	testDSN(t)
 	storetest.Run(t, func(tb testing.TB) herald.Store { return MustOpenDB(tb) })
@@ -295,5 +298,45 @@ func TestSourcesSortByCodePoint(t *testing.T) {
 	}
 	if got, want := strings.Join(names, ","), "Alpha,Zulu,alpha2,beta"; got != want {
 		t.Errorf("FindSources = %s, want %s", got, want)
+	}
+}
+
+// TestMigrateKeepsData opens a database made before sources could be
+// followed: its outlets stay valid, known only from imports, and can be
+// followed.
+func TestMigrateKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := MustCreateSchema(t)
+	schema, err := os.ReadFile("migration/0001_articles.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(schema),
+		`CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+		`INSERT INTO schema_migrations (name) VALUES ('migration/0001_articles.sql')`,
+		`INSERT INTO sources (slug, name, created_at) VALUES ('harbour-gazette', 'Harbour Gazette', now())`,
+		`INSERT INTO articles (slug, original_url, source_id, title, published_at, html, text, lead, licence, created_at)
+			SELECT 'a', 'https://harbour.example/a', id, 'A', now(), '<p>A</p>', 'A', 'A', 'full', now() FROM sources`,
+	} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+
+	db := mustOpen(t, dsn)
+	src, err := db.FindSourceBySlug(ctx, "harbour-gazette")
+	if err != nil || src.FeedURL != "" || src.Following() || src.ArticleCount != 1 {
+		t.Fatalf("migrated source = %+v, %v; want it known only from imports, with its article", src, err)
+	}
+	follow := storetest.NewFollowedSource(1)
+	follow.Name = "Harbour Gazette"
+	if err := db.AddSource(ctx, follow); err != nil || follow.ID != src.ID {
+		t.Errorf("AddSource = %v, id %d; want source %d followed", err, follow.ID, src.ID)
 	}
 }

@@ -31,9 +31,14 @@ func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Tim
 	return nil
 }
 
+// sourceColumns are what scanSource reads, before an article count.
+const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
+	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
+	etag, last_modified, removed_at`
+
 // sourceQuery counts each source's articles. Names sort by code point
 // (COLLATE "C"), as SQLite's BINARY does, not by the database's locale.
-const sourceQuery = `SELECT s.id, s.slug, s.name, s.homepage, s.created_at,
+const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
 	FROM sources s`
 
@@ -43,16 +48,8 @@ func (db *DB) FindSources(ctx context.Context) ([]*herald.Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find sources: %w", err)
 	}
-	defer rows.Close()
-	var list []*herald.Source
-	for rows.Next() {
-		s, err := scanSource(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("find sources: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
+	list, err := scanSources(rows)
+	if err != nil {
 		return nil, fmt.Errorf("find sources: %w", err)
 	}
 	return list, nil
@@ -70,11 +67,296 @@ func (db *DB) FindSourceBySlug(ctx context.Context, slug string) (*herald.Source
 	return s, nil
 }
 
+// scanSources reads every row of sourceColumns and a count, and closes rows.
+func scanSources(rows pgx.Rows) ([]*herald.Source, error) {
+	defer rows.Close()
+	var list []*herald.Source
+	for rows.Next() {
+		s, err := scanSource(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, rows.Err()
+}
+
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
-	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.ArticleCount); err != nil {
+	var kind, licence, fulltext string
+	var lastFetch, nextCheck, removed *time.Time
+	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.FeedURL, &kind, &licence,
+		&fulltext, &s.Every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &s.ArticleCount); err != nil {
 		return nil, err
 	}
+	// pgx reads timestamptz in the local zone; the stores speak UTC.
 	s.CreatedAt = s.CreatedAt.UTC()
+	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
+	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
 	return s, nil
+}
+
+// AddSource implements herald.SourceService.
+func (db *DB) AddSource(ctx context.Context, s *herald.Source) error {
+	if err := validateFollowed(s); err != nil {
+		return err
+	}
+	var err error
+	for range maxAttempts {
+		// A unique violation means another transaction took the name or
+		// the URL between our look and our write; the next look sees it.
+		if err = db.addSource(ctx, s); !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("add source %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	slug := herald.Slugify(s.Name)
+
+	// The rows are locked until commit, so that two editors adding the
+	// same removed source do not both bring it back.
+	rows, err := tx.Query(ctx, `
+		SELECT id, slug, name, homepage, feed_url, created_at, removed_at IS NOT NULL
+		FROM sources WHERE feed_url = $1 OR slug = $2
+		FOR UPDATE`, s.FeedURL, slug)
+	if err != nil {
+		return err
+	}
+	var byURL, bySlug *existingSource
+	for rows.Next() {
+		e := &existingSource{}
+		if err := rows.Scan(&e.id, &e.slug, &e.name, &e.homepage, &e.feedURL, &e.createdAt, &e.removed); err != nil {
+			rows.Close()
+			return err
+		}
+		e.createdAt = e.createdAt.UTC()
+		if e.feedURL == s.FeedURL {
+			byURL = e
+		}
+		if e.slug == slug {
+			bySlug = e
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	target, err := followTarget(s, byURL, bySlug)
+	if err != nil {
+		return err
+	}
+	name, homepage, created := followedName(s, target, now)
+
+	var id int64
+	if target == nil {
+		err = tx.QueryRow(ctx, `
+			INSERT INTO sources (slug, name, homepage, created_at, feed_url, kind, licence,
+				fulltext, every, status, next_check_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4)
+			RETURNING id`,
+			slug, name, homepage, now, s.FeedURL, string(s.Kind), string(s.Licence),
+			string(s.Fulltext), s.Every, herald.FetchNew).Scan(&id)
+	} else {
+		id = target.id
+		_, err = tx.Exec(ctx, `
+			UPDATE sources SET slug = $1, name = $2, homepage = $3, feed_url = $4, kind = $5,
+				licence = $6, fulltext = $7, every = $8, status = $9, last_error = '',
+				last_fetch_at = NULL, next_check_at = $10, failures = 0, etag = '',
+				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL
+			WHERE id = $11`,
+			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
+			string(s.Fulltext), s.Every, herald.FetchNew, now, id)
+	}
+	if err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	s.ID, s.Slug, s.Name, s.Homepage, s.CreatedAt = id, slug, name, homepage, created
+	s.Fetch = herald.FetchState{Status: herald.FetchNew, NextCheckAt: now}
+	s.RemovedAt = time.Time{}
+	return nil
+}
+
+// RemoveSource implements herald.SourceService.
+func (db *DB) RemoveSource(ctx context.Context, slug string, purge bool) error {
+	if err := db.removeSource(ctx, slug, purge); err != nil {
+		return fmt.Errorf("remove source %q: %w", slug, err)
+	}
+	return nil
+}
+
+func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+
+	// The update waits for any AddArticle holding the source (see
+	// takeItem), so the purge below sees every article added before it;
+	// a source removed before keeps the time it was first removed.
+	var id int64
+	err = tx.QueryRow(ctx, `
+		UPDATE sources SET removed_at = coalesce(removed_at, $1), lease_owner = NULL, lease_until = NULL
+		WHERE slug = $2 RETURNING id`, now, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source not found")
+	}
+	if err != nil {
+		return err
+	}
+	if purge {
+		// The source's items stay, their article_id set to NULL by the
+		// foreign key, so that no later fetch brings the articles back.
+		if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE source_id = $1`, id); err != nil {
+			return err
+		}
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// ClaimDueSources implements herald.SourceService. It is one statement:
+// rows another claim has locked are skipped rather than waited for, and
+// a row whose lease another claim took meanwhile fails the WHERE when
+// PostgreSQL checks it again under the lock, so no source is leased twice.
+func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Duration, limit int) ([]*herald.Source, error) {
+	if err := checkClaim(owner, lease); err != nil || limit <= 0 {
+		return nil, err
+	}
+	now := micro(db.Now())
+	rows, err := db.pool.Query(ctx, `
+		WITH due AS (
+			SELECT id FROM sources
+			WHERE feed_url <> '' AND removed_at IS NULL AND next_check_at <= $1
+				AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2)
+			ORDER BY next_check_at, id
+			LIMIT $3
+			FOR UPDATE SKIP LOCKED)
+		UPDATE sources SET lease_owner = $2, lease_until = $4
+		WHERE id IN (SELECT id FROM due)
+		RETURNING `+sourceColumns+`, 0`,
+		now, owner, limit, now.Add(lease))
+	if err != nil {
+		return nil, fmt.Errorf("claim due sources: %w", err)
+	}
+	list, err := scanSources(rows)
+	if err != nil {
+		return nil, fmt.Errorf("claim due sources: %w", err)
+	}
+	sortDue(list)
+	return list, nil
+}
+
+// RecordFetch implements herald.SourceService.
+func (db *DB) RecordFetch(ctx context.Context, sourceID int64, owner string, state herald.FetchState) error {
+	if err := checkFetchState(state); err != nil {
+		return err
+	}
+	if err := db.recordFetch(ctx, sourceID, owner, state); err != nil {
+		return fmt.Errorf("record fetch of source %d: %w", sourceID, err)
+	}
+	return nil
+}
+
+func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st herald.FetchState) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+
+	var leaseOwner *string
+	var status, lastError string
+	err = tx.QueryRow(ctx, `SELECT lease_owner, status, last_error FROM sources WHERE id = $1 FOR UPDATE`, sourceID).
+		Scan(&leaseOwner, &status, &lastError)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source %d not found", sourceID)
+	}
+	if err != nil {
+		return err
+	}
+	if leaseOwner == nil || *leaseOwner != owner {
+		return herald.Errorf(herald.ECONFLICT, "lease on source %d was lost", sourceID)
+	}
+	if _, err := tx.Exec(ctx, `
+		UPDATE sources SET status = $1, last_error = $2, last_fetch_at = $3, next_check_at = $4,
+			failures = $5, etag = $6, last_modified = $7, lease_owner = NULL, lease_until = NULL
+		WHERE id = $8`,
+		st.Status, st.LastError, nullTime(st.LastFetchAt), micro(st.NextCheckAt),
+		st.Failures, st.ETag, st.LastModified, sourceID); err != nil {
+		return err
+	}
+	if status != st.Status || lastError != st.LastError {
+		if err := recordChange(ctx, tx, "source", sourceID, now); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// SeenItems implements herald.SourceService.
+func (db *DB) SeenItems(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	if len(keys) == 0 {
+		return seen, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT item_key FROM source_items WHERE source_id = $1 AND item_key = ANY($2)`,
+		sourceID, keys)
+	if err != nil {
+		return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+		}
+		seen[k] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+	}
+	return seen, nil
+}
+
+// SetNow replaces the store's clock; tests use it through storetest.Clock.
+// Set it before the store is shared between goroutines.
+func (db *DB) SetNow(now func() time.Time) { db.Now = now }
+
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+// nullTime is t at PostgreSQL's precision, or NULL for the zero time.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = micro(t)
+	return &t
 }

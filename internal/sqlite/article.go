@@ -12,8 +12,18 @@ import (
 )
 
 // AddArticle implements herald.ArticleService.
+//
+// An article with an item key claims the key first, in the same
+// transaction: a key claimed before means the item is not stored again.
+// A new key for an address already stored is remembered as that article's,
+// so the source's next fetch skips the item without asking, and created is
+// false. An item of a removed source is an ECONFLICT error, so that a fetch
+// running while an editor removes the source adds nothing after the purge.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
+		return false, err
+	}
+	if err := checkItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
 	created, err := db.addArticle(ctx, a)
@@ -36,6 +46,13 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	defer tx.Rollback()
 	now := db.Now().UTC()
 
+	if a.ItemKey != "" {
+		seen, err := takeItem(ctx, tx, a, now)
+		if err != nil || seen {
+			return false, err
+		}
+	}
+
 	var existing int64
 	err = tx.QueryRowContext(ctx, `SELECT id FROM articles WHERE original_url = ?`, a.OriginalURL).Scan(&existing)
 	switch {
@@ -44,14 +61,24 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		*a = *stored
+		if a.ItemKey != "" {
+			if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, existing); err != nil {
+				return false, err
+			}
+			if err := tx.Commit(); err != nil {
+				return false, err
+			}
+		}
+		fillStored(a, stored)
 		return false, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, err
 	}
 
-	if err := upsertSource(ctx, tx, a.Source, now); err != nil {
-		return false, err
+	if a.ItemKey == "" { // else takeItem has done it
+		if err := upsertSource(ctx, tx, a.Source, now); err != nil {
+			return false, err
+		}
 	}
 	slug, err := freeSlug(ctx, tx, a)
 	if err != nil {
@@ -70,6 +97,11 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if a.ItemKey != "" {
+		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
+			return false, err
+		}
+	}
 	if err := recordChange(ctx, tx, "article", id, now); err != nil {
 		return false, err
 	}
@@ -78,6 +110,53 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	}
 	a.ID, a.Slug, a.CreatedAt = id, slug, now
 	return true, nil
+}
+
+// takeItem finds or creates a's source and records that it delivered
+// a.ItemKey. It reports whether the source had delivered the key before;
+// then a is filled from the item's article, unless that was deleted.
+func takeItem(ctx context.Context, tx *sql.Tx, a *herald.Article, now time.Time) (seen bool, err error) {
+	if err := upsertSource(ctx, tx, a.Source, now); err != nil {
+		return false, err
+	}
+	var removed bool
+	err = tx.QueryRowContext(ctx, `SELECT removed_at IS NOT NULL FROM sources WHERE id = ?`, a.Source.ID).Scan(&removed)
+	if err != nil {
+		return false, err
+	}
+	if removed {
+		return false, herald.Errorf(herald.ECONFLICT, "source %q is no longer followed", a.Source.Name)
+	}
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO source_items (source_id, item_key, seen_at) VALUES (?, ?, ?)
+		ON CONFLICT (source_id, item_key) DO NOTHING`, a.Source.ID, a.ItemKey, nanos(now))
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return false, err
+	}
+	var articleID sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT article_id FROM source_items WHERE source_id = ? AND item_key = ?`,
+		a.Source.ID, a.ItemKey).Scan(&articleID)
+	if err != nil {
+		return true, err
+	}
+	if articleID.Valid {
+		stored, err := findArticle(ctx, tx, `a.id = ?`, articleID.Int64)
+		if err != nil {
+			return true, err
+		}
+		fillStored(a, stored)
+	}
+	return true, nil
+}
+
+// linkItem records the article a source's item became.
+func linkItem(ctx context.Context, tx *sql.Tx, sourceID int64, key string, articleID int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE source_items SET article_id = ? WHERE source_id = ? AND item_key = ?`,
+		articleID, sourceID, key)
+	return err
 }
 
 // freeSlug returns the article's title slug, or its fallback when another

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -30,7 +32,12 @@ func upsertSource(ctx context.Context, tx *sql.Tx, s *herald.Source, now time.Ti
 	return nil
 }
 
-const sourceQuery = `SELECT s.id, s.slug, s.name, s.homepage, s.created_at,
+// sourceColumns are what scanSource reads, before an article count.
+const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
+	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
+	etag, last_modified, removed_at`
+
+const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
 	FROM sources s`
 
@@ -40,16 +47,8 @@ func (db *DB) FindSources(ctx context.Context) ([]*herald.Source, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find sources: %w", err)
 	}
-	defer rows.Close()
-	var list []*herald.Source
-	for rows.Next() {
-		s, err := scanSource(rows.Scan)
-		if err != nil {
-			return nil, fmt.Errorf("find sources: %w", err)
-		}
-		list = append(list, s)
-	}
-	if err := rows.Err(); err != nil {
+	list, err := scanSources(rows)
+	if err != nil {
 		return nil, fmt.Errorf("find sources: %w", err)
 	}
 	return list, nil
@@ -67,12 +66,308 @@ func (db *DB) FindSourceBySlug(ctx context.Context, slug string) (*herald.Source
 	return s, nil
 }
 
+// scanSources reads every row of sourceColumns and a count, and closes rows.
+func scanSources(rows *sql.Rows) ([]*herald.Source, error) {
+	defer rows.Close()
+	var list []*herald.Source
+	for rows.Next() {
+		s, err := scanSource(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, s)
+	}
+	return list, rows.Err()
+}
+
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
-	var created int64
-	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.ArticleCount); err != nil {
+	var created, every int64
+	var kind, licence, fulltext string
+	var lastFetch, nextCheck, removed sql.NullInt64
+	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.FeedURL, &kind, &licence,
+		&fulltext, &every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = fromNanos(created)
+	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
+	s.Every = time.Duration(every)
+	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
 	return s, nil
+}
+
+// AddSource implements herald.SourceService.
+func (db *DB) AddSource(ctx context.Context, s *herald.Source) error {
+	if err := validateFollowed(s); err != nil {
+		return err
+	}
+	err := db.addSource(ctx, s)
+	if isUniqueViolation(err) {
+		// Another process took the name or the URL between our look and
+		// our write; the second look sees its row and says so.
+		err = db.addSource(ctx, s)
+	}
+	if err != nil {
+		return fmt.Errorf("add source %q: %w", s.Name, err)
+	}
+	return nil
+}
+
+func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	slug := herald.Slugify(s.Name)
+
+	rows, err := tx.QueryContext(ctx, `
+		SELECT id, slug, name, homepage, feed_url, created_at, removed_at IS NOT NULL
+		FROM sources WHERE feed_url = ? OR slug = ?`, s.FeedURL, slug)
+	if err != nil {
+		return err
+	}
+	var byURL, bySlug *existingSource
+	for rows.Next() {
+		e := &existingSource{}
+		var created int64
+		if err := rows.Scan(&e.id, &e.slug, &e.name, &e.homepage, &e.feedURL, &created, &e.removed); err != nil {
+			rows.Close()
+			return err
+		}
+		e.createdAt = fromNanos(created)
+		if e.feedURL == s.FeedURL {
+			byURL = e
+		}
+		if e.slug == slug {
+			bySlug = e
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	target, err := followTarget(s, byURL, bySlug)
+	if err != nil {
+		return err
+	}
+	name, homepage, created := followedName(s, target, now)
+
+	var id int64
+	if target == nil {
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO sources (slug, name, homepage, created_at, feed_url, kind, licence,
+				fulltext, every, status, next_check_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING id`,
+			slug, name, homepage, nanos(now), s.FeedURL, string(s.Kind), string(s.Licence),
+			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now)).Scan(&id)
+	} else {
+		id = target.id
+		_, err = tx.ExecContext(ctx, `
+			UPDATE sources SET slug = ?, name = ?, homepage = ?, feed_url = ?, kind = ?,
+				licence = ?, fulltext = ?, every = ?, status = ?, last_error = '',
+				last_fetch_at = NULL, next_check_at = ?, failures = 0, etag = '',
+				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL
+			WHERE id = ?`,
+			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
+			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now), id)
+	}
+	if err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.ID, s.Slug, s.Name, s.Homepage, s.CreatedAt = id, slug, name, homepage, created
+	s.Fetch = herald.FetchState{Status: herald.FetchNew, NextCheckAt: now}
+	s.RemovedAt = time.Time{}
+	return nil
+}
+
+// RemoveSource implements herald.SourceService.
+func (db *DB) RemoveSource(ctx context.Context, slug string, purge bool) error {
+	if err := db.removeSource(ctx, slug, purge); err != nil {
+		return fmt.Errorf("remove source %q: %w", slug, err)
+	}
+	return nil
+}
+
+func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+
+	// A source removed before keeps the time it was first removed.
+	var id int64
+	err = tx.QueryRowContext(ctx, `
+		UPDATE sources SET removed_at = coalesce(removed_at, ?), lease_owner = NULL, lease_until = NULL
+		WHERE slug = ? RETURNING id`, nanos(now), slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source not found")
+	}
+	if err != nil {
+		return err
+	}
+	if purge {
+		// The source's items stay, their article_id set to NULL by the
+		// foreign key, so that no later fetch brings the articles back.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE source_id = ?`, id); err != nil {
+			return err
+		}
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// ClaimDueSources implements herald.SourceService. The writer connection
+// starts every transaction with BEGIN IMMEDIATE, so claims from any
+// process sharing the file run one after another.
+func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Duration, limit int) ([]*herald.Source, error) {
+	if err := checkClaim(owner, lease); err != nil || limit <= 0 {
+		return nil, err
+	}
+	list, err := db.claimDueSources(ctx, owner, lease, limit)
+	if err != nil {
+		return nil, fmt.Errorf("claim due sources: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) claimDueSources(ctx context.Context, owner string, lease time.Duration, limit int) ([]*herald.Source, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE sources SET lease_owner = ?, lease_until = ?
+		WHERE id IN (
+			SELECT id FROM sources
+			WHERE feed_url <> '' AND removed_at IS NULL AND next_check_at <= ?
+				AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)
+			ORDER BY next_check_at, id
+			LIMIT ?)
+		RETURNING `+sourceColumns+`, 0`,
+		owner, nanos(now.Add(lease)), nanos(now), nanos(now), owner, limit)
+	if err != nil {
+		return nil, err
+	}
+	list, err := scanSources(rows)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	sortDue(list)
+	return list, nil
+}
+
+// RecordFetch implements herald.SourceService.
+func (db *DB) RecordFetch(ctx context.Context, sourceID int64, owner string, state herald.FetchState) error {
+	if err := checkFetchState(state); err != nil {
+		return err
+	}
+	if err := db.recordFetch(ctx, sourceID, owner, state); err != nil {
+		return fmt.Errorf("record fetch of source %d: %w", sourceID, err)
+	}
+	return nil
+}
+
+func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st herald.FetchState) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+
+	var leaseOwner sql.NullString
+	var status, lastError string
+	err = tx.QueryRowContext(ctx, `SELECT lease_owner, status, last_error FROM sources WHERE id = ?`, sourceID).
+		Scan(&leaseOwner, &status, &lastError)
+	if errors.Is(err, sql.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source %d not found", sourceID)
+	}
+	if err != nil {
+		return err
+	}
+	if !leaseOwner.Valid || leaseOwner.String != owner {
+		return herald.Errorf(herald.ECONFLICT, "lease on source %d was lost", sourceID)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		UPDATE sources SET status = ?, last_error = ?, last_fetch_at = ?, next_check_at = ?,
+			failures = ?, etag = ?, last_modified = ?, lease_owner = NULL, lease_until = NULL
+		WHERE id = ?`,
+		st.Status, st.LastError, nullNanos(st.LastFetchAt), nanos(st.NextCheckAt),
+		st.Failures, st.ETag, st.LastModified, sourceID); err != nil {
+		return err
+	}
+	if status != st.Status || lastError != st.LastError {
+		if err := recordChange(ctx, tx, "source", sourceID, now); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// maxSeenKeys bounds the keys SeenItems asks about in one query, well
+// under SQLite's limit on bound parameters.
+const maxSeenKeys = 500
+
+// SeenItems implements herald.SourceService.
+func (db *DB) SeenItems(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error) {
+	seen := make(map[string]bool)
+	for chunk := range slices.Chunk(keys, maxSeenKeys) {
+		args := make([]any, 0, len(chunk)+1)
+		args = append(args, sourceID)
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		rows, err := db.reader.QueryContext(ctx, `
+			SELECT item_key FROM source_items
+			WHERE source_id = ? AND item_key IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+		}
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+			}
+			seen[k] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("seen items of source %d: %w", sourceID, err)
+		}
+	}
+	return seen, nil
+}
+
+// SetNow replaces the store's clock; tests use it through storetest.Clock.
+// Set it before the store is shared between goroutines.
+func (db *DB) SetNow(now func() time.Time) { db.Now = now }
+
+func fromNull(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return fromNanos(n.Int64)
+}
+
+// nullNanos is t in nanoseconds, or NULL for the zero time.
+func nullNanos(t time.Time) sql.NullInt64 {
+	return sql.NullInt64{Int64: nanos(t), Valid: !t.IsZero()}
 }

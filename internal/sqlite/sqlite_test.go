@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -21,6 +23,9 @@ func MustOpenDB(tb testing.TB) *sqlite.DB {
 	tb.Cleanup(func() { db.Close() })
 	return db
 }
+
+// The suite moves time through Clock, and skips what needs it without.
+var _ storetest.Clock = (*sqlite.DB)(nil)
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(tb testing.TB) herald.Store { return MustOpenDB(tb) })
@@ -64,5 +69,49 @@ func TestReopenKeepsData(t *testing.T) {
 	defer db.Close()
 	if _, err := db.FindArticleByID(ctx, a.ID); err != nil {
 		t.Fatalf("after reopen: %v", err)
+	}
+}
+
+// TestMigrateKeepsData opens a database made before sources could be
+// followed: its outlets stay valid, known only from imports, and can be
+// followed.
+func TestMigrateKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	old, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := os.ReadFile("migration/0001_articles.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		string(schema),
+		`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`,
+		`INSERT INTO schema_migrations VALUES ('migration/0001_articles.sql')`,
+		`INSERT INTO sources (slug, name, homepage, created_at) VALUES ('harbour-gazette', 'Harbour Gazette', '', 1)`,
+		`INSERT INTO articles (slug, original_url, source_id, title, published_at, html, text, lead, licence, created_at)
+			VALUES ('a', 'https://harbour.example/a', 1, 'A', 1, '<p>A</p>', 'A', 'A', 'full', 1)`,
+	} {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open after 0001: %v", err)
+	}
+	defer db.Close()
+	src, err := db.FindSourceBySlug(ctx, "harbour-gazette")
+	if err != nil || src.FeedURL != "" || src.Following() || src.ArticleCount != 1 {
+		t.Fatalf("migrated source = %+v, %v; want it known only from imports, with its article", src, err)
+	}
+	follow := storetest.NewFollowedSource(1)
+	follow.Name = "Harbour Gazette"
+	if err := db.AddSource(ctx, follow); err != nil || follow.ID != src.ID {
+		t.Errorf("AddSource = %v, id %d; want source %d followed", err, follow.ID, src.ID)
 	}
 }

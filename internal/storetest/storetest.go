@@ -1,6 +1,8 @@
 // Package storetest is the contract every Herald store keeps, written once
 // as a test suite: internal/sqlite and internal/postgres both run it, the
-// way testing/fstest checks every fs.FS.
+// way testing/fstest checks every fs.FS. A store that implements Clock
+// lets the suite move time, which the checks of leases and due sources
+// need.
 package storetest
 
 import (
@@ -30,6 +32,19 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, open(t)) })
 	t.Run("ConcurrentImportsOfTheSameURLs", func(t *testing.T) { testConcurrent(t, open(t)) })
 	t.Run("VersionGrowsOnChange", func(t *testing.T) { testVersion(t, open(t)) })
+
+	t.Run("AddSourceIsDueAtOnce", func(t *testing.T) { testAddSource(t, open(t)) })
+	t.Run("AddSourceConflicts", func(t *testing.T) { testSourceConflicts(t, open(t)) })
+	t.Run("ImportedSourceBecomesFollowed", func(t *testing.T) { testImportedBecomesFollowed(t, open(t)) })
+	t.Run("InvalidSourceWritesNothing", func(t *testing.T) { testInvalidSource(t, open(t)) })
+	t.Run("ClaimDueSources", func(t *testing.T) { testClaim(t, open(t)) })
+	t.Run("ConcurrentClaimsLeaseEachSourceOnce", func(t *testing.T) { testConcurrentClaims(t, open(t)) })
+	t.Run("RecordFetch", func(t *testing.T) { testRecordFetch(t, open(t)) })
+	t.Run("RemoveSource", func(t *testing.T) { testRemoveSource(t, open(t)) })
+	t.Run("RemovedSourceFollowedAgain", func(t *testing.T) { testFollowAgain(t, open(t)) })
+	t.Run("SeenItems", func(t *testing.T) { testSeenItems(t, open(t)) })
+	t.Run("ItemKeyStoredOnce", func(t *testing.T) { testItemKeyOnce(t, open(t)) })
+	t.Run("ConcurrentItemKeys", func(t *testing.T) { testConcurrentItemKeys(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -28,11 +28,44 @@ type apiArticle struct {
 }
 
 type apiSource struct {
-	Name         string `json:"name"`
-	Slug         string `json:"slug"`
-	Homepage     string `json:"homepage"`
-	URL          string `json:"url,omitempty"`
-	ArticleCount *int   `json:"article_count,omitempty"`
+	Name         string     `json:"name"`
+	Slug         string     `json:"slug"`
+	Homepage     string     `json:"homepage"`
+	URL          string     `json:"url,omitempty"`
+	ArticleCount *int       `json:"article_count,omitempty"`
+	Following    *apiFollow `json:"following,omitempty"`
+}
+
+// apiFollow is how Herald fetches a followed source, and how that went.
+type apiFollow struct {
+	FeedURL     string     `json:"feed_url"`
+	Kind        string     `json:"kind"`
+	Licence     string     `json:"licence"`
+	Fulltext    string     `json:"fulltext"`
+	Status      string     `json:"status"`
+	LastError   string     `json:"last_error,omitempty"`
+	LastFetchAt *time.Time `json:"last_fetch_at,omitempty"`
+	NextCheckAt *time.Time `json:"next_check_at,omitempty"`
+	RemovedAt   *time.Time `json:"removed_at,omitempty"`
+}
+
+func newAPIFollow(src *herald.Source) *apiFollow {
+	if src.FeedURL == "" {
+		return nil
+	}
+	return &apiFollow{
+		FeedURL: src.FeedURL, Kind: string(src.Kind), Licence: string(src.Licence), Fulltext: string(src.Fulltext),
+		Status: src.Fetch.Status, LastError: src.Fetch.LastError, LastFetchAt: timeOrNil(src.Fetch.LastFetchAt),
+		NextCheckAt: timeOrNil(src.Fetch.NextCheckAt), RemovedAt: timeOrNil(src.RemovedAt),
+	}
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 func (s *Server) apiArticle(a *herald.Article) apiArticle {
@@ -117,7 +150,7 @@ func (s *Server) handleAPISources(w http.ResponseWriter, r *http.Request) {
 			n := src.ArticleCount
 			out.Items = append(out.Items, apiSource{
 				Name: src.Name, Slug: src.Slug, Homepage: src.Homepage,
-				URL: s.absURL("/sources/" + src.Slug), ArticleCount: &n,
+				URL: s.absURL("/sources/" + src.Slug), ArticleCount: &n, Following: newAPIFollow(src),
 			})
 		}
 		return jsonPage(out)

@@ -43,6 +43,8 @@ type Server struct {
 	Store  herald.Store
 	Logger *slog.Logger
 	Config Config
+	// Metrics serves /metrics when set (Prometheus' text format).
+	Metrics http.Handler
 
 	templates map[string]*template.Template
 	static    map[string]*page
