@@ -63,6 +63,18 @@ type Article struct {
 	Source      *Source
 	CreatedAt   time.Time
 
+	// Dedup is the article's text fingerprint, set by the pipeline and
+	// kept by the store to find later copies of the same text.
+	Dedup Fingerprint
+	// DuplicateOf is the article whose page shows this one's text: the
+	// copy chosen by licence, then by age. Zero for the shown copy. The
+	// pipeline sets it on a new article it found to be a copy; the store
+	// may give the new article the page instead (see AddArticle).
+	DuplicateOf int64
+	// Copies lists every outlet that carried this text, the shown copy
+	// included, oldest first. Filled by the Find methods.
+	Copies []Copy
+
 	// ItemKey is the article's identity within a followed source: the
 	// feed item's GUID, else its canonical URL. When set, AddArticle
 	// remembers it in the same transaction, and an item the source has
@@ -104,6 +116,37 @@ func (a *Article) Validate() error {
 	return a.Source.Validate()
 }
 
+// Fingerprint identifies an article's text for near-duplicate detection
+// (see internal/dedup): the hash of its normalised text, its LSH band
+// keys, and the encoded MinHash signature.
+type Fingerprint struct {
+	Hash      uint64 // 0 for a text with no words
+	Bands     []uint64
+	Signature []byte
+}
+
+// Copy is one outlet's publication of an article's text.
+type Copy struct {
+	ArticleID   int64
+	Source      *Source
+	OriginalURL string
+	PublishedAt time.Time
+	Licence     Licence
+}
+
+// LicenceRank orders licences by how much they let Herald show.
+func LicenceRank(l Licence) int {
+	switch l {
+	case LicenceFull:
+		return 3
+	case LicenceExcerpt:
+		return 2
+	case LicenceHeadline:
+		return 1
+	}
+	return 0
+}
+
 // ArticleFilter selects articles, newest first. Zero fields do not filter.
 type ArticleFilter struct {
 	SourceID    int64
@@ -138,14 +181,29 @@ type ArticleService interface {
 	// the same OriginalURL exists, nothing changes, a is filled from the
 	// stored article, and created is false. If a.ItemKey was delivered by
 	// the source before, nothing changes and created is false.
+	//
+	// When a.DuplicateOf names an article, a is stored as another copy of
+	// that text: if a's licence allows more than the shown copy's (full >
+	// excerpt > headline), a becomes the shown copy and every other copy
+	// points to it; otherwise a points to the shown copy. a.DuplicateOf
+	// may name any copy of the text; the store follows it to the shown one.
+	// The fingerprint's hash and bands are stored for FindCopyCandidates.
 	AddArticle(ctx context.Context, a *Article) (created bool, err error)
+
+	// FindCopyCandidates returns the stored articles, with their text,
+	// whose text hash equals hash (never for hash 0) or that share one of
+	// the LSH bands, at most limit of them, exact hash matches first. The
+	// caller decides which, if any, is really the same text.
+	FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*Article, error)
 
 	FindArticleByID(ctx context.Context, id int64) (*Article, error)
 	FindArticleBySlug(ctx context.Context, slug string) (*Article, error)
 
-	// FindArticles returns one page of articles, without HTML and Text, newest published first
-	// (ties broken by ID, newest first), and the cursor of the next page,
-	// "" on the last one. Pages stay stable while articles are added.
+	// FindArticles returns one page of articles, without HTML and Text,
+	// newest published first (ties broken by ID, newest first), and the
+	// cursor of the next page, "" on the last one. Pages stay stable while
+	// articles are added. Only the shown copy of each text is listed,
+	// unless SourceID or OriginalURL is set; Copies is filled for each.
 	FindArticles(ctx context.Context, f ArticleFilter) (articles []*Article, next string, err error)
 }
 

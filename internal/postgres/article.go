@@ -29,6 +29,11 @@ const maxAttempts = 3
 // item without asking, and created is false. An item of a removed source
 // is an ECONFLICT error, so that a fetch running while an editor removes
 // the source adds nothing after the purge.
+//
+// A copy of a text (a.DuplicateOf set) locks the text's shown copy (see
+// shownCopy) before placeCopy decides where it goes, so that copies of one
+// text arriving at once are placed one after the other, and a new shown
+// copy never leaves another copy pointing at the old one.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
@@ -36,10 +41,13 @@ func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := checkItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
+	bands, err := bandKeys(a.Dedup.Bands)
+	if err != nil {
+		return false, err
+	}
 	var created bool
-	var err error
 	for range maxAttempts {
-		created, err = db.addArticle(ctx, a)
+		created, err = db.addArticle(ctx, a, bands)
 		if !retryable(err) {
 			break
 		}
@@ -50,7 +58,7 @@ func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	return created, nil
 }
 
-func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
+func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) (bool, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return false, err
@@ -82,16 +90,26 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	var place copyPlace
+	if a.DuplicateOf != 0 {
+		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
+		if err != nil {
+			return false, err
+		}
+		place = placeCopy(a.Licence, shown, licence)
+	}
 	published := micro(a.PublishedAt)
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
-			html, text, lead, image, lang, licence, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			html, text, lead, image, lang, licence, created_at,
+			text_hash, fingerprint, duplicate_of)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 		ON CONFLICT (original_url) DO NOTHING
 		RETURNING id`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
-		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now).Scan(&id)
+		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.duplicateOf)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Another transaction stored this address after our first look
 		// and committed. Report its article as if we had seen it first:
@@ -105,6 +123,19 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if place.replaces != 0 {
+		// The old shown copy and its copies all point at the new one.
+		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2`,
+			id, place.replaces); err != nil {
+			return false, err
+		}
+	}
+	if len(bands) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`,
+			bands, id); err != nil {
+			return false, err
+		}
+	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return false, err
@@ -116,8 +147,65 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := tx.Commit(ctx); err != nil {
 		return false, err
 	}
-	a.ID, a.Slug, a.PublishedAt, a.CreatedAt = id, slug, published, now
+	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = id, slug, published, now, place.duplicateOf
 	return true, nil
+}
+
+// maxCopySteps bounds how often shownCopy looks again; each look after
+// the first follows a change another transaction committed meanwhile.
+const maxCopySteps = 8
+
+// shownCopy returns the shown copy of the text that article id is a copy
+// of, and its licence: id itself when it is shown, else the article it
+// points at. It returns 0 when id names no article any more.
+//
+// The shown copy is locked until the transaction ends. Every change to a
+// text's copies (a new copy, a new shown copy, a purge) locks the shown
+// copy first, so they happen one after the other. A copy is never locked:
+// a new shown copy locks the old one, then updates its copies, and taking
+// the locks in the other order could deadlock. When the copy read is not
+// shown any more by the time its lock is granted, shownCopy looks again.
+func shownCopy(ctx context.Context, tx pgx.Tx, id int64) (int64, herald.Licence, error) {
+	for range maxCopySteps {
+		var duplicateOf *int64
+		err := tx.QueryRow(ctx, `SELECT duplicate_of FROM articles WHERE id = $1`, id).Scan(&duplicateOf)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, "", nil
+		}
+		if err != nil {
+			return 0, "", fmt.Errorf("find shown copy of article %d: %w", id, err)
+		}
+		if duplicateOf != nil {
+			id = *duplicateOf
+			continue
+		}
+		var licence string
+		err = tx.QueryRow(ctx, `SELECT licence FROM articles WHERE id = $1 AND duplicate_of IS NULL FOR UPDATE`,
+			id).Scan(&licence)
+		if err == nil {
+			return id, herald.Licence(licence), nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return 0, "", fmt.Errorf("lock shown copy %d: %w", id, err)
+		}
+	}
+	return 0, "", fmt.Errorf("find shown copy of article %d: still changing after %d looks", id, maxCopySteps)
+}
+
+// nullID is id, or NULL for 0.
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// nullBytes is b, or NULL when b is empty.
+func nullBytes(b []byte) []byte {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // keepStored ends an add whose address is stored already: a is filled
@@ -222,7 +310,7 @@ func recordChange(ctx context.Context, tx pgx.Tx, kind string, ref int64, now ti
 
 // FindArticleByID implements herald.ArticleService.
 func (db *DB) FindArticleByID(ctx context.Context, id int64) (*herald.Article, error) {
-	a, err := findArticle(ctx, db.pool, `a.id = $1`, id)
+	a, err := db.findArticleWithCopies(ctx, `a.id = $1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("find article %d: %w", id, err)
 	}
@@ -231,24 +319,51 @@ func (db *DB) FindArticleByID(ctx context.Context, id int64) (*herald.Article, e
 
 // FindArticleBySlug implements herald.ArticleService.
 func (db *DB) FindArticleBySlug(ctx context.Context, slug string) (*herald.Article, error) {
-	a, err := findArticle(ctx, db.pool, `a.slug = $1`, slug)
+	a, err := db.findArticleWithCopies(ctx, `a.slug = $1`, slug)
 	if err != nil {
 		return nil, fmt.Errorf("find article %q: %w", slug, err)
 	}
 	return a, nil
 }
 
+// readOnly is the transaction of reads that take several statements: one
+// snapshot for all of them.
+var readOnly = pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+
+// findArticleWithCopies finds one article and the copies of its text in
+// one snapshot.
+func (db *DB) findArticleWithCopies(ctx context.Context, where string, arg any) (*herald.Article, error) {
+	tx, err := db.pool.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	a, err := findArticle(ctx, tx, where, arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := fillCopies(ctx, tx, []*herald.Article{a}); err != nil {
+		return nil, err
+	}
+	return a, tx.Commit(ctx)
+}
+
 // querier is what a pool and a transaction share.
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
+// articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
-	a.lead, a.image, a.lang, a.licence, a.created_at,
+	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
 	s.id, s.slug, s.name, s.homepage, s.created_at`
 
+// bodyColumns are the columns only single articles and candidates read.
+const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
+
 func findArticle(ctx context.Context, q querier, where string, arg any) (*herald.Article, error) {
-	row := q.QueryRow(ctx, `SELECT `+articleColumns+`, a.html, a.text
+	row := q.QueryRow(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
 		FROM articles a JOIN sources s ON s.id = a.source_id WHERE `+where, arg)
 	a, err := scanArticle(row.Scan, true)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -257,15 +372,18 @@ func findArticle(ctx context.Context, q querier, where string, arg any) (*herald
 	return a, err
 }
 
-// scanArticle reads articleColumns, then the body columns when withBody.
+// scanArticle reads articleColumns, then bodyColumns when withBody. Of the
+// fingerprint it fills Hash and Signature; the bands are not read back.
 func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
 	var licence string
+	var duplicateOf *int64
+	var hash int64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &a.PublishedAt,
-		&a.Lead, &a.Image, &a.Lang, &licence, &a.CreatedAt,
+		&a.Lead, &a.Image, &a.Lang, &licence, &a.CreatedAt, &duplicateOf,
 		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt}
 	if withBody {
-		dest = append(dest, &a.HTML, &a.Text)
+		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
 	if err := scan(dest...); err != nil {
 		return nil, err
@@ -273,7 +391,47 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	// pgx reads timestamptz in the local zone; the stores speak UTC.
 	a.PublishedAt, a.CreatedAt, a.Source.CreatedAt = a.PublishedAt.UTC(), a.CreatedAt.UTC(), a.Source.CreatedAt.UTC()
 	a.Licence = herald.Licence(licence)
+	if duplicateOf != nil {
+		a.DuplicateOf = *duplicateOf
+	}
+	a.Dedup.Hash = uint64(hash)
 	return a, nil
+}
+
+// fillCopies sets the Copies of every article in list with one query:
+// the shown copy of each text, and every article that points at it.
+func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
+	shown := shownIDs(list)
+	if len(shown) == 0 {
+		return nil
+	}
+	rows, err := q.Query(ctx, `
+		SELECT coalesce(a.duplicate_of, a.id), a.id, a.original_url, a.published_at, a.licence,
+			s.id, s.slug, s.name, s.homepage, s.created_at
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.duplicate_of = ANY($1) OR a.id = ANY($1)
+		ORDER BY a.published_at, a.id`, shown)
+	if err != nil {
+		return fmt.Errorf("find copies: %w", err)
+	}
+	defer rows.Close()
+	copies := make(map[int64][]herald.Copy, len(shown))
+	for rows.Next() {
+		var of int64
+		var licence string
+		c := herald.Copy{Source: &herald.Source{}}
+		if err := rows.Scan(&of, &c.ArticleID, &c.OriginalURL, &c.PublishedAt, &licence,
+			&c.Source.ID, &c.Source.Slug, &c.Source.Name, &c.Source.Homepage, &c.Source.CreatedAt); err != nil {
+			return fmt.Errorf("find copies: %w", err)
+		}
+		c.PublishedAt, c.Source.CreatedAt, c.Licence = c.PublishedAt.UTC(), c.Source.CreatedAt.UTC(), herald.Licence(licence)
+		copies[of] = append(copies[of], c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find copies: %w", err)
+	}
+	attachCopies(list, copies)
+	return nil
 }
 
 // FindArticles implements herald.ArticleService.
@@ -290,6 +448,10 @@ func (db *DB) FindArticles(ctx context.Context, f herald.ArticleFilter) ([]*hera
 	if f.OriginalURL != "" {
 		where = append(where, `a.original_url = `+arg(f.OriginalURL))
 	}
+	if f.SourceID == 0 && f.OriginalURL == "" {
+		// Written as the index articles_shown_by_time states it.
+		where = append(where, `a.duplicate_of IS NULL`)
+	}
 	if f.Cursor != "" {
 		c, err := herald.DecodeCursor(f.Cursor)
 		if err != nil {
@@ -305,27 +467,138 @@ func (db *DB) FindArticles(ctx context.Context, f herald.ArticleFilter) ([]*hera
 		where = append(where, `(a.published_at, a.id) < (`+arg(at)+`, `+arg(id)+`)`)
 	}
 	limit := f.PageLimit()
-	query := `SELECT ` + articleColumns + ` FROM articles a JOIN sources s ON s.id = a.source_id`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	query += ` ORDER BY a.published_at DESC, a.id DESC LIMIT ` + arg(limit+1)
+	query := `SELECT ` + articleColumns + ` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE ` + strings.Join(where, ` AND `) + `
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ` + arg(limit+1)
 
-	rows, err := db.pool.Query(ctx, query, args...)
+	list, next, err := db.findArticles(ctx, query, args, limit)
 	if err != nil {
 		return nil, "", fmt.Errorf("find articles: %w", err)
 	}
-	defer rows.Close()
+	return list, next, nil
+}
+
+// findArticles reads one page and the copies of its texts in one snapshot.
+func (db *DB) findArticles(ctx context.Context, query string, args []any, limit int) ([]*herald.Article, string, error) {
+	tx, err := db.pool.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return nil, "", err
+	}
 	var list []*herald.Article
 	for rows.Next() {
 		a, err := scanArticle(rows.Scan, false)
 		if err != nil {
-			return nil, "", fmt.Errorf("find articles: %w", err)
+			rows.Close()
+			return nil, "", err
 		}
 		list = append(list, a)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("find articles: %w", err)
+		return nil, "", err
 	}
-	return herald.NextPage(list, limit)
+	list, next, err := herald.NextPage(list, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := fillCopies(ctx, tx, list); err != nil {
+		return nil, "", err
+	}
+	return list, next, tx.Commit(ctx)
+}
+
+// FindCopyCandidates implements herald.ArticleService. Equal texts are
+// found through articles_by_text_hash, near ones through the primary key
+// of article_bands; those sharing more bands come first.
+func (db *DB) FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*herald.Article, error) {
+	keys, err := bandKeys(bands)
+	if err != nil {
+		return nil, err
+	}
+	limit = min(limit, maxCandidates)
+	if limit <= 0 || (hash == 0 && len(keys) == 0) {
+		return nil, nil
+	}
+	list, err := db.findCopyCandidates(ctx, int64(hash), keys, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find copy candidates: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, limit int) ([]*herald.Article, error) {
+	tx, err := db.pool.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+
+	var ids []int64
+	seen := make(map[int64]bool)
+	collect := func(query string, args ...any) error {
+		rows, err := tx.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() && len(ids) < limit {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		rows.Close()
+		return rows.Err()
+	}
+	if hash != 0 {
+		// "text_hash <> 0" lets PostgreSQL use the partial index in a
+		// generic plan too.
+		if err := collect(`SELECT id FROM articles WHERE text_hash = $1 AND text_hash <> 0 ORDER BY id LIMIT $2`,
+			hash, limit); err != nil {
+			return nil, err
+		}
+	}
+	if len(keys) > 0 && len(ids) < limit {
+		// The exact matches share every band: ask for enough to fill
+		// the limit after them.
+		if err := collect(`
+			SELECT article_id FROM article_bands WHERE band = ANY($1)
+			GROUP BY article_id ORDER BY count(*) DESC, article_id DESC LIMIT $2`,
+			keys, limit+len(ids)); err != nil {
+			return nil, err
+		}
+	}
+	if len(ids) == 0 {
+		return nil, tx.Commit(ctx)
+	}
+
+	rows, err := tx.Query(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*herald.Article, len(ids))
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, true)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		byID[a.ID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return inOrder(ids, byID), tx.Commit(ctx)
 }

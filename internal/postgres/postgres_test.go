@@ -340,3 +340,37 @@ func TestMigrateKeepsData(t *testing.T) {
 		t.Errorf("AddSource = %v, id %d; want source %d followed", err, follow.ID, src.ID)
 	}
 }
+
+// TestMigrateCopiesKeepsData opens a database made before copies were
+// kept: its articles stay, each shown and the only copy of its text, and
+// new copies can point at them.
+func TestMigrateCopiesKeepsData(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := MustCreateSchema(t)
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{`CREATE TABLE schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`}
+	for _, name := range []string{"migration/0001_articles.sql", "migration/0002_followed_sources.sql"} {
+		schema, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, string(schema), `INSERT INTO schema_migrations (name) VALUES ('`+name+`')`)
+	}
+	queries = append(queries,
+		`INSERT INTO sources (slug, name, created_at) VALUES ('harbour-gazette', 'Harbour Gazette', now())`,
+		`INSERT INTO articles (slug, original_url, source_id, title, published_at, html, text, lead, licence, created_at)
+			SELECT 'a', 'https://harbour.example/a', id, 'A', now() - interval '1 hour', '<p>A</p>', 'A', 'A', 'excerpt', now() FROM sources`,
+		`INSERT INTO articles (slug, original_url, source_id, title, published_at, html, text, lead, licence, created_at)
+			SELECT 'b', 'https://harbour.example/b', id, 'B', now(), '<p>B</p>', 'B', 'B', 'full', now() FROM sources`)
+	for _, q := range queries {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn.Close(ctx)
+
+	storetest.CheckMigratedCopies(t, mustOpen(t, dsn))
+}

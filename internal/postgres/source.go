@@ -224,8 +224,12 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	if purge {
+		if err := passOnCopies(ctx, tx, id); err != nil {
+			return err
+		}
 		// The source's items stay, their article_id set to NULL by the
 		// foreign key, so that no later fetch brings the articles back.
+		// Bands go with their articles.
 		if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE source_id = $1`, id); err != nil {
 			return err
 		}
@@ -234,6 +238,52 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// passOnCopies gives the page of each shown copy from source sourceID,
+// about to be purged, to one of its copies from other sources (see
+// electHeirs), and points the others at it. Without it, deleting the
+// shown copy would leave every one of its copies shown.
+//
+// The shown copies are locked first, as AddArticle locks a shown copy
+// before adding a copy of it (see shownCopy): a copy added before the
+// lock is granted is seen by the query after it, and one added after
+// finds its shown copy gone and is shown itself.
+func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID int64) error {
+	if _, err := tx.Exec(ctx, `
+		SELECT FROM articles WHERE source_id = $1 AND duplicate_of IS NULL
+		ORDER BY id FOR UPDATE`, sourceID); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT o.id, c.id, c.licence, c.published_at
+		FROM articles o JOIN articles c ON c.duplicate_of = o.id
+		WHERE o.source_id = $1 AND o.duplicate_of IS NULL AND c.source_id <> $1`, sourceID)
+	if err != nil {
+		return err
+	}
+	var heirs []heir
+	for rows.Next() {
+		var h heir
+		var licence string
+		if err := rows.Scan(&h.shown, &h.id, &licence, &h.publishedAt); err != nil {
+			rows.Close()
+			return err
+		}
+		h.licence = herald.Licence(licence)
+		heirs = append(heirs, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for old, next := range electHeirs(heirs) {
+		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = nullif($1::bigint, id) WHERE duplicate_of = $2`,
+			next, old); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ClaimDueSources implements herald.SourceService. It is one statement:

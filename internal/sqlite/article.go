@@ -19,6 +19,11 @@ import (
 // so the source's next fetch skips the item without asking, and created is
 // false. An item of a removed source is an ECONFLICT error, so that a fetch
 // running while an editor removes the source adds nothing after the purge.
+//
+// A copy of a text (a.DuplicateOf set) is placed by placeCopy in the same
+// transaction. The writer connection runs one transaction at a time, in
+// this process and in any other sharing the file, so two copies of one
+// text are placed one after the other.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
@@ -26,11 +31,15 @@ func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := checkItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
-	created, err := db.addArticle(ctx, a)
+	bands, err := bandKeys(a.Dedup.Bands)
+	if err != nil {
+		return false, err
+	}
+	created, err := db.addArticle(ctx, a, bands)
 	if isUniqueViolation(err) {
 		// A writer in another process took the slug or the URL between
 		// our check and our insert; the second attempt sees its row.
-		created, err = db.addArticle(ctx, a)
+		created, err = db.addArticle(ctx, a, bands)
 	}
 	if err != nil {
 		return false, fmt.Errorf("add %s: %w", a.OriginalURL, err)
@@ -38,7 +47,7 @@ func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	return created, nil
 }
 
-func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
+func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) (bool, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
@@ -84,17 +93,37 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	var place copyPlace
+	if a.DuplicateOf != 0 {
+		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
+		if err != nil {
+			return false, err
+		}
+		place = placeCopy(a.Licence, shown, licence)
+	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
-			html, text, lead, image, lang, licence, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			html, text, lead, image, lang, licence, created_at,
+			text_hash, fingerprint, duplicate_of)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, nanos(a.PublishedAt),
-		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(now))
+		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(now),
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.duplicateOf))
 	if err != nil {
 		return false, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
+		return false, err
+	}
+	if place.replaces != 0 {
+		// The old shown copy and its copies all point at the new one.
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?`,
+			id, place.replaces, place.replaces); err != nil {
+			return false, err
+		}
+	}
+	if err := addBands(ctx, tx, id, bands); err != nil {
 		return false, err
 	}
 	if a.ItemKey != "" {
@@ -108,8 +137,52 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := tx.Commit(); err != nil {
 		return false, err
 	}
-	a.ID, a.Slug, a.CreatedAt = id, slug, now
+	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = id, slug, now, place.duplicateOf
 	return true, nil
+}
+
+// shownCopy returns the shown copy of the text that article id is a copy
+// of, and its licence: id itself when it is shown, else the article it
+// points at. It returns 0 when id names no article any more. Copies
+// point at the shown copy, never at another copy, so one step is enough.
+func shownCopy(ctx context.Context, tx *sql.Tx, id int64) (int64, herald.Licence, error) {
+	var shown int64
+	var licence string
+	err := tx.QueryRowContext(ctx, `
+		SELECT s.id, s.licence FROM articles n JOIN articles s ON s.id = coalesce(n.duplicate_of, n.id)
+		WHERE n.id = ?`, id).Scan(&shown, &licence)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, "", nil
+	}
+	if err != nil {
+		return 0, "", fmt.Errorf("find shown copy of article %d: %w", id, err)
+	}
+	return shown, herald.Licence(licence), nil
+}
+
+// addBands stores the band keys of article id in one statement.
+func addBands(ctx context.Context, tx *sql.Tx, id int64, keys []int64) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, k, id)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO article_bands (band, article_id) VALUES (?, ?)`+
+		strings.Repeat(`, (?, ?)`, len(keys)-1), args...)
+	return err
+}
+
+// nullID is id, or NULL for 0.
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
+
+// nullBytes is b, or NULL when b is empty.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // takeItem finds or creates a's source and records that it delivered
@@ -180,7 +253,7 @@ func recordChange(ctx context.Context, tx *sql.Tx, kind string, ref int64, now t
 
 // FindArticleByID implements herald.ArticleService.
 func (db *DB) FindArticleByID(ctx context.Context, id int64) (*herald.Article, error) {
-	a, err := findArticle(ctx, db.reader, `a.id = ?`, id)
+	a, err := db.findArticleWithCopies(ctx, `a.id = ?`, id)
 	if err != nil {
 		return nil, fmt.Errorf("find article %d: %w", id, err)
 	}
@@ -189,11 +262,29 @@ func (db *DB) FindArticleByID(ctx context.Context, id int64) (*herald.Article, e
 
 // FindArticleBySlug implements herald.ArticleService.
 func (db *DB) FindArticleBySlug(ctx context.Context, slug string) (*herald.Article, error) {
-	a, err := findArticle(ctx, db.reader, `a.slug = ?`, slug)
+	a, err := db.findArticleWithCopies(ctx, `a.slug = ?`, slug)
 	if err != nil {
 		return nil, fmt.Errorf("find article %q: %w", slug, err)
 	}
 	return a, nil
+}
+
+// findArticleWithCopies finds one article and the copies of its text in
+// one read transaction, so that both come from the same moment.
+func (db *DB) findArticleWithCopies(ctx context.Context, where string, arg any) (*herald.Article, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	a, err := findArticle(ctx, tx, where, arg)
+	if err != nil {
+		return nil, err
+	}
+	if err := fillCopies(ctx, tx, []*herald.Article{a}); err != nil {
+		return nil, err
+	}
+	return a, tx.Commit()
 }
 
 type querier interface {
@@ -201,41 +292,88 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
+// articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
-	a.lead, a.image, a.lang, a.licence, a.created_at,
+	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
 	s.id, s.slug, s.name, s.homepage, s.created_at`
 
+// bodyColumns are the columns only single articles and candidates read.
+const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
+
 func findArticle(ctx context.Context, q querier, where string, arg any) (*herald.Article, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+articleColumns+`, a.html, a.text
+	row := q.QueryRowContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
 		FROM articles a JOIN sources s ON s.id = a.source_id WHERE `+where, arg)
-	a, err := scanArticle(row.Scan, &sql.NullString{}, &sql.NullString{})
+	a, err := scanArticle(row.Scan, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, herald.Errorf(herald.ENOTFOUND, "article not found")
 	}
 	return a, err
 }
 
-// scanArticle reads articleColumns, then any extra destinations; when the
-// extras are the body columns they are copied into the article.
-func scanArticle(scan func(...any) error, body ...*sql.NullString) (*herald.Article, error) {
+// scanArticle reads articleColumns, then bodyColumns when withBody. Of the
+// fingerprint it fills Hash and Signature; the bands are not read back.
+func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
-	var published, created, sourceCreated int64
+	var published, created, sourceCreated, hash int64
 	var licence string
+	var duplicateOf sql.NullInt64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &published,
-		&a.Lead, &a.Image, &a.Lang, &licence, &created,
+		&a.Lead, &a.Image, &a.Lang, &licence, &created, &duplicateOf,
 		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &sourceCreated}
-	for _, b := range body {
-		dest = append(dest, b)
+	if withBody {
+		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
 	if err := scan(dest...); err != nil {
 		return nil, err
 	}
 	a.PublishedAt, a.CreatedAt, a.Source.CreatedAt = fromNanos(published), fromNanos(created), fromNanos(sourceCreated)
 	a.Licence = herald.Licence(licence)
-	if len(body) == 2 {
-		a.HTML, a.Text = body[0].String, body[1].String
-	}
+	a.DuplicateOf = duplicateOf.Int64
+	a.Dedup.Hash = uint64(hash)
 	return a, nil
+}
+
+// fillCopies sets the Copies of every article in list with one query:
+// the shown copy of each text, and every article that points at it.
+func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
+	shown := shownIDs(list)
+	if len(shown) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 2*len(shown))
+	for range 2 {
+		for _, id := range shown {
+			args = append(args, id)
+		}
+	}
+	in := `?` + strings.Repeat(`, ?`, len(shown)-1)
+	rows, err := q.QueryContext(ctx, `
+		SELECT coalesce(a.duplicate_of, a.id), a.id, a.original_url, a.published_at, a.licence,
+			s.id, s.slug, s.name, s.homepage, s.created_at
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.duplicate_of IN (`+in+`) OR a.id IN (`+in+`)
+		ORDER BY a.published_at, a.id`, args...)
+	if err != nil {
+		return fmt.Errorf("find copies: %w", err)
+	}
+	defer rows.Close()
+	copies := make(map[int64][]herald.Copy, len(shown))
+	for rows.Next() {
+		var of, published, sourceCreated int64
+		var licence string
+		c := herald.Copy{Source: &herald.Source{}}
+		if err := rows.Scan(&of, &c.ArticleID, &c.OriginalURL, &published, &licence,
+			&c.Source.ID, &c.Source.Slug, &c.Source.Name, &c.Source.Homepage, &sourceCreated); err != nil {
+			return fmt.Errorf("find copies: %w", err)
+		}
+		c.PublishedAt, c.Source.CreatedAt, c.Licence = fromNanos(published), fromNanos(sourceCreated), herald.Licence(licence)
+		copies[of] = append(copies[of], c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("find copies: %w", err)
+	}
+	attachCopies(list, copies)
+	return nil
 }
 
 // FindArticles implements herald.ArticleService.
@@ -248,6 +386,11 @@ func (db *DB) FindArticles(ctx context.Context, f herald.ArticleFilter) ([]*hera
 	if f.OriginalURL != "" {
 		where, args = append(where, `a.original_url = ?`), append(args, f.OriginalURL)
 	}
+	if f.SourceID == 0 && f.OriginalURL == "" {
+		// Written as the index articles_shown_by_time states it, so that
+		// SQLite reads the list from it.
+		where = append(where, `a.duplicate_of IS NULL`)
+	}
 	if f.Cursor != "" {
 		c, err := herald.DecodeCursor(f.Cursor)
 		if err != nil {
@@ -257,28 +400,144 @@ func (db *DB) FindArticles(ctx context.Context, f herald.ArticleFilter) ([]*hera
 		args = append(args, nanos(c.PublishedAt), nanos(c.PublishedAt), c.ID)
 	}
 	limit := f.PageLimit()
-	query := `SELECT ` + articleColumns + ` FROM articles a JOIN sources s ON s.id = a.source_id`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
-	}
-	query += ` ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+	query := `SELECT ` + articleColumns + ` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE ` + strings.Join(where, ` AND `) + `
+		ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
 	args = append(args, limit+1)
 
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	list, next, err := db.findArticles(ctx, query, args, limit)
 	if err != nil {
 		return nil, "", fmt.Errorf("find articles: %w", err)
+	}
+	return list, next, nil
+}
+
+// findArticles reads one page and the copies of its texts in one read
+// transaction.
+func (db *DB) findArticles(ctx context.Context, query string, args []any, limit int) ([]*herald.Article, string, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, "", err
 	}
 	defer rows.Close()
 	var list []*herald.Article
 	for rows.Next() {
-		a, err := scanArticle(rows.Scan)
+		a, err := scanArticle(rows.Scan, false)
 		if err != nil {
-			return nil, "", fmt.Errorf("find articles: %w", err)
+			return nil, "", err
 		}
 		list = append(list, a)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", fmt.Errorf("find articles: %w", err)
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", err
 	}
-	return herald.NextPage(list, limit)
+	list, next, err := herald.NextPage(list, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := fillCopies(ctx, tx, list); err != nil {
+		return nil, "", err
+	}
+	return list, next, tx.Commit()
+}
+
+// FindCopyCandidates implements herald.ArticleService. Equal texts are
+// found through articles_by_text_hash, near ones through the primary key
+// of article_bands; those sharing more bands come first.
+func (db *DB) FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*herald.Article, error) {
+	keys, err := bandKeys(bands)
+	if err != nil {
+		return nil, err
+	}
+	limit = min(limit, maxCandidates)
+	if limit <= 0 || (hash == 0 && len(keys) == 0) {
+		return nil, nil
+	}
+	list, err := db.findCopyCandidates(ctx, int64(hash), keys, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find copy candidates: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, limit int) ([]*herald.Article, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+
+	var ids []int64
+	seen := make(map[int64]bool)
+	collect := func(query string, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() && len(ids) < limit {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		return errors.Join(rows.Err(), rows.Close())
+	}
+	if hash != 0 {
+		// "text_hash <> 0" lets SQLite use the partial index.
+		if err := collect(`SELECT id FROM articles WHERE text_hash = ? AND text_hash <> 0 ORDER BY id LIMIT ?`,
+			hash, limit); err != nil {
+			return nil, err
+		}
+	}
+	if len(keys) > 0 && len(ids) < limit {
+		args := make([]any, 0, len(keys)+1)
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		// The exact matches share every band: ask for enough to fill
+		// the limit after them.
+		args = append(args, limit+len(ids))
+		if err := collect(`
+			SELECT article_id FROM article_bands WHERE band IN (?`+strings.Repeat(`, ?`, len(keys)-1)+`)
+			GROUP BY article_id ORDER BY count(*) DESC, article_id DESC LIMIT ?`, args...); err != nil {
+			return nil, err
+		}
+	}
+	if len(ids) == 0 {
+		return nil, tx.Commit()
+	}
+
+	args := make([]any, 0, len(ids))
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := make(map[int64]*herald.Article, len(ids))
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, true)
+		if err != nil {
+			return nil, err
+		}
+		byID[a.ID] = a
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	return inOrder(ids, byID), tx.Commit()
 }

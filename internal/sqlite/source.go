@@ -217,8 +217,12 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	if purge {
+		if err := passOnCopies(ctx, tx, id); err != nil {
+			return err
+		}
 		// The source's items stay, their article_id set to NULL by the
 		// foreign key, so that no later fetch brings the articles back.
+		// Bands go with their articles.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE source_id = ?`, id); err != nil {
 			return err
 		}
@@ -227,6 +231,42 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// passOnCopies gives the page of each shown copy from source sourceID,
+// about to be purged, to one of its copies from other sources (see
+// electHeirs), and points the others at it. Without it, deleting the
+// shown copy would leave every one of its copies shown.
+func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID int64) error {
+	rows, err := tx.QueryContext(ctx, `
+		SELECT o.id, c.id, c.licence, c.published_at
+		FROM articles o JOIN articles c ON c.duplicate_of = o.id
+		WHERE o.source_id = ? AND o.duplicate_of IS NULL AND c.source_id <> ?`, sourceID, sourceID)
+	if err != nil {
+		return err
+	}
+	var heirs []heir
+	for rows.Next() {
+		var h heir
+		var licence string
+		var published int64
+		if err := rows.Scan(&h.shown, &h.id, &licence, &published); err != nil {
+			rows.Close()
+			return err
+		}
+		h.licence, h.publishedAt = herald.Licence(licence), fromNanos(published)
+		heirs = append(heirs, h)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for old, next := range electHeirs(heirs) {
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = nullif(?, id) WHERE duplicate_of = ?`,
+			next, old); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ClaimDueSources implements herald.SourceService. The writer connection

@@ -115,3 +115,41 @@ func TestMigrateKeepsData(t *testing.T) {
 		t.Errorf("AddSource = %v, id %d; want source %d followed", err, follow.ID, src.ID)
 	}
 }
+
+// TestMigrateCopiesKeepsData opens a database made before copies were
+// kept: its articles stay, each shown and the only copy of its text, and
+// new copies can point at them.
+func TestMigrateCopiesKeepsData(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "herald.db")
+	old, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := []string{`CREATE TABLE schema_migrations (name TEXT PRIMARY KEY)`}
+	for _, name := range []string{"migration/0001_articles.sql", "migration/0002_followed_sources.sql"} {
+		schema, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		queries = append(queries, string(schema), `INSERT INTO schema_migrations VALUES ('`+name+`')`)
+	}
+	queries = append(queries,
+		`INSERT INTO sources (slug, name, homepage, created_at) VALUES ('harbour-gazette', 'Harbour Gazette', '', 1)`,
+		`INSERT INTO articles (slug, original_url, source_id, title, published_at, html, text, lead, licence, created_at)
+			VALUES ('a', 'https://harbour.example/a', 1, 'A', 1, '<p>A</p>', 'A', 'A', 'excerpt', 1),
+				('b', 'https://harbour.example/b', 1, 'B', 2, '<p>B</p>', 'B', 'B', 'full', 2)`)
+	for _, q := range queries {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	old.Close()
+
+	db, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatalf("open after 0002: %v", err)
+	}
+	defer db.Close()
+	storetest.CheckMigratedCopies(t, db)
+}

@@ -45,12 +45,21 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SeenItems", func(t *testing.T) { testSeenItems(t, open(t)) })
 	t.Run("ItemKeyStoredOnce", func(t *testing.T) { testItemKeyOnce(t, open(t)) })
 	t.Run("ConcurrentItemKeys", func(t *testing.T) { testConcurrentItemKeys(t, open(t)) })
+
+	t.Run("CopyHiddenFromHomeList", func(t *testing.T) { testCopies(t, open(t)) })
+	t.Run("BetterLicenceTakesThePage", func(t *testing.T) { testCopyTakesOver(t, open(t)) })
+	t.Run("DuplicateOfNamesAnyCopy", func(t *testing.T) { testCopyOfCopy(t, open(t)) })
+	t.Run("FindCopyCandidates", func(t *testing.T) { testCopyCandidates(t, open(t)) })
+	t.Run("PurgePassesOnCopies", func(t *testing.T) { testPurgeCopies(t, open(t)) })
+	t.Run("ConcurrentCopiesKeepOneShown", func(t *testing.T) { testConcurrentCopies(t, open(t)) })
+	t.Run("FingerprintLimits", func(t *testing.T) { testFingerprintLimits(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // NewArticle returns a valid article numbered n, from the outlet named
-// source, published n minutes after a fixed time.
+// source, published n minutes after a fixed time. Its fingerprint is
+// empty and it is no copy.
 func NewArticle(n int, source string) *herald.Article {
 	text := fmt.Sprintf("Paragraph one of article %d.\n\nParagraph two.", n)
 	return &herald.Article{
