@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"strings"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/fetch"
+	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
 	"github.com/herald-news/herald/internal/sqlite"
 )
@@ -24,4 +27,34 @@ func openStore(ctx context.Context, dsn string) (herald.Store, error) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)
+}
+
+// fetchFlags are the flags of every command that fetches from the web.
+type fetchFlags struct {
+	allowPrivate *bool
+}
+
+func addFetchFlags(fs *flag.FlagSet) *fetchFlags {
+	return &fetchFlags{
+		allowPrivate: fs.Bool("allow-private-networks", false,
+			"allow fetching from loopback and private addresses (intranets, tests); off by default to stop server-side request forgery"),
+	}
+}
+
+// client returns a fetch client with Herald's defaults.
+func (f *fetchFlags) client(metrics *ingest.Metrics) *fetch.Client {
+	cfg := fetch.Config{AllowPrivateNetworks: *f.allowPrivate}
+	if metrics != nil {
+		cfg.Observe = metrics.ObserveFetch
+	}
+	return fetch.New(cfg)
+}
+
+// describeErr is the one-line reason for a failed fetch or extraction.
+func describeErr(err error) string {
+	var fe *fetch.Error
+	if errors.As(err, &fe) {
+		return fe.Reason
+	}
+	return message(err)
 }

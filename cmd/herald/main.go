@@ -20,6 +20,8 @@ const usage = `Herald — a self-hosted news site that runs itself.
 Usage:
   herald serve  [--db PATH|postgres://…] [--addr HOST:PORT] [--demo]   run the site
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
+  herald source add URL | list | remove SLUG                           follow outlets
+  herald extract [--url URL] FILE|-                                    show what Herald reads from a page
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -58,6 +60,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runServe(ctx, rest, e)
 	case "import":
 		return runImport(ctx, rest, e)
+	case "source":
+		return runSource(ctx, rest, e)
+	case "extract":
+		return runExtract(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -4,13 +4,18 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/herald-news/herald"
 )
 
 // runHerald runs the command line in-process and returns what it printed.
@@ -102,7 +107,7 @@ func TestServeStartsAndStops(t *testing.T) {
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("first line %q is not the address", first)
 	}
-	for _, path := range []string{"/healthz", "/", "/api/v1/articles"} {
+	for _, path := range []string{"/healthz", "/", "/api/v1/articles", "/metrics"} {
 		resp, err := http.Get(url + path)
 		if err != nil {
 			t.Fatal(err)
@@ -123,5 +128,88 @@ func TestServeStartsAndStops(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("database not created: %v", err)
+	}
+}
+
+const testFeed = `<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Test Outlet</title><link>%s/</link><description>d</description>
+<item><title>First story</title><link>%s/1</link><guid>%s/1</guid><pubDate>Tue, 10 Mar 2026 18:00:00 GMT</pubDate>
+<description>A summary.</description></item>
+</channel></rss>`
+
+func TestSourceCommands(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, testFeed, "http://"+r.Host, "http://"+r.Host, "http://"+r.Host)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	feed := srv.URL + "/feed.xml"
+
+	// The guard refuses loopback unless told otherwise.
+	if _, _, err := runHerald(t, "", "source", "add", feed, "--db", db); err == nil || !strings.Contains(message(err), "private") && !strings.Contains(message(err), "loopback") {
+		t.Errorf("add without --allow-private-networks: %v", err)
+	}
+	out, stderr, err := runHerald(t, "", "source", "add", feed, "--db", db, "--licence", "full", "--allow-private-networks")
+	if err != nil || !strings.Contains(out, "added Test Outlet (test-outlet)") || !strings.Contains(stderr, "an RSS feed") {
+		t.Fatalf("add: %v\n%s%s", err, out, stderr)
+	}
+	if _, _, err := runHerald(t, "", "source", "add", feed, "--db", db, "--allow-private-networks"); herald.ErrorCode(err) != herald.ECONFLICT {
+		t.Errorf("adding twice: %v, want a conflict", err)
+	}
+	out, _, err = runHerald(t, "", "source", "list", "--db", db)
+	if err != nil || !strings.Contains(out, "test-outlet") || !strings.Contains(out, "new") || !strings.Contains(out, "full") {
+		t.Errorf("list: %v\n%s", err, out)
+	}
+	out, _, err = runHerald(t, "", "source", "remove", "test-outlet", "--db", db)
+	if err != nil || !strings.Contains(out, "removed test-outlet; its articles stay") {
+		t.Errorf("remove: %v %s", err, out)
+	}
+	if out, _, _ = runHerald(t, "", "source", "list", "--db", db); !strings.Contains(out, "removed") {
+		t.Errorf("list after remove:\n%s", out)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"source", "add", feed, "--db", db, "--licence", "stolen"}, `licence "stolen"`},
+		{[]string{"source", "add", feed, "--db", db, "--every", "1m"}, "--every 1m0s is outside 5m to 24h"},
+		{[]string{"source", "add", feed, "--db", db, "--fulltext", "sometimes"}, `fulltext "sometimes"`},
+		{[]string{"source", "add", "ftp://x.example/feed", "--db", db}, "not an http or https URL"},
+		{[]string{"source", "remove", "nope", "--db", db}, `no source "nope"`},
+	} {
+		if _, _, err := runHerald(t, "", tt.args...); err == nil || !strings.Contains(message(err), tt.want) {
+			t.Errorf("%q: %v, want %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestExtractCommand(t *testing.T) {
+	page := `<!doctype html><html lang="en"><head><title>Harbour wall approved | The Gazette</title>
+<meta property="og:site_name" content="The Gazette">
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Harbour wall approved","datePublished":"2026-03-10T18:00:00Z","author":{"@type":"Person","name":"Ann Reed"}}</script>
+</head><body><nav><a href="/">Home</a></nav><article><h1>Harbour wall approved</h1>` +
+		strings.Repeat("<p>The council voted on Tuesday to raise the harbour wall by a metre along its whole length, ending years of argument.</p>", 6) +
+		`</article><footer>© The Gazette</footer></body></html>`
+	out, stderr, err := runHerald(t, page, "extract", "--url", "https://gazette.example/wall", "-")
+	if err != nil {
+		t.Fatalf("extract: %v\n%s", err, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got["title"] != "Harbour wall approved" || got["byline"] != "Ann Reed" || got["site_name"] != "The Gazette" ||
+		!strings.HasPrefix(fmt.Sprint(got["published_at"]), "2026-03-10T18:00:00") || !strings.Contains(fmt.Sprint(got["text"]), "raise the harbour wall") {
+		t.Errorf("extract = %v", got)
+	}
+	for _, k := range []string{"title", "byline", "published_at", "modified_at", "site_name", "canonical_url", "lang", "image", "text", "html"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("JSON lacks %q", k)
+		}
 	}
 }

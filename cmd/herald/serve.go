@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -9,12 +8,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/demo"
+	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 func runServe(ctx context.Context, args []string, e env) error {
@@ -23,13 +28,19 @@ func runServe(ctx context.Context, args []string, e env) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "the address to listen on; port 0 picks a free one")
 	baseURL := fs.String("base-url", "", "the site's public address (default: the address it listens on)")
 	siteName := fs.String("site-name", "Herald", "the site's name, shown in every page's header")
-	withDemo := fs.Bool("demo", false, "load the bundled demo news world before serving")
+	withDemo := fs.Bool("demo", false, "serve the bundled demo news world: its outlets run on loopback and are followed like real ones")
+	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
+	workers := fs.Int("fetch-workers", 4, "sources checked at once")
+	fetchFlags := addFetchFlags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.stderr, "herald serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
+	}
+	if *workers < 1 || *workers > 64 {
+		return herald.Errorf(herald.EINVALID, "--fetch-workers %d is outside 1 to 64", *workers)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 
@@ -39,30 +50,47 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 
-	if *withDemo {
-		if err := loadDemo(ctx, store, logger); err != nil {
-			return err
-		}
-	}
-
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
+	defer ln.Close()
 	url := "http://" + ln.Addr().String()
 	if *baseURL == "" {
 		*baseURL = url
 	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := ingest.NewMetrics(reg)
+
 	site, err := web.New(store, logger, web.Config{BaseURL: *baseURL, SiteName: *siteName})
 	if err != nil {
-		ln.Close()
 		return err
 	}
+	site.Metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	fmt.Fprintln(e.stdout, url)
 
-	watchCtx, stopWatching := context.WithCancel(context.Background())
-	defer stopWatching()
-	go site.WatchChanges(watchCtx)
+	background, stopBackground := context.WithCancel(context.Background())
+	defer stopBackground()
+	go site.WatchChanges(background)
+
+	fetcher := fetchFlags.client(metrics)
+	if *withDemo {
+		if fetcher, err = startDemo(background, store, logger, metrics); err != nil {
+			return err
+		}
+	}
+	if *follow {
+		f := &ingest.Follower{
+			Store: store, Pipeline: &ingest.Pipeline{Articles: store}, Fetcher: fetcher,
+			Logger: logger, Metrics: metrics, Owner: followerName(), Workers: *workers,
+		}
+		if *withDemo {
+			f.PollEvery = time.Second
+		}
+		go f.Run(background)
+	}
 
 	srv := &http.Server{
 		Handler:           site.Handler(),
@@ -81,6 +109,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down: letting requests in flight finish")
+	stopBackground()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -89,23 +118,59 @@ func runServe(ctx context.Context, args []string, e env) error {
 	return nil
 }
 
-// loadDemo imports the bundled demo world through the ingest pipeline.
-// Articles already present are skipped, so restarting changes nothing.
-func loadDemo(ctx context.Context, articles herald.ArticleService, logger *slog.Logger) error {
-	world, err := demo.JSONL(time.Now())
+// followerName tells this process's leases apart from other processes'.
+func followerName() string {
+	host, err := os.Hostname()
 	if err != nil {
-		return err
+		host = "herald"
 	}
-	im := &ingest.Importer{
-		Pipeline: &ingest.Pipeline{Articles: articles},
-		OnReject: func(line int, err error) {
-			logger.Warn("demo article refused", "line", line, "err", message(err))
-		},
-	}
-	prog, err := im.Import(ctx, bytes.NewReader(world))
+	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
+}
+
+// startDemo serves the demo world's outlets on loopback, follows each of
+// them from its homepage as an editor would, and returns the fetch client
+// that reaches them. Outlets followed already are left as they are, so a
+// restart changes nothing.
+func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, metrics *ingest.Metrics) (*fetch.Client, error) {
+	origin, err := demo.NewOrigin(time.Now().Truncate(time.Second))
 	if err != nil {
-		return fmt.Errorf("load demo: %w", err)
+		return nil, err
 	}
-	logger.Info("demo loaded", "imported", prog.Imported, "already_present", prog.Skipped, "rejected", prog.Rejected)
-	return nil
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start the demo outlets: %w", err)
+	}
+	srv := &http.Server{Handler: origin, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	hosts := map[string]string{}
+	for _, h := range origin.Hosts() {
+		hosts[h] = ln.Addr().String()
+	}
+	// The outlets are ours and on this machine: a short pause between
+	// requests is polite enough and fills the site in seconds.
+	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: 20 * time.Millisecond, HostAddrs: hosts, Observe: metrics.ObserveFetch})
+	for _, out := range origin.Outlets() {
+		if existing, err := store.FindSourceBySlug(ctx, herald.Slugify(out.Name)); err == nil && existing.Following() {
+			continue
+		}
+		r, err := ingest.Resolve(ctx, client, out.Homepage)
+		if err != nil {
+			return nil, fmt.Errorf("demo outlet %s: %w", out.Name, err)
+		}
+		licence, err := herald.ParseLicence(out.Licence)
+		if err != nil {
+			return nil, err
+		}
+		src := &herald.Source{Name: out.Name, Homepage: r.Homepage, FeedURL: r.FeedURL, Kind: r.Kind,
+			Licence: licence, Fulltext: herald.FulltextAuto}
+		if err := store.AddSource(ctx, src); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
+			return nil, fmt.Errorf("demo outlet %s: %w", out.Name, err)
+		}
+		logger.Info("demo outlet followed", "source", src.Slug, "how", strings.TrimSpace(r.Note))
+	}
+	return client, nil
 }

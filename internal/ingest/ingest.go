@@ -6,9 +6,11 @@ package ingest
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/dedup"
 	"github.com/herald-news/herald/internal/sanitize"
 )
 
@@ -36,6 +38,10 @@ type Item struct {
 type Pipeline struct {
 	Articles herald.ArticleService
 	Now      func() time.Time // the clock; time.Now when nil
+
+	// storeMu makes the look-up for copies and the add one step, so two
+	// copies of a text arriving at once in this process find each other.
+	storeMu sync.Mutex
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -46,11 +52,36 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	created, err := p.Articles.AddArticle(ctx, a)
+	created, err := p.store(ctx, a)
 	if err != nil {
 		return nil, false, err
 	}
 	return a, created, nil
+}
+
+// maxCopyCandidates bounds the stored texts compared with a new one.
+const maxCopyCandidates = 20
+
+// store adds a prepared article, first looking for a stored copy of its
+// text: a copy is attached to the article already published rather than
+// becoming a page of its own. It must run in the order articles arrive,
+// one at a time per pipeline, so a copy finds the text that came before.
+func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+	p.storeMu.Lock()
+	defer p.storeMu.Unlock()
+	if a.Dedup.Hash != 0 {
+		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, a.Dedup.Bands, maxCopyCandidates)
+		if err != nil {
+			return false, err
+		}
+		for _, c := range candidates {
+			if c.OriginalURL != a.OriginalURL && dedup.Same(a.Text, c.Text) {
+				a.DuplicateOf = c.ID
+				break
+			}
+		}
+	}
+	return p.Articles.AddArticle(ctx, a)
 }
 
 // prepare does everything that needs no store: it is the part of Add that
@@ -104,6 +135,8 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 		return nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
+	fp := dedup.New(a.Text)
+	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: fp.Bands(), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

@@ -205,7 +205,7 @@ func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
 	err := j.err
 	if err == nil {
 		var created bool
-		created, err = im.Pipeline.Articles.AddArticle(ctx, j.art)
+		created, err = im.Pipeline.store(ctx, j.art)
 		switch {
 		case err == nil && created:
 			prog.Imported++

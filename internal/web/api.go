@@ -25,6 +25,14 @@ type apiArticle struct {
 	Image       string    `json:"image,omitempty"`
 	Lang        string    `json:"lang,omitempty"`
 	HTML        string    `json:"html,omitempty"`
+	// Sources is every outlet that published this text, oldest first.
+	Sources []apiCopy `json:"sources"`
+}
+
+type apiCopy struct {
+	Name        string    `json:"name"`
+	URL         string    `json:"url"`
+	PublishedAt time.Time `json:"published_at"`
 }
 
 type apiSource struct {
@@ -77,6 +85,13 @@ func (s *Server) apiArticle(a *herald.Article) apiArticle {
 	}
 	if a.Licence == herald.LicenceFull {
 		v.HTML = a.HTML
+	}
+	v.Sources = []apiCopy{}
+	for _, c := range a.Copies {
+		v.Sources = append(v.Sources, apiCopy{Name: c.Source.Name, URL: c.OriginalURL, PublishedAt: c.PublishedAt.UTC()})
+	}
+	if len(v.Sources) == 0 {
+		v.Sources = append(v.Sources, apiCopy{Name: a.Source.Name, URL: a.OriginalURL, PublishedAt: v.PublishedAt})
 	}
 	return v
 }

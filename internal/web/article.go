@@ -16,6 +16,8 @@ type articleView struct {
 	Source    *herald.Source
 	IsFull    bool
 	IsExcerpt bool
+	// AlsoBy lists the other outlets that published this text.
+	AlsoBy []herald.Copy
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -25,6 +27,14 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if a.DuplicateOf != 0 {
+			// Another outlet's copy of this text has the page.
+			shown, err := s.Store.FindArticleByID(r.Context(), a.DuplicateOf)
+			if err != nil {
+				return nil, err
+			}
+			return redirectPage("/articles/" + shown.Slug), nil
+		}
 		return s.htmlPage("article.html", s.articleView(a))
 	})
 }
@@ -32,6 +42,11 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 func (s *Server) articleView(a *herald.Article) articleView {
 	self := s.absURL("/articles/" + a.Slug)
 	v := articleView{layout: s.newLayout(a.Title, self), Article: a, Licence: a.Licence, Source: a.Source}
+	for _, c := range a.Copies {
+		if c.ArticleID != a.ID {
+			v.AlsoBy = append(v.AlsoBy, c)
+		}
+	}
 	v.Description = summary(a)
 	switch a.Licence {
 	case herald.LicenceFull:

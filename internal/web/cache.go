@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"hash/fnv"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -18,6 +19,7 @@ type page struct {
 	gzipped     []byte // nil when compressing did not make it smaller
 	etag        string
 	expires     time.Time // zero: until the store changes
+	location    string    // for a redirect
 }
 
 // newPage compresses body once and computes its ETag.
@@ -35,6 +37,13 @@ func newPage(status int, contentType string, body []byte) *page {
 			p.gzipped = buf.Bytes()
 		}
 	}
+	return p
+}
+
+// redirectPage sends the client to another address on the site.
+func redirectPage(location string) *page {
+	p := newPage(http.StatusMovedPermanently, "text/plain; charset=utf-8", []byte("Moved to "+location+"\n"))
+	p.location = location
 	return p
 }
 

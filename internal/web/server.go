@@ -180,7 +180,7 @@ func (s *Server) serveCached(w http.ResponseWriter, r *http.Request, render rend
 			s.error(w, r, err)
 			return
 		}
-		if p.status == http.StatusOK {
+		if p.status == http.StatusOK || p.status == http.StatusMovedPermanently {
 			s.cache.put(key, p, version)
 		}
 	}
@@ -195,6 +195,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, p *page, cach
 	h.Set("Cache-Control", cacheControl)
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("ETag", p.etag)
+	if p.location != "" {
+		h.Set("Location", p.location)
+	}
 	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, p.etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return

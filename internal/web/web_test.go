@@ -28,7 +28,21 @@ type site struct {
 	pipe  *ingest.Pipeline
 }
 
-var longBody = strings.Repeat("<p>The council met on Tuesday and talked for a long time about the harbour wall and its cost. </p>", 12)
+var (
+	longBody  = numbered("The council met on Tuesday and talked for a long time about the harbour wall and its cost", 12)
+	otherBody = numbered("Residents of the lower town queued outside the hall to say what they thought of the vote", 12)
+)
+
+// numbered returns n paragraphs that differ from one another, as real
+// paragraphs do, so that near-duplicate detection sees a real text.
+func numbered(sentence string, n int) string {
+	words := []string{"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"}
+	var b strings.Builder
+	for i := range n {
+		b.WriteString("<p>In its " + words[i%len(words)] + " session " + sentence + " while " + words[(i+3)%len(words)] + " speakers waited. </p>")
+	}
+	return b.String()
+}
 
 func newSite(t *testing.T) *site {
 	t.Helper()
@@ -52,7 +66,7 @@ func newSite(t *testing.T) *site {
 			HTML:   longBody + `<script>alert(1)</script><p onclick="steal()">Click <a href="javascript:alert(2)">here</a></p><iframe src="https://evil.example"></iframe>`,
 			Source: "Harbour Gazette", SourceURL: "https://gazette.example/", Licence: "full",
 			PublishedAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)},
-		{URL: "https://times.example/excerpt", Title: "Wall vote splits town", HTML: longBody,
+		{URL: "https://times.example/excerpt", Title: "Wall vote splits town", HTML: otherBody,
 			Source: "Town Times", SourceURL: "https://times.example/", Licence: "excerpt",
 			PublishedAt: time.Date(2026, 3, 1, 11, 0, 0, 0, time.UTC)},
 		{URL: "https://wire.example/headline", Title: "Wall contract awarded", Text: "Secret body text that must not show.",
@@ -169,6 +183,52 @@ func TestExcerptIsCutOnAWord(t *testing.T) {
 	if !strings.HasSuffix(excerpt, "…") {
 		t.Errorf("excerpt does not end with an ellipsis: %q", excerpt)
 	}
+}
+
+// TestCopiesShareOnePage adds a wire copy of the full article from another
+// outlet: it gets no page of its own, and the article names both outlets.
+func TestCopiesShareOnePage(t *testing.T) {
+	s := newSite(t)
+	copyItem := ingest.Item{URL: "https://post.example/wall", Title: "Harbour wall gets the go-ahead",
+		HTML: "<p>PORT ELLERY (Wire) —</p>" + longBody, Source: "Evening Post", SourceURL: "https://post.example/",
+		Licence: "excerpt", PublishedAt: time.Date(2026, 3, 1, 13, 0, 0, 0, time.UTC)}
+	a, created, err := s.pipe.Add(context.Background(), copyItem)
+	if err != nil || !created {
+		t.Fatalf("add copy: %v %v", created, err)
+	}
+	if a.DuplicateOf == 0 {
+		t.Fatal("the copy was not recognised as one")
+	}
+	_, body := s.get(t, "/articles/council-approves-harbour-wall")
+	if !strings.Contains(body, `Also published by: <a href="https://post.example/wall" rel="noreferrer">Evening Post</a>`) {
+		t.Errorf("article page does not name the other outlet")
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Do(mustRequest(t, s.srv.URL+"/articles/"+a.Slug))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/articles/council-approves-harbour-wall" {
+		t.Errorf("copy's page: %d to %q, want a redirect to the shown copy", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, home := s.get(t, "/")
+	if strings.Contains(home, "Harbour wall gets the go-ahead") {
+		t.Error("the copy is listed on the home page")
+	}
+	_, api := s.get(t, "/api/v1/articles?url=https://gazette.example/full")
+	if !strings.Contains(api, `"name": "Harbour Gazette"`) || !strings.Contains(api, `"url": "https://post.example/wall"`) {
+		t.Errorf("API sources lack one of the outlets:\n%s", api)
+	}
+}
+
+func mustRequest(t *testing.T, url string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
 }
 
 func TestNewsSitemapWindow(t *testing.T) {
