@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -31,17 +32,17 @@ const maxAttempts = 3
 // the source adds nothing after the purge.
 //
 // A copy of a text (a.DuplicateOf set) locks the text's shown copy (see
-// shownCopy) before placeCopy decides where it goes, so that copies of one
-// text arriving at once are placed one after the other, and a new shown
-// copy never leaves another copy pointing at the old one.
+// shownCopy) before store.PlaceCopy decides where it goes, so that copies
+// of one text arriving at once are placed one after the other, and a new
+// shown copy never leaves another copy pointing at the old one.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if err := checkItemKey(a.ItemKey); err != nil {
+	if err := store.CheckItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
-	bands, err := bandKeys(a.Dedup.Bands)
+	bands, err := store.BandKeys(a.Dedup.Bands)
 	if err != nil {
 		return false, err
 	}
@@ -90,13 +91,13 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err != nil {
 		return false, err
 	}
-	var place copyPlace
+	var place store.CopyPlace
 	if a.DuplicateOf != 0 {
 		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
 		if err != nil {
 			return false, err
 		}
-		place = placeCopy(a.Licence, shown, licence)
+		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
 	published := micro(a.PublishedAt)
 	var id int64
@@ -109,7 +110,7 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		RETURNING id`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.duplicateOf)).Scan(&id)
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Another transaction stored this address after our first look
 		// and committed. Report its article as if we had seen it first:
@@ -123,10 +124,10 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err != nil {
 		return false, err
 	}
-	if place.replaces != 0 {
+	if place.Replaces != 0 {
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2`,
-			id, place.replaces); err != nil {
+			id, place.Replaces); err != nil {
 			return false, err
 		}
 	}
@@ -147,7 +148,7 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := tx.Commit(ctx); err != nil {
 		return false, err
 	}
-	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = id, slug, published, now, place.duplicateOf
+	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = id, slug, published, now, place.DuplicateOf
 	return true, nil
 }
 
@@ -221,7 +222,7 @@ func keepStored(ctx context.Context, tx pgx.Tx, a, stored *herald.Article) error
 			return err
 		}
 	}
-	fillStored(a, stored)
+	store.FillStored(a, stored)
 	return nil
 }
 
@@ -265,7 +266,7 @@ func takeItem(ctx context.Context, tx pgx.Tx, a *herald.Article, now time.Time) 
 		if err != nil {
 			return true, err
 		}
-		fillStored(a, stored)
+		store.FillStored(a, stored)
 	}
 	return true, nil
 }
@@ -401,7 +402,7 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 // fillCopies sets the Copies of every article in list with one query:
 // the shown copy of each text, and every article that points at it.
 func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
-	shown := shownIDs(list)
+	shown := store.ShownIDs(list)
 	if len(shown) == 0 {
 		return nil
 	}
@@ -430,7 +431,7 @@ func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("find copies: %w", err)
 	}
-	attachCopies(list, copies)
+	store.AttachCopies(list, copies)
 	return nil
 }
 
@@ -516,11 +517,11 @@ func (db *DB) findArticles(ctx context.Context, query string, args []any, limit 
 // found through articles_by_text_hash, near ones through the primary key
 // of article_bands; those sharing more bands come first.
 func (db *DB) FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*herald.Article, error) {
-	keys, err := bandKeys(bands)
+	keys, err := store.BandKeys(bands)
 	if err != nil {
 		return nil, err
 	}
-	limit = min(limit, maxCandidates)
+	limit = min(limit, store.MaxCandidates)
 	if limit <= 0 || (hash == 0 && len(keys) == 0) {
 		return nil, nil
 	}
@@ -600,5 +601,5 @@ func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return inOrder(ids, byID), tx.Commit(ctx)
+	return store.InOrder(ids, byID), tx.Commit(ctx)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -99,7 +100,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 
 // AddSource implements herald.SourceService.
 func (db *DB) AddSource(ctx context.Context, s *herald.Source) error {
-	if err := validateFollowed(s); err != nil {
+	if err := store.ValidateFollowed(s); err != nil {
 		return err
 	}
 	var err error
@@ -134,18 +135,18 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if err != nil {
 		return err
 	}
-	var byURL, bySlug *existingSource
+	var byURL, bySlug *store.ExistingSource
 	for rows.Next() {
-		e := &existingSource{}
-		if err := rows.Scan(&e.id, &e.slug, &e.name, &e.homepage, &e.feedURL, &e.createdAt, &e.removed); err != nil {
+		e := &store.ExistingSource{}
+		if err := rows.Scan(&e.ID, &e.Slug, &e.Name, &e.Homepage, &e.FeedURL, &e.CreatedAt, &e.Removed); err != nil {
 			rows.Close()
 			return err
 		}
-		e.createdAt = e.createdAt.UTC()
-		if e.feedURL == s.FeedURL {
+		e.CreatedAt = e.CreatedAt.UTC()
+		if e.FeedURL == s.FeedURL {
 			byURL = e
 		}
-		if e.slug == slug {
+		if e.Slug == slug {
 			bySlug = e
 		}
 	}
@@ -153,11 +154,11 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	target, err := followTarget(s, byURL, bySlug)
+	target, err := store.FollowTarget(s, byURL, bySlug)
 	if err != nil {
 		return err
 	}
-	name, homepage, created := followedName(s, target, now)
+	name, homepage, created := store.FollowedName(s, target, now)
 
 	var id int64
 	if target == nil {
@@ -169,7 +170,7 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 			slug, name, homepage, now, s.FeedURL, string(s.Kind), string(s.Licence),
 			string(s.Fulltext), s.Every, herald.FetchNew).Scan(&id)
 	} else {
-		id = target.id
+		id = target.ID
 		_, err = tx.Exec(ctx, `
 			UPDATE sources SET slug = $1, name = $2, homepage = $3, feed_url = $4, kind = $5,
 				licence = $6, fulltext = $7, every = $8, status = $9, last_error = '',
@@ -242,7 +243,7 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 
 // passOnCopies gives the page of each shown copy from source sourceID,
 // about to be purged, to one of its copies from other sources (see
-// electHeirs), and points the others at it. Without it, deleting the
+// store.ElectHeirs), and points the others at it. Without it, deleting the
 // shown copy would leave every one of its copies shown.
 //
 // The shown copies are locked first, as AddArticle locks a shown copy
@@ -262,22 +263,22 @@ func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID int64) error {
 	if err != nil {
 		return err
 	}
-	var heirs []heir
+	var heirs []store.Heir
 	for rows.Next() {
-		var h heir
+		var h store.Heir
 		var licence string
-		if err := rows.Scan(&h.shown, &h.id, &licence, &h.publishedAt); err != nil {
+		if err := rows.Scan(&h.Shown, &h.ID, &licence, &h.PublishedAt); err != nil {
 			rows.Close()
 			return err
 		}
-		h.licence = herald.Licence(licence)
+		h.Licence = herald.Licence(licence)
 		heirs = append(heirs, h)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for old, next := range electHeirs(heirs) {
+	for old, next := range store.ElectHeirs(heirs) {
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = nullif($1::bigint, id) WHERE duplicate_of = $2`,
 			next, old); err != nil {
 			return err
@@ -291,7 +292,7 @@ func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID int64) error {
 // a row whose lease another claim took meanwhile fails the WHERE when
 // PostgreSQL checks it again under the lock, so no source is leased twice.
 func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Duration, limit int) ([]*herald.Source, error) {
-	if err := checkClaim(owner, lease); err != nil || limit <= 0 {
+	if err := store.CheckClaim(owner, lease); err != nil || limit <= 0 {
 		return nil, err
 	}
 	now := micro(db.Now())
@@ -314,13 +315,13 @@ func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Dura
 	if err != nil {
 		return nil, fmt.Errorf("claim due sources: %w", err)
 	}
-	sortDue(list)
+	store.SortDue(list)
 	return list, nil
 }
 
 // RecordFetch implements herald.SourceService.
 func (db *DB) RecordFetch(ctx context.Context, sourceID int64, owner string, state herald.FetchState) error {
-	if err := checkFetchState(state); err != nil {
+	if err := store.CheckFetchState(state); err != nil {
 		return err
 	}
 	if err := db.recordFetch(ctx, sourceID, owner, state); err != nil {

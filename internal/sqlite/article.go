@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 )
 
 // AddArticle implements herald.ArticleService.
@@ -20,18 +21,18 @@ import (
 // false. An item of a removed source is an ECONFLICT error, so that a fetch
 // running while an editor removes the source adds nothing after the purge.
 //
-// A copy of a text (a.DuplicateOf set) is placed by placeCopy in the same
-// transaction. The writer connection runs one transaction at a time, in
-// this process and in any other sharing the file, so two copies of one
-// text are placed one after the other.
+// A copy of a text (a.DuplicateOf set) is placed by store.PlaceCopy in
+// the same transaction. The writer connection runs one transaction at a
+// time, in this process and in any other sharing the file, so two copies
+// of one text are placed one after the other.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := a.Validate(); err != nil {
 		return false, err
 	}
-	if err := checkItemKey(a.ItemKey); err != nil {
+	if err := store.CheckItemKey(a.ItemKey); err != nil {
 		return false, err
 	}
-	bands, err := bandKeys(a.Dedup.Bands)
+	bands, err := store.BandKeys(a.Dedup.Bands)
 	if err != nil {
 		return false, err
 	}
@@ -78,7 +79,7 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 				return false, err
 			}
 		}
-		fillStored(a, stored)
+		store.FillStored(a, stored)
 		return false, nil
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, err
@@ -93,13 +94,13 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err != nil {
 		return false, err
 	}
-	var place copyPlace
+	var place store.CopyPlace
 	if a.DuplicateOf != 0 {
 		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
 		if err != nil {
 			return false, err
 		}
-		place = placeCopy(a.Licence, shown, licence)
+		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
@@ -108,7 +109,7 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, nanos(a.PublishedAt),
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(now),
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.duplicateOf))
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf))
 	if err != nil {
 		return false, err
 	}
@@ -116,10 +117,10 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err != nil {
 		return false, err
 	}
-	if place.replaces != 0 {
+	if place.Replaces != 0 {
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?`,
-			id, place.replaces, place.replaces); err != nil {
+			id, place.Replaces, place.Replaces); err != nil {
 			return false, err
 		}
 	}
@@ -137,7 +138,7 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := tx.Commit(); err != nil {
 		return false, err
 	}
-	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = id, slug, now, place.duplicateOf
+	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = id, slug, now, place.DuplicateOf
 	return true, nil
 }
 
@@ -220,7 +221,7 @@ func takeItem(ctx context.Context, tx *sql.Tx, a *herald.Article, now time.Time)
 		if err != nil {
 			return true, err
 		}
-		fillStored(a, stored)
+		store.FillStored(a, stored)
 	}
 	return true, nil
 }
@@ -336,7 +337,7 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 // fillCopies sets the Copies of every article in list with one query:
 // the shown copy of each text, and every article that points at it.
 func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
-	shown := shownIDs(list)
+	shown := store.ShownIDs(list)
 	if len(shown) == 0 {
 		return nil
 	}
@@ -372,7 +373,7 @@ func fillCopies(ctx context.Context, q querier, list []*herald.Article) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("find copies: %w", err)
 	}
-	attachCopies(list, copies)
+	store.AttachCopies(list, copies)
 	return nil
 }
 
@@ -450,11 +451,11 @@ func (db *DB) findArticles(ctx context.Context, query string, args []any, limit 
 // found through articles_by_text_hash, near ones through the primary key
 // of article_bands; those sharing more bands come first.
 func (db *DB) FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*herald.Article, error) {
-	keys, err := bandKeys(bands)
+	keys, err := store.BandKeys(bands)
 	if err != nil {
 		return nil, err
 	}
-	limit = min(limit, maxCandidates)
+	limit = min(limit, store.MaxCandidates)
 	if limit <= 0 || (hash == 0 && len(keys) == 0) {
 		return nil, nil
 	}
@@ -539,5 +540,5 @@ func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, 
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, err
 	}
-	return inOrder(ids, byID), tx.Commit()
+	return store.InOrder(ids, byID), tx.Commit()
 }

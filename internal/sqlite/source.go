@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 )
 
 // upsertSource finds the source by its slug, creating it if new, and fills
@@ -99,7 +100,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 
 // AddSource implements herald.SourceService.
 func (db *DB) AddSource(ctx context.Context, s *herald.Source) error {
-	if err := validateFollowed(s); err != nil {
+	if err := store.ValidateFollowed(s); err != nil {
 		return err
 	}
 	err := db.addSource(ctx, s)
@@ -129,30 +130,30 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if err != nil {
 		return err
 	}
-	var byURL, bySlug *existingSource
+	var byURL, bySlug *store.ExistingSource
 	for rows.Next() {
-		e := &existingSource{}
+		e := &store.ExistingSource{}
 		var created int64
-		if err := rows.Scan(&e.id, &e.slug, &e.name, &e.homepage, &e.feedURL, &created, &e.removed); err != nil {
+		if err := rows.Scan(&e.ID, &e.Slug, &e.Name, &e.Homepage, &e.FeedURL, &created, &e.Removed); err != nil {
 			rows.Close()
 			return err
 		}
-		e.createdAt = fromNanos(created)
-		if e.feedURL == s.FeedURL {
+		e.CreatedAt = fromNanos(created)
+		if e.FeedURL == s.FeedURL {
 			byURL = e
 		}
-		if e.slug == slug {
+		if e.Slug == slug {
 			bySlug = e
 		}
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	target, err := followTarget(s, byURL, bySlug)
+	target, err := store.FollowTarget(s, byURL, bySlug)
 	if err != nil {
 		return err
 	}
-	name, homepage, created := followedName(s, target, now)
+	name, homepage, created := store.FollowedName(s, target, now)
 
 	var id int64
 	if target == nil {
@@ -164,7 +165,7 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 			slug, name, homepage, nanos(now), s.FeedURL, string(s.Kind), string(s.Licence),
 			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now)).Scan(&id)
 	} else {
-		id = target.id
+		id = target.ID
 		_, err = tx.ExecContext(ctx, `
 			UPDATE sources SET slug = ?, name = ?, homepage = ?, feed_url = ?, kind = ?,
 				licence = ?, fulltext = ?, every = ?, status = ?, last_error = '',
@@ -235,7 +236,7 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 
 // passOnCopies gives the page of each shown copy from source sourceID,
 // about to be purged, to one of its copies from other sources (see
-// electHeirs), and points the others at it. Without it, deleting the
+// store.ElectHeirs), and points the others at it. Without it, deleting the
 // shown copy would leave every one of its copies shown.
 func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID int64) error {
 	rows, err := tx.QueryContext(ctx, `
@@ -245,22 +246,22 @@ func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID int64) error {
 	if err != nil {
 		return err
 	}
-	var heirs []heir
+	var heirs []store.Heir
 	for rows.Next() {
-		var h heir
+		var h store.Heir
 		var licence string
 		var published int64
-		if err := rows.Scan(&h.shown, &h.id, &licence, &published); err != nil {
+		if err := rows.Scan(&h.Shown, &h.ID, &licence, &published); err != nil {
 			rows.Close()
 			return err
 		}
-		h.licence, h.publishedAt = herald.Licence(licence), fromNanos(published)
+		h.Licence, h.PublishedAt = herald.Licence(licence), fromNanos(published)
 		heirs = append(heirs, h)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return err
 	}
-	for old, next := range electHeirs(heirs) {
+	for old, next := range store.ElectHeirs(heirs) {
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = nullif(?, id) WHERE duplicate_of = ?`,
 			next, old); err != nil {
 			return err
@@ -273,7 +274,7 @@ func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID int64) error {
 // starts every transaction with BEGIN IMMEDIATE, so claims from any
 // process sharing the file run one after another.
 func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Duration, limit int) ([]*herald.Source, error) {
-	if err := checkClaim(owner, lease); err != nil || limit <= 0 {
+	if err := store.CheckClaim(owner, lease); err != nil || limit <= 0 {
 		return nil, err
 	}
 	list, err := db.claimDueSources(ctx, owner, lease, limit)
@@ -310,13 +311,13 @@ func (db *DB) claimDueSources(ctx context.Context, owner string, lease time.Dura
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
-	sortDue(list)
+	store.SortDue(list)
 	return list, nil
 }
 
 // RecordFetch implements herald.SourceService.
 func (db *DB) RecordFetch(ctx context.Context, sourceID int64, owner string, state herald.FetchState) error {
-	if err := checkFetchState(state); err != nil {
+	if err := store.CheckFetchState(state); err != nil {
 		return err
 	}
 	if err := db.recordFetch(ctx, sourceID, owner, state); err != nil {

@@ -1,4 +1,7 @@
-package sqlite
+// Package store holds what Herald's SQLite and PostgreSQL stores share:
+// the rules both apply before and after their SQL, so that the two behave
+// alike; internal/storetest checks that they do.
+package store
 
 import (
 	"cmp"
@@ -8,13 +11,12 @@ import (
 	"github.com/herald-news/herald"
 )
 
-// The rules in this file decide what the followed-source methods do
-// before any SQL runs. internal/postgres has the same file: keep the two
-// alike, and internal/storetest checks that they are.
+// The rules in this file decide what the followed-source methods of both
+// stores do before any SQL runs.
 
-// validateFollowed reports the first thing wrong with s as a source to
+// ValidateFollowed reports the first thing wrong with s as a source to
 // follow, as an EINVALID error.
-func validateFollowed(s *herald.Source) error {
+func ValidateFollowed(s *herald.Source) error {
 	if err := s.Validate(); err != nil {
 		return err
 	}
@@ -27,16 +29,16 @@ func validateFollowed(s *herald.Source) error {
 	return nil
 }
 
-// existingSource is what AddSource needs to know of a stored source that
+// ExistingSource is what AddSource needs to know of a stored source that
 // has the new source's URL or slug.
-type existingSource struct {
-	id                            int64
-	slug, name, homepage, feedURL string
-	createdAt                     time.Time
-	removed                       bool
+type ExistingSource struct {
+	ID                            int64
+	Slug, Name, Homepage, FeedURL string
+	CreatedAt                     time.Time
+	Removed                       bool
 }
 
-// followTarget decides what AddSource does with s, given the stored
+// FollowTarget decides what AddSource does with s, given the stored
 // sources with its feed URL and with its slug, either nil. It returns the
 // source that becomes s (keeping its ID, articles and remembered items),
 // nil when a new one is to be inserted, or an ECONFLICT error:
@@ -46,16 +48,16 @@ type existingSource struct {
 //   - a removed source with the same URL comes back, under the new name;
 //   - otherwise a source of that name, known only from imports or removed,
 //     becomes the followed one.
-func followTarget(s *herald.Source, byURL, bySlug *existingSource) (*existingSource, error) {
+func FollowTarget(s *herald.Source, byURL, bySlug *ExistingSource) (*ExistingSource, error) {
 	switch {
-	case byURL != nil && !byURL.removed:
-		return nil, herald.Errorf(herald.ECONFLICT, "source %q already follows %s", byURL.name, byURL.feedURL)
-	case bySlug != nil && bySlug.feedURL != "" && !bySlug.removed:
-		return nil, herald.Errorf(herald.ECONFLICT, "source %q already follows %s", bySlug.name, bySlug.feedURL)
-	case byURL != nil && bySlug != nil && byURL.id != bySlug.id:
+	case byURL != nil && !byURL.Removed:
+		return nil, herald.Errorf(herald.ECONFLICT, "source %q already follows %s", byURL.Name, byURL.FeedURL)
+	case bySlug != nil && bySlug.FeedURL != "" && !bySlug.Removed:
+		return nil, herald.Errorf(herald.ECONFLICT, "source %q already follows %s", bySlug.Name, bySlug.FeedURL)
+	case byURL != nil && bySlug != nil && byURL.ID != bySlug.ID:
 		return nil, herald.Errorf(herald.ECONFLICT,
 			"%s was followed as source %q, and the name %q is taken by source %q; add it under its old name",
-			s.FeedURL, byURL.name, s.Name, bySlug.name)
+			s.FeedURL, byURL.Name, s.Name, bySlug.Name)
 	case byURL != nil:
 		return byURL, nil
 	default:
@@ -63,30 +65,30 @@ func followTarget(s *herald.Source, byURL, bySlug *existingSource) (*existingSou
 	}
 }
 
-// followedName returns the name, homepage and creation time the followed
+// FollowedName returns the name, homepage and creation time the followed
 // source s is stored with when it takes the place of target, or of no
 // source when target is nil. An outlet known from imports keeps the name
 // and homepage its articles show, and gains a homepage only if it had
 // none; a removed source takes the editor's new settings.
-func followedName(s *herald.Source, target *existingSource, now time.Time) (name, homepage string, created time.Time) {
+func FollowedName(s *herald.Source, target *ExistingSource, now time.Time) (name, homepage string, created time.Time) {
 	if target == nil {
 		return s.Name, s.Homepage, now
 	}
 	name, homepage = s.Name, s.Homepage
 	switch {
-	case target.feedURL == "":
-		name = target.name
-		if target.homepage != "" {
-			homepage = target.homepage
+	case target.FeedURL == "":
+		name = target.Name
+		if target.Homepage != "" {
+			homepage = target.Homepage
 		}
 	case homepage == "":
-		homepage = target.homepage
+		homepage = target.Homepage
 	}
-	return name, homepage, target.createdAt
+	return name, homepage, target.CreatedAt
 }
 
-// checkClaim reports what is wrong with the arguments of ClaimDueSources.
-func checkClaim(owner string, lease time.Duration) error {
+// CheckClaim reports what is wrong with the arguments of ClaimDueSources.
+func CheckClaim(owner string, lease time.Duration) error {
 	switch {
 	case owner == "":
 		return herald.Errorf(herald.EINVALID, "a lease needs an owner")
@@ -96,9 +98,9 @@ func checkClaim(owner string, lease time.Duration) error {
 	return nil
 }
 
-// checkFetchState reports the first thing wrong with st, as an EINVALID
+// CheckFetchState reports the first thing wrong with st, as an EINVALID
 // error.
-func checkFetchState(st herald.FetchState) error {
+func CheckFetchState(st herald.FetchState) error {
 	switch {
 	case st.Status != herald.FetchNew && st.Status != herald.FetchOK && st.Status != herald.FetchFailed:
 		return herald.Errorf(herald.EINVALID, "fetch status %q is not one of %s, %s or %s",
@@ -111,29 +113,29 @@ func checkFetchState(st herald.FetchState) error {
 	return nil
 }
 
-// sortDue puts claimed sources in the order they fell due.
-func sortDue(list []*herald.Source) {
+// SortDue puts claimed sources in the order they fell due.
+func SortDue(list []*herald.Source) {
 	slices.SortFunc(list, func(a, b *herald.Source) int {
 		return cmp.Or(a.Fetch.NextCheckAt.Compare(b.Fetch.NextCheckAt), cmp.Compare(a.ID, b.ID))
 	})
 }
 
-// fillStored copies the stored article into a, keeping the caller's item
+// FillStored copies the stored article into a, keeping the caller's item
 // key, which the article itself does not carry.
-func fillStored(a, stored *herald.Article) {
+func FillStored(a, stored *herald.Article) {
 	key := a.ItemKey
 	*a = *stored
 	a.ItemKey = key
 }
 
-// maxItemKeyLen bounds an item key; a feed's GUID longer than any URL is
+// MaxItemKeyLen bounds an item key; a feed's GUID longer than any URL is
 // a mistake, and PostgreSQL could not index it.
-const maxItemKeyLen = herald.MaxURLLen
+const MaxItemKeyLen = herald.MaxURLLen
 
-// checkItemKey reports an EINVALID error for an item key too long to keep.
-func checkItemKey(key string) error {
-	if len(key) > maxItemKeyLen {
-		return herald.Errorf(herald.EINVALID, "item key is longer than %d bytes", maxItemKeyLen)
+// CheckItemKey reports an EINVALID error for an item key too long to keep.
+func CheckItemKey(key string) error {
+	if len(key) > MaxItemKeyLen {
+		return herald.Errorf(herald.EINVALID, "item key is longer than %d bytes", MaxItemKeyLen)
 	}
 	return nil
 }
