@@ -9,14 +9,23 @@ import (
 	"github.com/herald-news/herald/internal/ingest"
 )
 
-// benchLines returns n import lines with bodies of about 400 words.
+// benchLines returns n import lines with bodies of about 400 words, each
+// text its own (numbers and names vary), so that no two are copies.
 func benchLines(n int) string {
-	para := "<p>" + strings.Repeat("The council said on Tuesday that the harbour wall would cost more than planned. ", 8) + "</p>"
-	body := "<h2>Background</h2>" + strings.Repeat(para, 5) + "<blockquote><p>We will build it.</p></blockquote>"
 	var b strings.Builder
 	for i := range n {
+		var body strings.Builder
+		body.WriteString("<h2>Background</h2>")
+		for p := range 5 {
+			body.WriteString("<p>")
+			for s := range 8 {
+				fmt.Fprintf(&body, "Councillor %d of ward %d said on day %d that project %d would cost %d more than the %d planned. ",
+					i, p, s, i*7+p, i*13+s, i+p*s)
+			}
+			body.WriteString("</p>")
+		}
 		fmt.Fprintf(&b, `{"url":"https://a.example/%d","title":"Harbour wall article %d","html":%q,"source":"Outlet %d","licence":"full","published_at":"2026-03-01T10:00:00Z"}`+"\n",
-			i, i, body, i%20)
+			i, i, body.String(), i%20)
 	}
 	return b.String()
 }
