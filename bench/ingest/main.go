@@ -568,7 +568,7 @@ func (s *timedStore) AddArticle(ctx context.Context, a *herald.Article) (bool, e
 }
 
 // FindCopyCandidates is the Pipeline's look-up for copies of a text,
-// made with AddArticle under one lock.
+// made with AddArticle as one step for texts that could be copies.
 func (s *timedStore) FindCopyCandidates(ctx context.Context, hash uint64, bands []uint64, limit int) ([]*herald.Article, error) {
 	defer s.took("FindCopyCandidates", time.Now())
 	return s.Store.FindCopyCandidates(ctx, hash, bands, limit)
@@ -915,8 +915,8 @@ func (res *result) writeMarkdown(w io.Writer) {
 			copies = copies || op.Op == "FindCopyCandidates"
 		}
 		if copies {
-			fmt.Fprintf(w, "\nThe Pipeline makes FindCopyCandidates and AddArticle one step under one lock: "+
-				"those calls took %.1f s together, %.0f%% of the wall time.\n", locked.Seconds(), 100*locked.Seconds()/res.Wall.Seconds())
+			fmt.Fprintf(w, "\nFindCopyCandidates and AddArticle (one step for texts that could be copies): "+
+				"%.1f s together, %.0f%% of the wall time summed over workers.\n", locked.Seconds(), 100*locked.Seconds()/res.Wall.Seconds())
 		}
 		fmt.Fprintln(w, "\nStore calls made by the Follower and the Pipeline (time includes waiting for a connection;")
 		fmt.Fprintln(w, "first and last are the means of the first and last tenth of the calls):")

@@ -6,7 +6,6 @@ package ingest
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -39,9 +38,10 @@ type Pipeline struct {
 	Articles herald.ArticleService
 	Now      func() time.Time // the clock; time.Now when nil
 
-	// storeMu makes the look-up for copies and the add one step, so two
-	// copies of a text arriving at once in this process find each other.
-	storeMu sync.Mutex
+	// texts makes the look-up for copies and the add one step for texts
+	// that could be copies, so two copies of a text arriving at once in
+	// this process find each other.
+	texts textLocks
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -65,11 +65,12 @@ const maxCopyCandidates = 20
 // store adds a prepared article, first looking for a stored copy of its
 // text: a copy is attached to the article already published rather than
 // becoming a page of its own. It must run in the order articles arrive,
-// one at a time per pipeline, so a copy finds the text that came before.
+// one at a time for texts that could be copies, so a copy finds the text
+// that came before.
 func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
-	p.storeMu.Lock()
-	defer p.storeMu.Unlock()
 	if a.Dedup.Hash != 0 {
+		unlock := p.texts.lock(append([]uint64{a.Dedup.Hash}, a.Dedup.Bands...))
+		defer unlock()
 		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, a.Dedup.Bands, maxCopyCandidates)
 		if err != nil {
 			return false, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/herald-news/herald"
@@ -161,4 +162,42 @@ func FuzzParseLine(f *testing.F) {
 		}
 		_ = it
 	})
+}
+
+// TestConcurrentCopiesFindEachOther adds copies of one text from many
+// goroutines at once, as the follower's workers do: exactly one copy gets
+// the page, and every other points to it.
+func TestConcurrentCopiesFindEachOther(t *testing.T) {
+	db := mustOpen(t)
+	p := &ingest.Pipeline{Articles: db}
+	var body strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&body, "Sentence %d tells how the harbour wall vote number %d went late on Tuesday night. ", i, i*3)
+	}
+	const n = 8
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _, err := p.Add(context.Background(), ingest.Item{URL: fmt.Sprintf("https://outlet%d.example/wall", i),
+				Title: "Wall vote", Text: body.String(), Source: fmt.Sprintf("Outlet %d", i), Licence: "excerpt"})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	shown, _, err := db.FindArticles(context.Background(), herald.ArticleFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 1 || len(shown[0].Copies) != n {
+		t.Fatalf("%d articles shown; want 1 with %d copies", len(shown), n)
+	}
 }
