@@ -24,13 +24,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
 	"runtime"
-	"strings"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -38,6 +38,7 @@ import (
 	readability "github.com/go-shiori/go-readability"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 
+	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/internal/extract"
 	"github.com/herald-news/herald/internal/extract/extracttest"
 )
@@ -437,27 +438,6 @@ func flagsUsed(n int, configs bool) string {
 	return s
 }
 
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
+func loadAvg() string { return cmp.Or(machine.LoadAvg(), "unknown") }
 
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown CPU"
-}
+func cpuModel() string { return cmp.Or(machine.CPUModel(), "unknown CPU") }

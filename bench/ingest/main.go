@@ -67,6 +67,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
@@ -771,17 +772,7 @@ func peakRSS() int64 {
 
 // loadAverage is the 1-, 5- and 15-minute load averages, "" where /proc is
 // missing.
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return ""
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return ""
-	}
-	return strings.Join(f[:3], " ")
-}
+func loadAverage() string { return machine.LoadAvg() }
 
 func writeFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)

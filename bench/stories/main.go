@@ -34,6 +34,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -46,6 +47,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/internal/sqlite"
 )
 
@@ -218,27 +220,6 @@ func command(fs *flag.FlagSet) string {
 	return s
 }
 
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
+func loadAvg() string { return cmp.Or(machine.LoadAvg(), "unknown") }
 
-func cpuModel() string {
-	b, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return runtime.GOARCH
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-			return strings.TrimSpace(v)
-		}
-	}
-	return runtime.GOARCH
-}
+func cpuModel() string { return cmp.Or(machine.CPUModel(), runtime.GOARCH) }
