@@ -698,39 +698,10 @@ func testConcurrentItemKeys(t *testing.T, s herald.Store) {
 	const workers, n = 4, 30
 	src := NewFollowedSource(1)
 	mustAddSource(t, s, src)
-	var mu sync.Mutex
-	created := map[string]int{}
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for w := range workers {
-		wg.Go(func() {
-			for i := range n {
-				k := (i + w*7) % n
-				a := newItem(w*1000+k, src, fmt.Sprintf("guid-%d", k))
-				a.Title = "Same title for all" // slugs collide too
-				ok, err := s.AddArticle(context.Background(), a)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if ok {
-					mu.Lock()
-					created[a.ItemKey]++
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatalf("concurrent add: %v", err)
-	}
-	for key, c := range created {
-		if c != 1 {
-			t.Errorf("%s created %d times", key, c)
-		}
-	}
+	created := addConcurrently(t, s, workers, n, func(w, k int) (*herald.Article, string) {
+		a := newItem(w*1000+k, src, fmt.Sprintf("guid-%d", k))
+		return a, a.ItemKey
+	})
 	stored := pageAll(t, s, herald.ArticleFilter{SourceID: src.ID, Limit: 100}, nil)
 	if len(stored) != n || len(created) != n {
 		t.Errorf("stored %d articles, %d keys reported created; want %d", len(stored), len(created), n)

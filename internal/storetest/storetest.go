@@ -318,18 +318,31 @@ func testSources(t *testing.T, s herald.Store) {
 // exactly one of the adds must report creating it.
 func testConcurrent(t *testing.T, s herald.Store) {
 	const workers, n = 4, 40
+	created := addConcurrently(t, s, workers, n, func(w, k int) (*herald.Article, string) {
+		a := NewArticle(k, []string{"One", "Two", "Three"}[k%3])
+		return a, a.OriginalURL
+	})
+	ids := pageAll(t, s, herald.ArticleFilter{Limit: 100}, nil)
+	if len(ids) != n || len(created) != n {
+		t.Errorf("stored %d articles, %d reported created; want %d", len(ids), len(created), n)
+	}
+}
+
+// addConcurrently has workers goroutines each add the n articles made by
+// article(worker, k), every worker in its own order and all with one title
+// so that slugs collide too. It fails the test on any error, and unless
+// exactly one add reported creating each key; it returns the keys created.
+func addConcurrently(t *testing.T, s herald.Store, workers, n int, article func(w, k int) (a *herald.Article, key string)) map[string]int {
+	t.Helper()
 	var mu sync.Mutex
 	created := map[string]int{}
 	var wg sync.WaitGroup
 	errs := make(chan error, workers)
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range n {
-				k := (i + w*7) % n // each worker in its own order
-				a := NewArticle(k, []string{"One", "Two", "Three"}[k%3])
-				a.Title = "Same title for all" // slugs collide too
+				a, key := article(w, (i+w*7)%n)
+				a.Title = "Same title for all"
 				ok, err := s.AddArticle(context.Background(), a)
 				if err != nil {
 					errs <- err
@@ -337,26 +350,23 @@ func testConcurrent(t *testing.T, s herald.Store) {
 				}
 				if ok {
 					mu.Lock()
-					created[a.OriginalURL]++
+					created[key]++
 					mu.Unlock()
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
 	for err := range errs {
 		t.Fatalf("concurrent add: %v", err)
 	}
-	for url, c := range created {
+	for key, c := range created {
 		if c != 1 {
-			t.Errorf("%s created %d times", url, c)
+			t.Errorf("%s created %d times", key, c)
 		}
 	}
-	ids := pageAll(t, s, herald.ArticleFilter{Limit: 100}, nil)
-	if len(ids) != n || len(created) != n {
-		t.Errorf("stored %d articles, %d reported created; want %d", len(ids), len(created), n)
-	}
+	return created
 }
 
 func testVersion(t *testing.T, s herald.Store) {
