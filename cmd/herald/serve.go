@@ -74,6 +74,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	background, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	go site.WatchChanges(background)
+	go backfill(background, store, logger)
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
@@ -173,4 +174,16 @@ func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, met
 		logger.Info("demo outlet followed", "source", src.Slug, "how", strings.TrimSpace(r.Note))
 	}
 	return client, nil
+}
+
+// backfill fingerprints articles stored before near-duplicate detection,
+// in the background, so the site is up at once.
+func backfill(ctx context.Context, store herald.Store, logger *slog.Logger) {
+	n, err := ingest.Backfill(ctx, store)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Error("fingerprinting older articles", "err", err, "done", n)
+	case n > 0:
+		logger.Info("fingerprinted older articles", "articles", n)
+	}
 }

@@ -53,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PurgePassesOnCopies", func(t *testing.T) { testPurgeCopies(t, open(t)) })
 	t.Run("ConcurrentCopiesKeepOneShown", func(t *testing.T) { testConcurrentCopies(t, open(t)) })
 	t.Run("FingerprintLimits", func(t *testing.T) { testFingerprintLimits(t, open(t)) })
+	t.Run("BackfillFingerprints", func(t *testing.T) { testBackfill(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
