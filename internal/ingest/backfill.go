@@ -29,7 +29,8 @@ func Backfill(ctx context.Context, articles herald.ArticleService) (int, error) 
 		}
 		for _, a := range list {
 			fp := dedup.New(a.Text)
-			err := articles.SetFingerprint(ctx, a.ID, herald.Fingerprint{Hash: fp.Hash, Bands: fp.Bands(), Signature: fp.Encode()})
+			err := articles.SetFingerprint(ctx, a.ID, herald.Fingerprint{
+				Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()})
 			if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND { // deleted meanwhile: nothing to do
 				return done, fmt.Errorf("backfill fingerprints: %w", err)
 			}

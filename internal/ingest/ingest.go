@@ -71,7 +71,8 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 	if a.Dedup.Hash != 0 {
 		unlock := p.texts.lock(append([]uint64{a.Dedup.Hash}, a.Dedup.Bands...))
 		defer unlock()
-		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, a.Dedup.Bands, maxCopyCandidates)
+		nearby := dedup.NearbyBands(a.Dedup.Bands)
+		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, nearby, maxCopyCandidates)
 		if err != nil {
 			return false, err
 		}
@@ -137,7 +138,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
 	fp := dedup.New(a.Text)
-	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: fp.Bands(), Signature: fp.Encode()}
+	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
