@@ -74,6 +74,9 @@ type Article struct {
 	// Copies lists every outlet that carried this text, the shown copy
 	// included, oldest first. Filled by the Find methods.
 	Copies []Copy
+	// StoryID is the story the article belongs to (see Story), 0 until
+	// the pipeline has placed it. Filled by the Find methods.
+	StoryID int64
 
 	// ItemKey is the article's identity within a followed source: the
 	// feed item's GUID, else its canonical URL. When set, AddArticle

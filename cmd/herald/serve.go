@@ -83,8 +83,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if *follow {
+		pipe := &ingest.Pipeline{Articles: store, Stories: store}
+		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
+			return err
+		}
 		f := &ingest.Follower{
-			Store: store, Pipeline: &ingest.Pipeline{Articles: store}, Fetcher: fetcher,
+			Store: store, Pipeline: pipe, Fetcher: fetcher,
 			Logger: logger, Metrics: metrics, Owner: followerName(), Workers: *workers,
 		}
 		if *withDemo {

@@ -6,6 +6,7 @@ package ingest
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -36,12 +37,18 @@ type Item struct {
 // Pipeline checks, cleans and stores items.
 type Pipeline struct {
 	Articles herald.ArticleService
-	Now      func() time.Time // the clock; time.Now when nil
+	// Stories places each stored article in a story (see story.go); no
+	// stories are kept when nil.
+	Stories herald.StoryService
+	Now     func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in
 	// this process find each other.
 	texts textLocks
+
+	// placing serialises the story step in this process.
+	placing sync.Mutex
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -62,12 +69,25 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 // maxCopyCandidates bounds the stored texts compared with a new one.
 const maxCopyCandidates = 20
 
-// store adds a prepared article, first looking for a stored copy of its
+// store adds a prepared article and places it in its story. It must run
+// in the order articles arrive (see add).
+func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+	created, err := p.add(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	if err := p.placeInStory(ctx, a); err != nil {
+		return created, err
+	}
+	return created, nil
+}
+
+// add stores a prepared article, first looking for a stored copy of its
 // text: a copy is attached to the article already published rather than
 // becoming a page of its own. It must run in the order articles arrive,
 // one at a time for texts that could be copies, so a copy finds the text
 // that came before.
-func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 	if a.Dedup.Hash != 0 {
 		unlock := p.texts.lock(append([]uint64{a.Dedup.Hash}, a.Dedup.Bands...))
 		defer unlock()

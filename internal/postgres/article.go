@@ -358,7 +358,7 @@ type querier interface {
 // articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
 	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
-	s.id, s.slug, s.name, s.homepage, s.created_at`
+	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id`
 
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
@@ -378,11 +378,11 @@ func findArticle(ctx context.Context, q querier, where string, arg any) (*herald
 func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
 	var licence string
-	var duplicateOf *int64
+	var duplicateOf, storyID *int64
 	var hash int64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &a.PublishedAt,
 		&a.Lead, &a.Image, &a.Lang, &licence, &a.CreatedAt, &duplicateOf,
-		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt}
+		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt, &storyID}
 	if withBody {
 		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
@@ -394,6 +394,9 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a.Licence = herald.Licence(licence)
 	if duplicateOf != nil {
 		a.DuplicateOf = *duplicateOf
+	}
+	if storyID != nil {
+		a.StoryID = *storyID
 	}
 	a.Dedup.Hash = uint64(hash)
 	return a, nil

@@ -54,6 +54,15 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentCopiesKeepOneShown", func(t *testing.T) { testConcurrentCopies(t, open(t)) })
 	t.Run("FingerprintLimits", func(t *testing.T) { testFingerprintLimits(t, open(t)) })
 	t.Run("BackfillFingerprints", func(t *testing.T) { testBackfill(t, open(t)) })
+
+	t.Run("StoryPlacement", func(t *testing.T) { testStoryPlacement(t, open(t)) })
+	t.Run("StoryCopiesJoinTheirText", func(t *testing.T) { testStoryCopies(t, open(t)) })
+	t.Run("StoryUnplacedArticles", func(t *testing.T) { testStoryUnplaced(t, open(t)) })
+	t.Run("StoryClosedLeaveIndex", func(t *testing.T) { testStoryClosedLeaveIndex(t, open(t)) })
+	t.Run("StoryConcurrentPlacementsMakeOneStory", func(t *testing.T) { testStoryConcurrent(t, open(t)) })
+	t.Run("StorySplitSurvivesIngest", func(t *testing.T) { testStorySplit(t, open(t)) })
+	t.Run("StoryMergeSurvivesIngest", func(t *testing.T) { testStoryMerge(t, open(t)) })
+	t.Run("StoryPages", func(t *testing.T) { testStoryPages(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

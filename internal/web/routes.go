@@ -14,6 +14,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /articles/{slug}", s.handleArticle)
 	mux.HandleFunc("GET /sources/{slug}", s.handleSource)
+	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 
 	// Publishing outputs
 	mux.HandleFunc("GET /rss.xml", s.handleRSS)
@@ -29,6 +30,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/articles", s.handleAPIArticles)
 	mux.HandleFunc("GET /api/v1/articles/{id}", s.handleAPIArticle)
 	mux.HandleFunc("GET /api/v1/sources", s.handleAPISources)
+	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
+	mux.HandleFunc("GET /api/v1/stories/{id}", s.handleAPIStory)
 	mux.HandleFunc("/api/", s.handleAPINotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)

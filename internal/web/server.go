@@ -80,13 +80,19 @@ func (s *Server) parseTemplates() error {
 	if err != nil {
 		return err
 	}
+	// Files named _*.html are parts that any page may include.
+	parts, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return err
+	}
 	s.templates = map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", name)
+		files := append([]string{"templates/layout.html", name}, parts...)
+		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", base, err)
 		}
