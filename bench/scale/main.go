@@ -132,6 +132,7 @@ type row struct {
 	p50, p99  time.Duration
 	rss, hwm  int64 // bytes
 	disk      int64 // bytes; 0 when unknown
+	written   int64 // bytes the process wrote to storage per probed article; 0 when unknown
 	fillRate  float64
 }
 
@@ -146,8 +147,8 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 
 	fmt.Fprintf(out, "Store: %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
 		name, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
-	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | RSS | peak RSS | on disk | fill rate |")
-	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | written per article | RSS | peak RSS | on disk | fill rate |")
+	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	stored := 0
 	for _, size := range cfg.sizes {
 		start, want := time.Now(), max(size-stored, 0)
@@ -160,9 +161,13 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if filled < want {
 			return fmt.Errorf("input ended after %d articles, before size %d", stored, size)
 		}
+		before := writtenBytes()
 		r, err := probe(ctx, pipe, lines, cfg.probe)
 		if err != nil {
 			return err
+		}
+		if after := writtenBytes(); before > 0 && after > before {
+			r.written = (after - before) / int64(r.probed)
 		}
 		r.stored, r.fillRate = stored, fillRate
 		stored += r.probed
@@ -170,8 +175,8 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if file != "" {
 			r.disk = fileSize(file) + fileSize(file+"-wal")
 		}
-		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %.0f/s |\n",
-			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
+		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
+			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), kb(r.written), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
 	}
 	fmt.Fprintf(out, "\nLoad after: %s.\n", machine.LoadAvg())
 	return nil
@@ -283,6 +288,30 @@ func memory() (rss, peak int64) {
 		}
 	}
 	return rss, peak
+}
+
+// writtenBytes returns the bytes this process has caused to be written to
+// storage (write_bytes in /proc/self/io), or 0 where it cannot be read.
+// For PostgreSQL the server writes, not this process, so it stays 0.
+func writtenBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func kb(n int64) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f KB", float64(n)/1024)
 }
 
 func fileSize(path string) int64 {
