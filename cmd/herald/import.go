@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
 	"golang.org/x/term"
 )
 
@@ -42,7 +43,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 
 	show := newProgressShow(e.stderr, size)
 	im := &ingest.Importer{
-		Pipeline:   &ingest.Pipeline{Articles: store},
+		Pipeline:   &ingest.Pipeline{Articles: store, Related: &related.Recommender{Store: store}},
 		OnProgress: show.update,
 		OnReject: func(line int, err error) {
 			show.clear()

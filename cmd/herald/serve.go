@@ -16,6 +16,7 @@ import (
 	"github.com/herald-news/herald/internal/demo"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -83,7 +84,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *follow {
 		f := &ingest.Follower{
-			Store: store, Pipeline: &ingest.Pipeline{Articles: store}, Fetcher: fetcher,
+			Store: store, Pipeline: &ingest.Pipeline{Articles: store, Related: &related.Recommender{Store: store}}, Fetcher: fetcher,
 			Logger: logger, Metrics: metrics, Owner: followerName(), Workers: *workers,
 		}
 		if *withDemo {

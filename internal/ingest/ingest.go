@@ -37,6 +37,7 @@ type Item struct {
 type Pipeline struct {
 	Articles herald.ArticleService
 	Now      func() time.Time // the clock; time.Now when nil
+	Related  Relater          // keeps related lists; nil for none
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in
@@ -55,6 +56,9 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	created, err := p.store(ctx, a)
 	if err != nil {
 		return nil, false, err
+	}
+	if err := p.relate(ctx, a, created); err != nil {
+		return a, created, err
 	}
 	return a, created, nil
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
+
+// partials are templates that pages include; every page may use them.
+var partials = []string{"templates/related.html"}
 
 // Config is what a Server needs besides its store.
 type Config struct {
@@ -83,10 +87,11 @@ func (s *Server) parseTemplates() error {
 	s.templates = map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
+		if base == "layout.html" || slices.Contains(partials, name) {
 			continue
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", name)
+		files := append([]string{"templates/layout.html", name}, partials...)
+		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", base, err)
 		}
