@@ -18,6 +18,8 @@ type Store interface {
 	ArticleService
 	SourceService
 	StoryService
+	SearchService
+	RelatedService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -16,6 +16,7 @@ import (
 	"github.com/herald-news/herald/internal/demo"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -83,7 +84,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if *follow {
-		pipe := &ingest.Pipeline{Articles: store, Stories: store}
+		pipe := &ingest.Pipeline{Articles: store, Stories: store, Related: &related.Recommender{Store: store}}
 		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
 			return err
 		}

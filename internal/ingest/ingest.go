@@ -40,6 +40,7 @@ type Pipeline struct {
 	// Stories places each stored article in a story (see story.go); no
 	// stories are kept when nil.
 	Stories herald.StoryService
+	Related Relater          // keeps related lists; nil for none
 	Now     func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
@@ -62,6 +63,9 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	created, err := p.store(ctx, a)
 	if err != nil {
 		return nil, false, err
+	}
+	if err := p.relate(ctx, a, created); err != nil {
+		return a, created, err
 	}
 	return a, created, nil
 }

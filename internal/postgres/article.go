@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 )
@@ -104,13 +105,14 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	err = tx.QueryRow(ctx, `
 		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
 			html, text, lead, image, lang, licence, created_at,
-			text_hash, fingerprint, duplicate_of)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			text_hash, fingerprint, duplicate_of, search)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `+searchVector+`)
 		ON CONFLICT (original_url) DO NOTHING
 		RETURNING id`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf)).Scan(&id)
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf),
+		search.IndexText(a.Title), search.IndexText(a.Text)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Another transaction stored this address after our first look
 		// and committed. Report its article as if we had seen it first:

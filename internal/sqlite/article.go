@@ -127,6 +127,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := addBands(ctx, tx, id, bands); err != nil {
 		return false, err
 	}
+	if err := indexArticle(ctx, tx, id, a); err != nil {
+		return false, err
+	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return false, err

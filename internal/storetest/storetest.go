@@ -63,6 +63,15 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StorySplitSurvivesIngest", func(t *testing.T) { testStorySplit(t, open(t)) })
 	t.Run("StoryMergeSurvivesIngest", func(t *testing.T) { testStoryMerge(t, open(t)) })
 	t.Run("StoryPages", func(t *testing.T) { testStoryPages(t, open(t)) })
+
+	t.Run("SearchLanguage", func(t *testing.T) { testSearchLanguage(t, open(t)) })
+	t.Run("SearchRanking", func(t *testing.T) { testSearchRanking(t, open(t)) })
+	t.Run("SearchFiltersAndPages", func(t *testing.T) { testSearchFiltersAndPages(t, open(t)) })
+	t.Run("SearchCJKAndSnippets", func(t *testing.T) { testSearchCJKAndSnippets(t, open(t)) })
+	t.Run("SearchFollowsArticles", func(t *testing.T) { testSearchFollowsArticles(t, open(t)) })
+	t.Run("TermDocs", func(t *testing.T) { testTermDocs(t, open(t)) })
+	t.Run("FindSimilar", func(t *testing.T) { testFindSimilar(t, open(t)) })
+	t.Run("RelatedLists", func(t *testing.T) { testRelatedLists(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -20,6 +20,8 @@ type articleView struct {
 	AlsoBy []herald.Copy
 	// Story links to the article's story when it holds other articles.
 	Story *storyLink
+	// Related is "You may also like".
+	Related []articleItem
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -39,6 +41,9 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 		v := s.articleView(a)
 		if v.Story, err = s.findStoryLink(r.Context(), a); err != nil {
+			return nil, err
+		}
+		if v.Related, err = s.relatedItems(r.Context(), a); err != nil {
 			return nil, err
 		}
 		return s.htmlPage("article.html", v)
