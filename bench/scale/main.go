@@ -30,17 +30,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/sqlite"
 )
 
 type config struct {
-	dsn   string
-	sizes []int
-	probe int
-	chunk int
+	dsn       string
+	dedupOnly bool
+	sizes     []int
+	probe     int
+	chunk     int
 }
 
 func parseFlags(args []string) (config, error) {
@@ -49,10 +52,11 @@ func parseFlags(args []string) (config, error) {
 	sizes := fs.String("sizes", "10000,100000", "store sizes at which to measure, ascending, comma-separated")
 	probe := fs.Int("probe", 2000, "articles timed one by one at each size (1-100000)")
 	chunk := fs.Int("chunk", 10000, "articles per import batch while filling")
+	dedupOnly := fs.Bool("dedup-only", false, "run only the copy look-up and the add, without stories and related lists")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk}
+	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly}
 	if cfg.probe < 1 || cfg.probe > 100000 {
 		return config{}, fmt.Errorf("-probe must be between 1 and 100000, not %d", cfg.probe)
 	}
@@ -89,15 +93,9 @@ func main() {
 	}
 }
 
-// store is what the benchmark needs of a Herald store.
-type store interface {
-	ingest.Store
-	Close() error
-}
-
 // openStore opens the store dsn names, or a temporary SQLite file when it
 // is empty; file is the SQLite file, "" for PostgreSQL.
-func openStore(ctx context.Context, dsn string) (db store, name, file string, cleanup func(), err error) {
+func openStore(ctx context.Context, dsn string) (db herald.Store, name, file string, cleanup func(), err error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		pg, err := postgres.Open(ctx, dsn)
 		if err != nil {
@@ -142,11 +140,15 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		return err
 	}
 	defer cleanup()
-	pipe := &ingest.Pipeline{Articles: db}
+	pipe := newPipeline(db, cfg.dedupOnly)
 	lines := bufio.NewReaderSize(in, 1<<20)
 
-	fmt.Fprintf(out, "Store: %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
-		name, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
+	stages := "the whole pipeline, as herald import runs it"
+	if cfg.dedupOnly {
+		stages = "copy look-up and add only"
+	}
+	fmt.Fprintf(out, "Store: %s; %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
+		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
 	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | written per article | RSS | peak RSS | on disk | fill rate |")
 	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	stored := 0
@@ -180,6 +182,15 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 	}
 	fmt.Fprintf(out, "\nLoad after: %s.\n", machine.LoadAvg())
 	return nil
+}
+
+// newPipeline wires the pipeline as herald import does, or with only its
+// copy look-up and add when dedupOnly.
+func newPipeline(db herald.Store, dedupOnly bool) *ingest.Pipeline {
+	if dedupOnly {
+		return &ingest.Pipeline{Articles: db}
+	}
+	return &ingest.Pipeline{Articles: db, Stories: db, Related: &related.Recommender{Store: db}}
 }
 
 // fill imports n articles from lines through the import pipeline, in
