@@ -18,10 +18,15 @@ type articleView struct {
 	IsExcerpt bool
 	// AlsoBy lists the other outlets that published this text.
 	AlsoBy []herald.Copy
+	// Comments is the thread and the form under the article.
+	Comments commentsView
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
+	if personalRequest(r) && s.serveVisitorArticle(w, r, slug) {
+		return
+	}
 	s.serveCached(w, r, func() (*page, error) {
 		a, err := s.Store.FindArticleBySlug(r.Context(), slug)
 		if err != nil {
@@ -35,7 +40,15 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			}
 			return redirectPage("/articles/" + shown.Slug), nil
 		}
-		return s.htmlPage("article.html", s.articleView(a))
+		v := s.articleView(a)
+		if v.Comments, err = s.buildComments(r, a, commentState{}); err != nil {
+			return nil, err
+		}
+		p, err := s.htmlPage("article.html", v)
+		if err == nil {
+			p.expires = s.now().Add(articleFormLifetime)
+		}
+		return p, err
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -36,6 +37,8 @@ type Config struct {
 	// PollEvery is how often the store's version is checked, so pages
 	// changed by another process are dropped from the cache.
 	PollEvery time.Duration
+	// Comments is how the site takes readers' comments.
+	Comments CommentConfig
 }
 
 // Server serves the site. Create it with New.
@@ -50,6 +53,7 @@ type Server struct {
 	static    map[string]*page
 	cache     *pageCache
 	now       func() time.Time
+	comments  comments
 }
 
 // New parses every template (failing fast on a broken one) and loads the
@@ -75,6 +79,9 @@ func New(store herald.Store, logger *slog.Logger, cfg Config) (*Server, error) {
 	return s, nil
 }
 
+// partials are the templates every page may use; they are no pages.
+var partials = []string{"layout.html", "comments.html"}
+
 func (s *Server) parseTemplates() error {
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
@@ -83,10 +90,14 @@ func (s *Server) parseTemplates() error {
 	s.templates = map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
+		if slices.Contains(partials, base) {
 			continue
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", name)
+		files := []string{name}
+		for _, p := range partials {
+			files = append(files, "templates/"+p)
+		}
+		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", base, err)
 		}
