@@ -190,6 +190,14 @@ type CommentAction struct {
 	UserID int64
 }
 
+// CommentActionRecord is one recorded moderation decision.
+type CommentActionRecord struct {
+	CommentID int64
+	UserEmail string // "" when the user was removed since
+	Status    CommentStatus
+	At        time.Time
+}
+
 // ClassifierCounts is the part of the spam model one comment is scored
 // with: how many approved (ham) and spam comments it has seen, and how
 // often each of the comment's tokens appeared in each class.
@@ -220,6 +228,9 @@ type CommentService interface {
 	// comments as they were before, so that the caller can teach the
 	// classifier. Unknown IDs are ENOTFOUND and change nothing.
 	ModerateComments(ctx context.Context, a CommentAction) ([]*Comment, error)
+	// FindCommentActions returns the decisions recorded on a comment,
+	// oldest first.
+	FindCommentActions(ctx context.Context, commentID int64) ([]CommentActionRecord, error)
 	// EraseCommentAuthor removes the personal data of every comment by
 	// email (name, email, website, address, browser, text), keeping the
 	// rows so that replies stay in their thread. It returns how many

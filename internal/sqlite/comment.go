@@ -271,6 +271,27 @@ func (db *DB) moderate(ctx context.Context, a herald.CommentAction) ([]*herald.C
 	return before, tx.Commit()
 }
 
+// FindCommentActions implements herald.CommentService.
+func (db *DB) FindCommentActions(ctx context.Context, commentID int64) ([]herald.CommentActionRecord, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT x.comment_id, coalesce(u.email, ''), x.action, x.at
+		FROM comment_actions x LEFT JOIN users u ON u.id = x.user_id WHERE x.comment_id = ? ORDER BY x.id`, commentID)
+	if err != nil {
+		return nil, fmt.Errorf("find actions on comment %d: %w", commentID, err)
+	}
+	defer rows.Close()
+	var list []herald.CommentActionRecord
+	for rows.Next() {
+		var r herald.CommentActionRecord
+		var at int64
+		if err := rows.Scan(&r.CommentID, &r.UserEmail, &r.Status, &at); err != nil {
+			return nil, fmt.Errorf("find actions on comment %d: %w", commentID, err)
+		}
+		r.At = fromNanos(at)
+		list = append(list, r)
+	}
+	return list, rows.Err()
+}
+
 // EraseCommentAuthor implements herald.CommentService.
 func (db *DB) EraseCommentAuthor(ctx context.Context, email string) (int, error) {
 	email = herald.NormalizeEmail(email)

@@ -167,6 +167,10 @@ func testCommentConcurrent(t *testing.T, s herald.Store) {
 
 func testCommentModeration(t *testing.T, s herald.Store) {
 	ctx := context.Background()
+	mod := &herald.User{Email: "mod@example.com", Role: herald.RoleModerator, PasswordHash: "$argon2id$test"}
+	if err := s.AddUser(ctx, mod); err != nil {
+		t.Fatal(err)
+	}
 	a := NewArticle(1, "Outlet")
 	mustAdd(t, s, a)
 	c1 := NewComment(1, a.ID, "one@example.com")
@@ -177,7 +181,7 @@ func testCommentModeration(t *testing.T, s herald.Store) {
 	if h, err := s.AuthorHistory(ctx, "one@example.com"); err != nil || h.Approved != 0 {
 		t.Errorf("history before approval = %+v, %v; want 0 approved", h, err)
 	}
-	before, err := s.ModerateComments(ctx, herald.CommentAction{IDs: []int64{c1.ID, c2.ID}, Status: herald.CommentApproved})
+	before, err := s.ModerateComments(ctx, herald.CommentAction{IDs: []int64{c1.ID, c2.ID}, Status: herald.CommentApproved, UserID: mod.ID})
 	if err != nil || len(before) != 2 || before[0].Status != herald.CommentPending {
 		t.Fatalf("ModerateComments = %v, %v; want the two pending comments as they were", before, err)
 	}
@@ -187,8 +191,13 @@ func testCommentModeration(t *testing.T, s herald.Store) {
 	if h, err := s.AuthorHistory(ctx, "ONE@example.com"); err != nil || h.Approved != 1 {
 		t.Errorf("history after approval = %+v, %v; want 1 approved", h, err)
 	}
-	if _, err := s.ModerateComments(ctx, herald.CommentAction{IDs: []int64{c2.ID}, Status: herald.CommentSpam}); err != nil {
+	if _, err := s.ModerateComments(ctx, herald.CommentAction{IDs: []int64{c2.ID}, Status: herald.CommentSpam, UserID: mod.ID}); err != nil {
 		t.Fatal(err)
+	}
+	actions, err := s.FindCommentActions(ctx, c2.ID)
+	if err != nil || len(actions) != 2 || actions[0].Status != herald.CommentApproved || actions[1].Status != herald.CommentSpam ||
+		actions[1].UserEmail != "mod@example.com" || actions[1].At.IsZero() {
+		t.Errorf("recorded actions = %+v, %v; want approved then spam, by mod@example.com", actions, err)
 	}
 	counts, err := s.CountComments(ctx)
 	if err != nil || counts[herald.CommentApproved] != 1 || counts[herald.CommentSpam] != 1 || counts[herald.CommentPending] != 0 {

@@ -184,6 +184,7 @@ type adminComment struct {
 	Body      template.HTML // the text as Render made it: every character escaped
 	Website   string
 	ScoreText string
+	History   []herald.CommentActionRecord
 }
 
 func (s *Server) handleAdminComments(w http.ResponseWriter, r *http.Request) {
@@ -230,6 +231,10 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, u *herald.U
 		ac := adminComment{Comment: c, Body: template.HTML(comment.Render(c.Text)), Website: comment.SafeWebsite(c.AuthorURL), ScoreText: "—"}
 		if c.Score >= 0 {
 			ac.ScoreText = fmt.Sprintf("%.2f", c.Score)
+		}
+		if ac.History, err = s.Store.FindCommentActions(ctx, c.ID); err != nil {
+			s.error(w, r, err)
+			return
 		}
 		v.Items = append(v.Items, ac)
 	}
