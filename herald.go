@@ -20,6 +20,8 @@ type Store interface {
 	StoryService
 	SearchService
 	RelatedService
+	CommentService
+	UserService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -23,6 +23,8 @@ Usage:
   herald source add URL | list | remove SLUG                           follow outlets
   herald story list | split ARTICLE-SLUG | merge ID INTO-ID            edit stories
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
+  herald user add EMAIL --role admin|editor|moderator                  add a moderator (password on stdin)
+  herald comments export|erase --email ADDR                            a commenter's data: export or erase
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runStory(ctx, rest, e)
 	case "extract":
 		return runExtract(ctx, rest, e)
+	case "user":
+		return runUser(ctx, rest, e)
+	case "comments":
+		return runComments(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -33,7 +33,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
 	workers := fs.Int("fetch-workers", 4, "sources checked at once")
 	fetchFlags := addFetchFlags(fs)
+	commentFlags := addCommentFlags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	comments, err := commentFlags.config()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -65,7 +70,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := ingest.NewMetrics(reg)
 
-	site, err := web.New(store, logger, web.Config{BaseURL: *baseURL, SiteName: *siteName})
+	site, err := web.New(store, logger, web.Config{BaseURL: *baseURL, SiteName: *siteName, Comments: comments})
 	if err != nil {
 		return err
 	}

@@ -72,6 +72,17 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TermDocs", func(t *testing.T) { testTermDocs(t, open(t)) })
 	t.Run("FindSimilar", func(t *testing.T) { testFindSimilar(t, open(t)) })
 	t.Run("RelatedLists", func(t *testing.T) { testRelatedLists(t, open(t)) })
+
+	t.Run("CommentAddAndFind", func(t *testing.T) { testCommentAddAndFind(t, open(t)) })
+	t.Run("CommentInvalidWritesNothing", func(t *testing.T) { testCommentInvalid(t, open(t)) })
+	t.Run("CommentDuplicateAndFlood", func(t *testing.T) { testCommentDuplicateAndFlood(t, open(t)) })
+	t.Run("CommentConcurrentStoredOnce", func(t *testing.T) { testCommentConcurrent(t, open(t)) })
+	t.Run("CommentModeration", func(t *testing.T) { testCommentModeration(t, open(t)) })
+	t.Run("CommentApprovedMovesVersion", func(t *testing.T) { testCommentApprovedMovesVersion(t, open(t)) })
+	t.Run("CommentErase", func(t *testing.T) { testCommentErase(t, open(t)) })
+	t.Run("ClassifierCounts", func(t *testing.T) { testClassifierCounts(t, open(t)) })
+	t.Run("UsersAndSessions", func(t *testing.T) { testUsersAndSessions(t, open(t)) })
+	t.Run("Secret", func(t *testing.T) { testSecret(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

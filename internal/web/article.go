@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -22,10 +23,15 @@ type articleView struct {
 	Story *storyLink
 	// Related is "You may also like".
 	Related []articleItem
+	// Comments is the thread and the form under the article.
+	Comments commentsView
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
+	if personalRequest(r) && s.serveVisitorArticle(w, r, slug) {
+		return
+	}
 	s.serveCached(w, r, func() (*page, error) {
 		a, err := s.Store.FindArticleBySlug(r.Context(), slug)
 		if err != nil {
@@ -39,15 +45,33 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			}
 			return redirectPage("/articles/" + shown.Slug), nil
 		}
-		v := s.articleView(a)
-		if v.Story, err = s.findStoryLink(r.Context(), a); err != nil {
+		v, err := s.articlePageView(r.Context(), a)
+		if err != nil {
 			return nil, err
 		}
-		if v.Related, err = s.relatedItems(r.Context(), a); err != nil {
+		if v.Comments, err = s.buildComments(r, a, commentState{}); err != nil {
 			return nil, err
 		}
-		return s.htmlPage("article.html", v)
+		p, err := s.htmlPage("article.html", v)
+		if err == nil {
+			p.expires = s.now().Add(articleFormLifetime)
+		}
+		return p, err
 	})
+}
+
+// articlePageView is everything the article page shows but the comments,
+// the same for every reader: the article, its story, its related list.
+func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articleView, error) {
+	v := s.articleView(a)
+	var err error
+	if v.Story, err = s.findStoryLink(ctx, a); err != nil {
+		return v, err
+	}
+	if v.Related, err = s.relatedItems(ctx, a); err != nil {
+		return v, err
+	}
+	return v, nil
 }
 
 func (s *Server) articleView(a *herald.Article) articleView {

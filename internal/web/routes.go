@@ -17,6 +17,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 	mux.HandleFunc("GET /search", s.handleSearch)
 
+	// Comments and their moderation
+	mux.HandleFunc("POST /articles/{slug}/comments", s.handlePostComment)
+	mux.HandleFunc("GET /articles/{slug}/comments.rss", s.handleCommentsRSS)
+	mux.HandleFunc("GET /admin/signin", s.handleSignInForm)
+	mux.HandleFunc("POST /admin/signin", s.handleSignIn)
+	mux.HandleFunc("POST /admin/signout", s.handleSignOut)
+	mux.HandleFunc("GET /admin/comments", s.handleAdminComments)
+	mux.HandleFunc("POST /admin/comments", s.handleModerate)
+	mux.HandleFunc("POST /admin/comments/{id}/reply", s.handleAdminReply)
+
 	// Publishing outputs
 	mux.HandleFunc("GET /rss.xml", s.handleRSS)
 	mux.HandleFunc("GET /atom.xml", s.handleAtom)
@@ -39,7 +49,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/api/", s.handleAPINotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)
-	return s.protect(mux)
+	// Posts from other sites are refused before any handler runs: forms
+	// here are only ever sent from this site's own pages.
+	return s.protect(http.NewCrossOriginProtection().Handler(mux))
 }
 
 // protect sets the headers every response carries and turns a panic into

@@ -36,6 +36,8 @@ type Config struct {
 	// PollEvery is how often the store's version is checked, so pages
 	// changed by another process are dropped from the cache.
 	PollEvery time.Duration
+	// Comments is how the site takes readers' comments.
+	Comments CommentConfig
 }
 
 // Server serves the site. Create it with New.
@@ -50,6 +52,7 @@ type Server struct {
 	static    map[string]*page
 	cache     *pageCache
 	now       func() time.Time
+	comments  comments
 }
 
 // New parses every template (failing fast on a broken one) and loads the

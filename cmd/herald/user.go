@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/auth"
+	"golang.org/x/term"
+)
+
+const userUsage = `Usage:
+  herald user add EMAIL --role admin|editor|moderator [--db PATH|postgres://…]
+
+The password is asked for twice on a terminal, or read from the first line
+of standard input (echo "$PASSWORD" | herald user add …).
+`
+
+func runUser(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "add" {
+		fmt.Fprint(e.stderr, userUsage)
+		return errUsage
+	}
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	db := dbFlag(fs)
+	role := fs.String("role", "moderator", "what the user may do: admin, editor or moderator")
+	if err := parseFlags(fs, moveFlagsFirst(args[1:]), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, userUsage)
+		return errUsage
+	}
+	u := &herald.User{Email: herald.NormalizeEmail(fs.Arg(0))}
+	var err error
+	if u.Role, err = herald.ParseRole(*role); err != nil {
+		return err
+	}
+	if !strings.Contains(u.Email, "@") {
+		return herald.Errorf(herald.EINVALID, "%q is not an email address", fs.Arg(0))
+	}
+	password, err := readPassword(e)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.AddUser(ctx, u); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Email, u.Role)
+	return nil
+}
+
+// readPassword asks for the password twice on a terminal, without echo,
+// and otherwise reads the first line of standard input.
+func readPassword(e env) (string, error) {
+	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.stderr, "Password: ")
+		first, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		fmt.Fprint(e.stderr, "Password again: ")
+		second, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		if string(first) != string(second) {
+			return "", herald.Errorf(herald.EINVALID, "the two passwords differ")
+		}
+		return string(first), nil
+	}
+	line, err := bufio.NewReader(e.stdin).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", fmt.Errorf("read password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
