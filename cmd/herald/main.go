@@ -22,6 +22,7 @@ Usage:
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
   herald source add URL | list | remove SLUG                           follow outlets
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
+  herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runSource(ctx, rest, e)
 	case "extract":
 		return runExtract(ctx, rest, e)
+	case "keypoints":
+		return runKeypoints(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
