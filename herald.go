@@ -17,6 +17,7 @@ import "context"
 type Store interface {
 	ArticleService
 	SourceService
+	TopicService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

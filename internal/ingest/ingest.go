@@ -36,12 +36,16 @@ type Item struct {
 // Pipeline checks, cleans and stores items.
 type Pipeline struct {
 	Articles herald.ArticleService
-	Now      func() time.Time // the clock; time.Now when nil
+	// Topics, when set, files each new article under its topics and
+	// updates their digests (see topic.go).
+	Topics herald.TopicService
+	Now    func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in
 	// this process find each other.
-	texts textLocks
+	texts  textLocks
+	topics topicCache
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -55,6 +59,9 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	created, err := p.store(ctx, a)
 	if err != nil {
 		return nil, false, err
+	}
+	if err := p.tagTopics(ctx, a, created); err != nil {
+		return a, created, err
 	}
 	return a, created, nil
 }

@@ -53,6 +53,13 @@ func Run(t *testing.T, open Opener) {
 	t.Run("PurgePassesOnCopies", func(t *testing.T) { testPurgeCopies(t, open(t)) })
 	t.Run("ConcurrentCopiesKeepOneShown", func(t *testing.T) { testConcurrentCopies(t, open(t)) })
 	t.Run("FingerprintLimits", func(t *testing.T) { testFingerprintLimits(t, open(t)) })
+
+	t.Run("Topics", func(t *testing.T) { testTopics(t, open(t)) })
+	t.Run("InvalidTopicWritesNothing", func(t *testing.T) { testInvalidTopic(t, open(t)) })
+	t.Run("TopicArticles", func(t *testing.T) { testTopicArticles(t, open(t)) })
+	t.Run("Retagging", func(t *testing.T) { testRetagging(t, open(t)) })
+	t.Run("Digest", func(t *testing.T) { testDigest(t, open(t)) })
+	t.Run("DigestKeepsFew", func(t *testing.T) { testDigestKeepsFew(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
