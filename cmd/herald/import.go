@@ -42,7 +42,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 
 	show := newProgressShow(e.stderr, size)
 	im := &ingest.Importer{
-		Pipeline:   &ingest.Pipeline{Articles: store},
+		Pipeline:   &ingest.Pipeline{Articles: store, Topics: store},
 		OnProgress: show.update,
 		OnReject: func(line int, err error) {
 			show.clear()

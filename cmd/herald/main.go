@@ -22,6 +22,8 @@ Usage:
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
   herald source add URL | list | remove SLUG                           follow outlets
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
+  herald topic add NAME --match "…" | edit SLUG | list | suggest      topics and their rules
+  herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
   herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
 
 Run "herald COMMAND --help" for a command's flags.
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runExtract(ctx, rest, e)
 	case "keypoints":
 		return runKeypoints(ctx, rest, e)
+	case "topic":
+		return runTopic(ctx, rest, e)
+	case "digest":
+		return runDigest(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -74,6 +74,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	background, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	go site.WatchChanges(background)
+	go retagInBackground(background, store, logger)
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
@@ -83,7 +84,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *follow {
 		f := &ingest.Follower{
-			Store: store, Pipeline: &ingest.Pipeline{Articles: store}, Fetcher: fetcher,
+			Store: store, Pipeline: &ingest.Pipeline{Articles: store, Topics: store}, Fetcher: fetcher,
 			Logger: logger, Metrics: metrics, Owner: followerName(), Workers: *workers,
 		}
 		if *withDemo {

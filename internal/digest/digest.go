@@ -1,6 +1,7 @@
 // Package digest chooses the sentences that best say what happened in an
 // article or a story: the key points of Herald's "Latest developments" box
-// and of `herald keypoints`.
+// and of `herald keypoints`. It also suggests topics (Suggest): the names
+// and phrases many recent articles share that no topic covers.
 //
 // It is pure: the caller passes the articles' text and gets sentences back.
 // Selection runs in three steps:
