@@ -27,6 +27,8 @@ type apiArticle struct {
 	HTML        string    `json:"html,omitempty"`
 	// Sources is every outlet that published this text, oldest first.
 	Sources []apiCopy `json:"sources"`
+	// Topics are the article's topics, the most specific first.
+	Topics []apiTopic `json:"topics"`
 }
 
 type apiCopy struct {
@@ -132,9 +134,15 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		topics, err := s.articleTopics(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		out := apiList[apiArticle]{Items: []apiArticle{}, NextCursor: next}
 		for _, a := range list {
-			out.Items = append(out.Items, s.apiArticle(a))
+			v := s.apiArticle(a)
+			v.Topics = topics[a.ID]
+			out.Items = append(out.Items, v)
 		}
 		return jsonPage(out)
 	})
@@ -150,7 +158,13 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return jsonPage(s.apiArticle(a))
+		topics, err := s.articleTopics(r.Context(), []*herald.Article{a})
+		if err != nil {
+			return nil, err
+		}
+		v := s.apiArticle(a)
+		v.Topics = topics[a.ID]
+		return jsonPage(v)
 	})
 }
 

@@ -18,6 +18,8 @@ type articleView struct {
 	IsExcerpt bool
 	// AlsoBy lists the other outlets that published this text.
 	AlsoBy []herald.Copy
+	// Developments is the "Latest developments" box; nil for none.
+	Developments *developmentsView
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +37,11 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			}
 			return redirectPage("/articles/" + shown.Slug), nil
 		}
-		return s.htmlPage("article.html", s.articleView(a))
+		v := s.articleView(a)
+		if v.Developments, err = s.developmentsFor(r.Context(), a); err != nil {
+			return nil, err
+		}
+		return s.htmlPage("article.html", v)
 	})
 }
 

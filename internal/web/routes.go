@@ -14,6 +14,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /articles/{slug}", s.handleArticle)
 	mux.HandleFunc("GET /sources/{slug}", s.handleSource)
+	mux.HandleFunc("GET /topics/{slug}", s.handleTopic)
+	mux.HandleFunc("GET /topics/{slug}/rss.xml", s.handleTopicRSS)
 
 	// Publishing outputs
 	mux.HandleFunc("GET /rss.xml", s.handleRSS)
@@ -29,6 +31,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/articles", s.handleAPIArticles)
 	mux.HandleFunc("GET /api/v1/articles/{id}", s.handleAPIArticle)
 	mux.HandleFunc("GET /api/v1/sources", s.handleAPISources)
+	mux.HandleFunc("GET /api/v1/topics", s.handleAPITopics)
+	mux.HandleFunc("GET /api/v1/topics/{slug}", s.handleAPITopic)
+	mux.HandleFunc("GET /api/v1/topics/{slug}/digest", s.handleAPITopicDigest)
 	mux.HandleFunc("/api/", s.handleAPINotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)

@@ -83,10 +83,10 @@ func (s *Server) parseTemplates() error {
 	s.templates = map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
-			continue
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
+			continue // parsed with every page: the frame, and parts (_name.html) pages share
 		}
-		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", name)
+		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", "templates/_*.html", name)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", base, err)
 		}
