@@ -21,6 +21,7 @@ package digest
 
 import (
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -123,6 +124,7 @@ func candidates(docs []Doc, p Params) []candidate {
 	for i, d := range docs {
 		title := termsOf(d.Title)
 		for _, s := range split(d.Text) {
+			s.text = trimDateline(s.text)
 			if !standsAlone(s, p) {
 				continue
 			}
@@ -137,6 +139,24 @@ func candidates(docs []Doc, p Params) []candidate {
 		}
 	}
 	return out
+}
+
+// Datelines open a report with where it was filed and who filed it:
+// "PORT ELLERY — ", "LONDON (Reuters) - ", "(CNN) ". They are not part of
+// what happened.
+var (
+	capsDateline   = regexp.MustCompile(`^[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]+)*(?:, [A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+)*)? ?(?:\( ?[A-Za-z][A-Za-z .]* ?\) ?)?(?:—|–|--?) `)
+	agencyDateline = regexp.MustCompile(`^\( ?[A-Za-z][A-Za-z .]* ?\) ?(?:(?:—|–|--?) )?`)
+)
+
+// trimDateline removes a dateline from the start of a sentence.
+func trimDateline(text string) string {
+	for _, re := range []*regexp.Regexp{capsDateline, agencyDateline} {
+		if loc := re.FindStringIndex(text); loc != nil && loc[1] < len(text) {
+			return text[loc[1]:]
+		}
+	}
+	return text
 }
 
 // headlineSimilarity is how close to the headline a sentence may come

@@ -133,3 +133,20 @@ func TestLead(t *testing.T) {
 		t.Errorf("Lead = %q", got)
 	}
 }
+
+func TestTrimDateline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"PORT ELLERY — The council voted.", "The council voted."},
+		{"LONDON (Reuters) - Shares fell.", "Shares fell."},
+		{"WASHINGTON, D.C. – The Senate met.", "The Senate met."},
+		{"(CNN) Two heroes survived.", "Two heroes survived."},
+		{"( cnn ) two cnn heroes survived .", "two cnn heroes survived ."},
+		{"NATO said on Monday it would meet.", "NATO said on Monday it would meet."},
+		{"The council voted - narrowly.", "The council voted - narrowly."},
+	}
+	for _, tt := range tests {
+		if got := trimDateline(tt.in); got != tt.want {
+			t.Errorf("trimDateline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

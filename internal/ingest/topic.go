@@ -12,9 +12,10 @@ import (
 )
 
 // topicCacheFor is how long the pipeline reuses its list of topics. A topic
-// added meanwhile reaches new articles this much later; the re-tagging that
-// follows every change covers the articles that arrive in between, since it
-// runs to the newest article.
+// added meanwhile reaches new articles this much later; an article stored
+// in between, after the topic's re-tagging finished, lies above the
+// topic's TaggedThrough, and the next RetagPending (herald serve runs it
+// every minute) tags it.
 const topicCacheFor = 5 * time.Second
 
 // topicCache holds the topics the pipeline tags with.
