@@ -150,3 +150,19 @@ func TestTrimDateline(t *testing.T) {
 		}
 	}
 }
+
+func FuzzSelect(f *testing.F) {
+	f.Add("Title", "The council approved the harbour wall on Tuesday night. He added that it was late. \"We won,\" she said.")
+	f.Add("", "( cnn ) two heroes survived . ' it is done . ' the council met on monday to approve the plan .")
+	f.Fuzz(func(t *testing.T, title, text string) {
+		points := Select([]Doc{{Title: title, Text: text, URL: "u"}}, 3, DefaultParams())
+		if len(points) > 3 {
+			t.Fatalf("%d points, asked for 3", len(points))
+		}
+		for _, p := range points {
+			if p.Sentence == "" || p.URL != "u" {
+				t.Fatalf("bad point %+v", p)
+			}
+		}
+	})
+}

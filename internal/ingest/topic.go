@@ -20,6 +20,11 @@ const topicCacheFor = 5 * time.Second
 
 // topicCache holds the topics the pipeline tags with.
 type topicCache struct {
+	// refresh makes the look at a digest and the write of a point one
+	// step within this process, so that two articles arriving at once
+	// cannot both add the same news.
+	refresh sync.Mutex
+
 	mu     sync.Mutex // guards the fields below
 	topics []*herald.Topic
 	at     time.Time
@@ -67,6 +72,8 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 	if a.DuplicateOf != 0 {
 		return nil // another copy of a text already in the digest
 	}
+	p.topics.refresh.Lock()
+	defer p.topics.refresh.Unlock()
 	for _, t := range matched {
 		if err := RefreshDigest(ctx, p.Topics, t.ID, a); err != nil {
 			return err
