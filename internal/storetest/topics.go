@@ -197,8 +197,14 @@ func testRetagging(t *testing.T, s herald.Store) {
 	if got.TaggedThrough != 0 || got.ArticleCount != 2 {
 		t.Errorf("a refused batch changed the topic: %+v", got)
 	}
+	if err := s.PutDigestPoint(ctx, point(topic.ID, ids[0], "article:1", epoch, "The wall was approved.")); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.TagArticles(ctx, topic.ID, topic.UpdatedAt, nil, []int64{ids[0], ids[2]}, ids[3]); err != nil {
 		t.Fatal(err)
+	}
+	if d, _ := s.FindDigest(ctx, topic.ID, true); len(d) != 0 {
+		t.Errorf("the point of an article no longer in the topic stayed: %v", texts(d))
 	}
 	if got, _ = s.FindTopicBySlug(ctx, topic.Slug); got.ArticleCount != 0 || got.TaggedThrough != ids[3] {
 		t.Errorf("after re-tagging under new rules: %+v", got)
