@@ -292,8 +292,9 @@ type TopicService interface {
 	// the highest article id stored (for progress).
 	FindArticlesToTag(ctx context.Context, after int64, limit int) ([]*Article, int64, error)
 	// TagArticles records, for one batch of re-tagging, which articles
-	// belong to the topic and which do not any more, and moves
-	// TaggedThrough to through, in one transaction. A topic changed since
+	// belong to the topic and which do not any more (their points leave
+	// its digest, whatever an editor decided), and moves TaggedThrough to
+	// through, in one transaction. A topic changed since
 	// (UpdatedAt differs from since) is left alone and ECONFLICT returned,
 	// so a stale re-tagging cannot overwrite a newer one.
 	TagArticles(ctx context.Context, topicID int64, since time.Time, in, out []int64, through int64) error

@@ -114,6 +114,9 @@ func split(text string) []sentence {
 	return out
 }
 
+// quoteChars are the characters any quotation mark is made of.
+const quoteChars = "\"'`“”«»‘’"
+
 // closers may follow the full stop that ends a sentence.
 const closers = `"'”’»)]`
 
@@ -190,6 +193,9 @@ func leadingQuote(tok string) bool {
 // that closes a quotation after punctuation ("win,'"). A lone "'" is
 // counted by leadingQuote.
 func quoteMarks(tok string) int {
+	if !strings.ContainsAny(tok, quoteChars) {
+		return 0 // most words
+	}
 	n := strings.Count(tok, `"`) + strings.Count(tok, "“") + strings.Count(tok, "”") +
 		strings.Count(tok, "«") + strings.Count(tok, "»") + strings.Count(tok, "``") + strings.Count(tok, "''")
 	if tok == "'" || tok == "‘" || tok == "’" || tok == "''" {

@@ -68,27 +68,28 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	// Topics first: the related list weighs shared topics.
-	if err := p.tagTopics(ctx, a, created); err != nil {
-		return a, created, err
-	}
-	if err := p.relate(ctx, a, created); err != nil {
-		return a, created, err
-	}
 	return a, created, nil
 }
 
 // maxCopyCandidates bounds the stored texts compared with a new one.
 const maxCopyCandidates = 20
 
-// store adds a prepared article and places it in its story. It must run
-// in the order articles arrive (see add).
+// store adds a prepared article, then derives from it what depends on
+// the articles before it: its story, its topics (and their digests), and
+// the related lists. It must run in the order articles arrive (see add).
 func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 	created, err := p.add(ctx, a)
 	if err != nil {
 		return false, err
 	}
 	if err := p.placeInStory(ctx, a); err != nil {
+		return created, err
+	}
+	if err := p.tagTopics(ctx, a, created); err != nil {
+		return created, err
+	}
+	// After the topics: the related list weighs shared topics.
+	if err := p.relate(ctx, a, created); err != nil {
 		return created, err
 	}
 	return created, nil

@@ -74,8 +74,9 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 	}
 	p.topics.refresh.Lock()
 	defer p.topics.refresh.Unlock()
+	points := Points(a)
 	for _, t := range matched {
-		if err := RefreshDigest(ctx, p.Topics, t.ID, a); err != nil {
+		if err := RefreshDigest(ctx, p.Topics, t.ID, a, points); err != nil {
 			return err
 		}
 	}
@@ -96,18 +97,25 @@ func Development(a *herald.Article) string {
 // the digest says already.
 const candidatesPerArticle = 3
 
-// RefreshDigest brings the digest of a topic up to date with article a (a
-// full article, with its text): a's best sentence becomes the point of its
-// development, unless every good sentence of a repeats a point of another
-// development already shown.
-func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a *herald.Article) error {
+// Points returns the sentences of article a (a full article, with its
+// text) that could stand for it in a digest, best first. Once articles are
+// grouped into stories, a story's points come from all its articles:
+// digest.Select takes them together.
+func Points(a *herald.Article) []digest.Point {
+	doc := digest.Doc{Title: a.Title, Text: a.Text, URL: a.OriginalURL, Published: a.PublishedAt}
+	return digest.Select([]digest.Doc{doc}, candidatesPerArticle, digest.DefaultParams())
+}
+
+// RefreshDigest brings the digest of a topic up to date with article a and
+// its Points: the best of them becomes the point of a's development,
+// unless every one repeats a point of another development already shown.
+func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a *herald.Article, points []digest.Point) error {
 	shown, err := ts.FindDigest(ctx, topicID, false)
 	if err != nil {
 		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
 	}
 	dev := Development(a)
-	doc := digest.Doc{Title: a.Title, Text: a.Text, URL: a.OriginalURL, Published: a.PublishedAt}
-	for _, c := range digest.Select([]digest.Doc{doc}, candidatesPerArticle, digest.DefaultParams()) {
+	for _, c := range points {
 		if repeats(c.Sentence, dev, shown) {
 			continue
 		}
@@ -192,7 +200,7 @@ func rebuildDigest(ctx context.Context, ts herald.TopicService, articles herald.
 		if err != nil {
 			return fmt.Errorf("rebuild digest of %q: %w", t.Slug, err)
 		}
-		if err := RefreshDigest(ctx, ts, t.ID, a); err != nil {
+		if err := RefreshDigest(ctx, ts, t.ID, a, Points(a)); err != nil {
 			return err
 		}
 	}

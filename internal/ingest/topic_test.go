@@ -126,3 +126,24 @@ func texts(ps []*herald.DigestPoint) []string {
 	}
 	return out
 }
+
+func TestImportTags(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	topic := &herald.Topic{Name: "Harbour wall", Rules: herald.TopicRules{Match: []string{"harbour wall"}}}
+	if err := db.AddTopic(ctx, topic); err != nil {
+		t.Fatal(err)
+	}
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db, Topics: db}}
+	input := `{"url":"https://a.example/1","title":"Council approves harbour wall","text":"Port Ellery council approved the harbour wall on Tuesday night after a long and heated debate.","source":"Gazette"}
+{"url":"https://a.example/2","title":"Ferry strike ends","text":"Ferry workers returned to work on Wednesday after a two day strike over their pay and hours.","source":"Gazette"}
+`
+	if _, err := im.Import(ctx, strings.NewReader(input)); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := db.FindTopicBySlug(ctx, topic.Slug)
+	d, _ := db.FindDigest(ctx, topic.ID, false)
+	if got.ArticleCount != 1 || len(d) != 1 || !strings.Contains(d[0].Sentence, "approved the harbour wall") {
+		t.Errorf("after import: %d articles, digest %v; want the approval alone", got.ArticleCount, texts(d))
+	}
+}

@@ -282,6 +282,9 @@ func (db *DB) TagArticles(ctx context.Context, topicID int64, since time.Time, i
 		if _, err := tx.Exec(ctx, `DELETE FROM article_topics WHERE topic_id = $1 AND article_id = ANY($2)`, topicID, out); err != nil {
 			return fmt.Errorf("tag articles of topic %d: %w", topicID, err)
 		}
+		if _, err := tx.Exec(ctx, `DELETE FROM digest_points WHERE topic_id = $1 AND article_id = ANY($2)`, topicID, out); err != nil {
+			return fmt.Errorf("tag articles of topic %d: %w", topicID, err)
+		}
 	}
 	if _, err := tx.Exec(ctx, `UPDATE topics SET tagged_through = greatest(tagged_through, $1) WHERE id = $2`, through, topicID); err != nil {
 		return fmt.Errorf("tag articles of topic %d: %w", topicID, err)

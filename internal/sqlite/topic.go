@@ -281,6 +281,9 @@ func (db *DB) TagArticles(ctx context.Context, topicID int64, since time.Time, i
 		if _, err := tx.ExecContext(ctx, `DELETE FROM article_topics WHERE topic_id = ? AND article_id = ?`, topicID, id); err != nil {
 			return fmt.Errorf("tag articles of topic %d: %w", topicID, err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM digest_points WHERE topic_id = ? AND article_id = ?`, topicID, id); err != nil {
+			return fmt.Errorf("tag articles of topic %d: %w", topicID, err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE topics SET tagged_through = max(tagged_through, ?) WHERE id = ?`, through, topicID); err != nil {
 		return fmt.Errorf("tag articles of topic %d: %w", topicID, err)

@@ -19,7 +19,7 @@ func mustAddTopic(tb testing.TB, s herald.Store, name string, match ...string) *
 	return t
 }
 
-func wantCode(tb testing.TB, err error, code, message string) {
+func wantTopicErr(tb testing.TB, err error, code, message string) {
 	tb.Helper()
 	if herald.ErrorCode(err) != code || !strings.Contains(herald.ErrorMessage(err), message) {
 		tb.Errorf("err = %v, want %s containing %q", err, code, message)
@@ -41,11 +41,11 @@ func testTopics(t *testing.T, s herald.Store) {
 		t.Errorf("FindTopicBySlug = %+v, want %+v", got, wall)
 	}
 	_, err = s.FindTopicBySlug(ctx, "nothing-here")
-	wantCode(t, err, herald.ENOTFOUND, "no topic")
+	wantTopicErr(t, err, herald.ENOTFOUND, "no topic")
 
 	mustAddTopic(t, s, "Ferry strike", "ferry strike")
 	err = s.AddTopic(ctx, &herald.Topic{Name: "Harbour wall", Rules: herald.TopicRules{Match: []string{"wall"}}})
-	wantCode(t, err, herald.ECONFLICT, `slug "harbour-wall" exists already`)
+	wantTopicErr(t, err, herald.ECONFLICT, `slug "harbour-wall" exists already`)
 
 	list, err := s.FindTopics(ctx)
 	if err != nil || len(list) != 2 || list[0].Slug != "ferry-strike" || list[1].Slug != "harbour-wall" {
@@ -61,7 +61,7 @@ func testTopics(t *testing.T, s herald.Store) {
 		t.Errorf("after update: %+v", got)
 	}
 	err = s.UpdateTopic(ctx, &herald.Topic{ID: 99999, Name: "Gone", Rules: herald.TopicRules{Match: []string{"gone"}}})
-	wantCode(t, err, herald.ENOTFOUND, "not found")
+	wantTopicErr(t, err, herald.ENOTFOUND, "not found")
 }
 
 func testInvalidTopic(t *testing.T, s herald.Store) {
@@ -83,7 +83,7 @@ func testInvalidTopic(t *testing.T, s herald.Store) {
 		t.Run(tt.name, func(t *testing.T) {
 			topic := tt.topic
 			err := s.AddTopic(ctx, &topic)
-			wantCode(t, err, herald.EINVALID, tt.msg)
+			wantTopicErr(t, err, herald.EINVALID, tt.msg)
 		})
 	}
 	if list, err := s.FindTopics(ctx); err != nil || len(list) != 0 {
@@ -96,7 +96,7 @@ func testInvalidTopic(t *testing.T, s herald.Store) {
 	ok := mustAddTopic(t, s, "Harbour", "harbour")
 	bad := *ok
 	bad.Rules = herald.TopicRules{Match: []string{"a"}}
-	wantCode(t, s.UpdateTopic(ctx, &bad), herald.EINVALID, "would match almost every article")
+	wantTopicErr(t, s.UpdateTopic(ctx, &bad), herald.EINVALID, "would match almost every article")
 	if got, _ := s.FindTopicBySlug(ctx, "harbour"); got.Rules.Match[0] != "harbour" {
 		t.Errorf("rules after a refused update = %+v", got.Rules)
 	}
@@ -123,7 +123,7 @@ func testTopicArticles(t *testing.T, s herald.Store) {
 	if err := s.SetArticleTopics(ctx, ids[0], []int64{wide.ID, narrow.ID, narrow.ID}); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, s.SetArticleTopics(ctx, 999999, []int64{wide.ID}), herald.ENOTFOUND, "article 999999 not found")
+	wantTopicErr(t, s.SetArticleTopics(ctx, 999999, []int64{wide.ID}), herald.ENOTFOUND, "article 999999 not found")
 
 	page, next, err := s.FindTopicArticles(ctx, narrow.ID, herald.ArticleFilter{Limit: 2})
 	if err != nil || len(page) != 2 || page[0].ID != ids[4] || page[1].ID != ids[2] || next == "" {
@@ -134,7 +134,7 @@ func testTopicArticles(t *testing.T, s herald.Store) {
 		t.Fatalf("second page = %v, next %q, %v; want article 1 and the end", page, next, err)
 	}
 	_, _, err = s.FindTopicArticles(ctx, narrow.ID, herald.ArticleFilter{Cursor: "zzz"})
-	wantCode(t, err, herald.EINVALID, "cursor")
+	wantTopicErr(t, err, herald.EINVALID, "cursor")
 
 	of, err := s.FindTopicsOfArticles(ctx, []int64{ids[0], ids[1], 999999})
 	if err != nil {
@@ -192,20 +192,26 @@ func testRetagging(t *testing.T, s herald.Store) {
 	if topic.TaggedThrough != 0 {
 		t.Errorf("TaggedThrough after a change = %d, want 0", topic.TaggedThrough)
 	}
-	wantCode(t, s.TagArticles(ctx, topic.ID, old, []int64{ids[3]}, nil, ids[3]), herald.ECONFLICT, "changed while")
+	wantTopicErr(t, s.TagArticles(ctx, topic.ID, old, []int64{ids[3]}, nil, ids[3]), herald.ECONFLICT, "changed while")
 	got, _ = s.FindTopicBySlug(ctx, topic.Slug)
 	if got.TaggedThrough != 0 || got.ArticleCount != 2 {
 		t.Errorf("a refused batch changed the topic: %+v", got)
 	}
+	if err := s.PutDigestPoint(ctx, newPoint(topic.ID, ids[0], "article:1", epoch, "The wall was approved.")); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.TagArticles(ctx, topic.ID, topic.UpdatedAt, nil, []int64{ids[0], ids[2]}, ids[3]); err != nil {
 		t.Fatal(err)
+	}
+	if d, _ := s.FindDigest(ctx, topic.ID, true); len(d) != 0 {
+		t.Errorf("the point of an article no longer in the topic stayed: %v", pointTexts(d))
 	}
 	if got, _ = s.FindTopicBySlug(ctx, topic.Slug); got.ArticleCount != 0 || got.TaggedThrough != ids[3] {
 		t.Errorf("after re-tagging under new rules: %+v", got)
 	}
 }
 
-func point(topic, article int64, dev string, at time.Time, sentence string) *herald.DigestPoint {
+func newPoint(topic, article int64, dev string, at time.Time, sentence string) *herald.DigestPoint {
 	return &herald.DigestPoint{TopicID: topic, ArticleID: article, Development: dev, PublishedAt: at, Sentence: sentence}
 }
 
@@ -220,7 +226,7 @@ func testDigest(t *testing.T, s herald.Store) {
 	}
 	v0, _ := s.Version(ctx)
 	for i, a := range arts[:8] {
-		p := point(topic.ID, a.ID, fmt.Sprintf("article:%d", a.ID), a.PublishedAt, fmt.Sprintf("Development %d happened.", i+1))
+		p := newPoint(topic.ID, a.ID, fmt.Sprintf("article:%d", a.ID), a.PublishedAt, fmt.Sprintf("Development %d happened.", i+1))
 		if err := s.PutDigestPoint(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -236,7 +242,7 @@ func testDigest(t *testing.T, s herald.Store) {
 		t.Fatal(err)
 	}
 	if len(d) != herald.DigestMax || d[0].Sentence != "Development 8 happened." || d[5].Sentence != "Development 3 happened." {
-		t.Fatalf("digest = %v; want the %d newest, newest first", texts(d), herald.DigestMax)
+		t.Fatalf("digest = %v; want the %d newest, newest first", pointTexts(d), herald.DigestMax)
 	}
 	if d[0].ArticleSlug != arts[7].Slug || d[0].Source.Name != "Outlet" || d[0].OriginalURL != arts[7].OriginalURL || !d[0].PublishedAt.Equal(arts[7].PublishedAt) {
 		t.Errorf("point lacks its article: %+v", d[0])
@@ -256,7 +262,7 @@ func testDigest(t *testing.T, s herald.Store) {
 	}
 	// A refresh of the reworded and the hidden developments keeps the decisions.
 	for _, a := range []*herald.Article{arts[6], arts[7]} {
-		p := point(topic.ID, a.ID, fmt.Sprintf("article:%d", a.ID), a.PublishedAt, "A refreshed sentence.")
+		p := newPoint(topic.ID, a.ID, fmt.Sprintf("article:%d", a.ID), a.PublishedAt, "A refreshed sentence.")
 		if err := s.PutDigestPoint(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +270,7 @@ func testDigest(t *testing.T, s herald.Store) {
 	d, _ = s.FindDigest(ctx, topic.ID, false)
 	want := []string{"Development 1 happened.", "Development 7, in the editor's words.", "Development 6 happened.",
 		"Development 5 happened.", "Development 4 happened.", "Development 3 happened."}
-	if got := texts(d); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := pointTexts(d); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("digest after edits and refresh =\n%q\nwant\n%q", got, want)
 	}
 	if !d[0].Pinned || d[1].Sentence != "A refreshed sentence." {
@@ -277,17 +283,17 @@ func testDigest(t *testing.T, s herald.Store) {
 
 	// Bad edits change nothing.
 	empty := ""
-	wantCode(t, s.EditDigestPoint(ctx, 999999, herald.DigestEdit{Text: &text}), herald.ENOTFOUND, "digest point 999999 no longer exists")
-	wantCode(t, s.EditDigestPoint(ctx, d[1].ID, herald.DigestEdit{}), herald.EINVALID, "nothing to change")
+	wantTopicErr(t, s.EditDigestPoint(ctx, 999999, herald.DigestEdit{Text: &text}), herald.ENOTFOUND, "digest point 999999 no longer exists")
+	wantTopicErr(t, s.EditDigestPoint(ctx, d[1].ID, herald.DigestEdit{}), herald.EINVALID, "nothing to change")
 	long := strings.Repeat("word ", 200)
-	wantCode(t, s.EditDigestPoint(ctx, d[1].ID, herald.DigestEdit{Text: &long}), herald.EINVALID, "at most")
+	wantTopicErr(t, s.EditDigestPoint(ctx, d[1].ID, herald.DigestEdit{Text: &long}), herald.EINVALID, "at most")
 	if err := s.EditDigestPoint(ctx, d[1].ID, herald.DigestEdit{Text: &empty}); err != nil {
 		t.Fatal(err)
 	}
 	if d, _ = s.FindDigest(ctx, topic.ID, false); d[1].Text() != "A refreshed sentence." {
 		t.Errorf("an empty edit should restore the chosen sentence, got %q", d[1].Text())
 	}
-	wantCode(t, s.PutDigestPoint(ctx, point(topic.ID, arts[8].ID, "", arts[8].PublishedAt, "x")), herald.EINVALID, "development")
+	wantTopicErr(t, s.PutDigestPoint(ctx, newPoint(topic.ID, arts[8].ID, "", arts[8].PublishedAt, "x")), herald.EINVALID, "development")
 }
 
 func testDigestKeepsFew(t *testing.T, s herald.Store) {
@@ -298,7 +304,7 @@ func testDigestKeepsFew(t *testing.T, s herald.Store) {
 	yes := true
 	var firstID, oldestID int64
 	for i := range herald.DigestKept + 5 {
-		p := point(topic.ID, a.ID, fmt.Sprintf("dev:%d", i), a.PublishedAt.Add(time.Duration(i)*time.Minute), fmt.Sprintf("Point %d.", i))
+		p := newPoint(topic.ID, a.ID, fmt.Sprintf("dev:%d", i), a.PublishedAt.Add(time.Duration(i)*time.Minute), fmt.Sprintf("Point %d.", i))
 		if err := s.PutDigestPoint(ctx, p); err != nil {
 			t.Fatal(err)
 		}
@@ -324,10 +330,10 @@ func testDigestKeepsFew(t *testing.T, s herald.Store) {
 		t.Error("a point an editor hid was forgotten")
 	}
 	// The oldest point no editor touched was forgotten; editing it says so.
-	wantCode(t, s.EditDigestPoint(ctx, oldestID, herald.DigestEdit{Pinned: &yes}), herald.ENOTFOUND, "no longer exists")
+	wantTopicErr(t, s.EditDigestPoint(ctx, oldestID, herald.DigestEdit{Pinned: &yes}), herald.ENOTFOUND, "no longer exists")
 }
 
-func texts(ps []*herald.DigestPoint) []string {
+func pointTexts(ps []*herald.DigestPoint) []string {
 	var out []string
 	for _, p := range ps {
 		out = append(out, p.Text())
