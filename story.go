@@ -82,7 +82,11 @@ type StoryPlacement struct {
 	Terms []string
 	// Closed lists candidates found closed: they leave the index.
 	Closed []int64
-	// Lead makes the article the story's lead, with LeadVector.
+	// CloseBefore closes every story whose last article is older: no
+	// article can join it any more, so it leaves the index, whether or
+	// not a look-up has met it. Zero closes nothing.
+	CloseBefore time.Time
+	// Lead makes the article the story's lead, with Story.LeadVector.
 	Lead bool
 }
 
@@ -110,9 +114,9 @@ type StoryService interface {
 	// left behind.
 	FindUnplacedArticles(ctx context.Context, limit int) ([]*Article, error)
 
-	// FindStoryByID returns a story and its articles (without HTML and
-	// Text, copies included, each with its Copies), earliest first. A
-	// story merged into another returns the story it joined.
+	// FindStoryByID returns a story and its articles, earliest first:
+	// each text once, as its shown copy with its Copies, without HTML and
+	// Text. A story merged into another returns the story it joined.
 	FindStoryByID(ctx context.Context, id int64) (*Story, []*Article, error)
 
 	// FindStories returns one page of stories that have articles, the one

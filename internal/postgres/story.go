@@ -108,7 +108,7 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	if err := joinText(ctx, tx, shown, home, published); err != nil {
 		return err
 	}
-	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed); err != nil {
+	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
 		return err
 	}
 	if err := countTerms(ctx, tx, p.Terms); err != nil {
@@ -163,14 +163,34 @@ func joinText(ctx context.Context, tx pgx.Tx, shown, story int64, published time
 	return err
 }
 
-// refile replaces the terms story id is filed under, and takes the
-// closed stories out of the index.
-func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []int64) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, append(closed, id)); err != nil {
+// refile replaces the terms story id is filed under, and takes out of
+// the index the closed stories: those the placer found closed, and those
+// whose last article is before closeBefore (read through
+// stories_filed_by_last, so the sweep costs what it removes).
+func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []int64, closeBefore time.Time) error {
+	if !closeBefore.IsZero() {
+		if _, err := tx.Exec(ctx, `WITH gone AS (
+				UPDATE stories SET filed = false WHERE filed AND last_at < $1 RETURNING id)
+			DELETE FROM story_index WHERE story_id IN (SELECT id FROM gone)`, micro(closeBefore)); err != nil {
+			return fmt.Errorf("unfile closed stories: %w", err)
+		}
+	}
+	unfile := append(closed, id)
+	if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, unfile); err != nil {
 		return fmt.Errorf("unfile story %d: %w", id, err)
 	}
+	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = false WHERE id = ANY($1) AND filed`, unfile); err != nil {
+		return fmt.Errorf("unfile story %d: %w", id, err)
+	}
+	terms = store.DistinctTerms(terms)
+	if len(terms) == 0 {
+		return nil
+	}
 	if _, err := tx.Exec(ctx, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2`,
-		store.DistinctTerms(terms), id); err != nil {
+		terms, id); err != nil {
+		return fmt.Errorf("file story %d: %w", id, err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = true WHERE id = $1`, id); err != nil {
 		return fmt.Errorf("file story %d: %w", id, err)
 	}
 	return nil

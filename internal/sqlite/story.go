@@ -87,7 +87,7 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	if err := joinText(ctx, tx, shown, home, published); err != nil {
 		return err
 	}
-	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed); err != nil {
+	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
 		return err
 	}
 	if err := countTerms(ctx, tx, p.Terms); err != nil {
@@ -141,15 +141,33 @@ func joinText(ctx context.Context, tx *sql.Tx, shown, story, published int64) er
 	return err
 }
 
-// refile replaces the terms story id is filed under, and takes the
-// closed stories out of the index.
-func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []int64) error {
+// refile replaces the terms story id is filed under, and takes out of
+// the index the closed stories: those the placer found closed, and those
+// whose last article is before closeBefore (read through
+// stories_filed_by_last, so the sweep costs what it removes).
+func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []int64, closeBefore time.Time) error {
+	if !closeBefore.IsZero() {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE story_id IN
+			(SELECT id FROM stories WHERE filed = 1 AND last_at < ?)`, nanos(closeBefore)); err != nil {
+			return fmt.Errorf("unfile closed stories: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET filed = 0 WHERE filed = 1 AND last_at < ?`,
+			nanos(closeBefore)); err != nil {
+			return fmt.Errorf("unfile closed stories: %w", err)
+		}
+	}
 	for _, c := range append(closed, id) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE story_id = ?`, c); err != nil {
 			return fmt.Errorf("unfile story %d: %w", c, err)
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET filed = 0 WHERE id = ?`, c); err != nil {
+			return fmt.Errorf("unfile story %d: %w", c, err)
+		}
 	}
 	terms = store.DistinctTerms(terms)
+	if len(terms) == 0 {
+		return nil
+	}
 	for chunk := range chunks(terms, termChunk) {
 		args := make([]any, 0, 2*len(chunk))
 		for _, t := range chunk {
@@ -159,6 +177,9 @@ func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []
 			strings.Repeat(`, (?, ?)`, len(chunk)-1), args...); err != nil {
 			return fmt.Errorf("file story %d: %w", id, err)
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET filed = 1 WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("file story %d: %w", id, err)
 	}
 	return nil
 }

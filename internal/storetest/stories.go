@@ -295,6 +295,43 @@ func testStoryClosedLeaveIndex(t *testing.T, s herald.Store) {
 	if st, _ := mustStory(t, s, oldStory); st.Articles != 1 {
 		t.Errorf("closed story has %d articles, want 1", st.Articles)
 	}
+
+	// A placement that closes every story quiet since before a time
+	// takes them out of the index, met by a look-up or not.
+	fourth := NewArticle(4, "Outlet")
+	mustAdd(t, s, fourth)
+	err = s.PlaceArticle(ctx, fourth.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+		return herald.StoryPlacement{
+			Story:       herald.StoryState{Centroid: []byte("c"), Size: 1, First: fourth.PublishedAt, Last: fourth.PublishedAt},
+			IndexTerms:  []string{"flood"},
+			Lead:        true,
+			CloseBefore: next.PublishedAt.Add(time.Second), // closes next's story and the storm story
+		}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, term := range []string{"storm", "storm 2", "flood"} {
+		fifth := NewArticle(5, "Outlet "+term)
+		mustAdd(t, s, fifth)
+		if err := s.PlaceArticle(ctx, fifth.ID, joinOrStart(term, fifth.PublishedAt, &view)); err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range view.candidates {
+			ids = append(ids, c.ID)
+		}
+		want := 0
+		switch term {
+		case "flood":
+			want = 1 // the fourth article's story, placed after the sweep
+		case "storm":
+			want = 1 // the third article's story (its last article is after the cut)
+		}
+		if len(ids) != want {
+			t.Errorf("candidates under %q after the sweep: %v, want %d", term, ids, want)
+		}
+	}
 }
 
 // testStoryConcurrent places articles of one new event at once: the

@@ -8,6 +8,7 @@
 -- merged_into is set when an editor merged the story into another: its
 -- articles moved there, and an article placed in it goes there too.
 -- lead_id is the most central article seen, lead_vector its encoded vector.
+-- filed is set while the story is in story_index.
 CREATE TABLE stories (
 	id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	centroid    bytea       NOT NULL,
@@ -18,6 +19,7 @@ CREATE TABLE stories (
 	merged_into bigint      REFERENCES stories (id) CHECK (merged_into <> id),
 	lead_id     bigint      REFERENCES articles (id) ON DELETE SET NULL,
 	lead_vector bytea       NOT NULL DEFAULT '',
+	filed       boolean     NOT NULL DEFAULT false,
 	created_at  timestamptz NOT NULL
 );
 
@@ -34,6 +36,8 @@ CREATE TABLE story_index (
 	PRIMARY KEY (term, story_id)
 );
 CREATE INDEX story_index_by_story ON story_index (story_id);
+-- Stories that can no longer take an article leave the index by this one.
+CREATE INDEX stories_filed_by_last ON stories (last_at) WHERE filed;
 
 -- story_terms counts, for each term, the articles it occurs in;
 -- story_docs (one row) counts the articles.

@@ -9,6 +9,7 @@
 -- merged_into is set when an editor merged the story into another: its
 -- articles moved there, and an article placed in it goes there too.
 -- lead_id is the most central article seen, lead_vector its encoded vector.
+-- filed is set while the story is in story_index.
 CREATE TABLE stories (
 	id          INTEGER PRIMARY KEY,
 	centroid    BLOB    NOT NULL,
@@ -19,6 +20,7 @@ CREATE TABLE stories (
 	merged_into INTEGER REFERENCES stories (id) CHECK (merged_into <> id),
 	lead_id     INTEGER REFERENCES articles (id) ON DELETE SET NULL,
 	lead_vector BLOB    NOT NULL DEFAULT x'',
+	filed       INTEGER NOT NULL DEFAULT 0 CHECK (filed IN (0, 1)),
 	created_at  INTEGER NOT NULL
 );
 
@@ -35,6 +37,8 @@ CREATE TABLE story_index (
 	PRIMARY KEY (term, story_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_index_by_story ON story_index (story_id);
+-- Stories that can no longer take an article leave the index by this one.
+CREATE INDEX stories_filed_by_last ON stories (last_at) WHERE filed = 1;
 
 -- story_terms counts, for each term, the articles it occurs in;
 -- story_docs (one row) counts the articles.
