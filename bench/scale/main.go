@@ -34,7 +34,6 @@ import (
 	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
-	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/sqlite"
 )
 
@@ -52,7 +51,7 @@ func parseFlags(args []string) (config, error) {
 	sizes := fs.String("sizes", "10000,100000", "store sizes at which to measure, ascending, comma-separated")
 	probe := fs.Int("probe", 2000, "articles timed one by one at each size (1-100000)")
 	chunk := fs.Int("chunk", 10000, "articles per import batch while filling")
-	dedupOnly := fs.Bool("dedup-only", false, "run only the copy look-up and the add, without stories and related lists")
+	dedupOnly := fs.Bool("dedup-only", false, "run only the copy look-up and the add, without stories, topics and related lists")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
@@ -190,7 +189,7 @@ func newPipeline(db herald.Store, dedupOnly bool) *ingest.Pipeline {
 	if dedupOnly {
 		return &ingest.Pipeline{Articles: db}
 	}
-	return &ingest.Pipeline{Articles: db, Stories: db, Related: &related.Recommender{Store: db}}
+	return ingest.NewPipeline(db)
 }
 
 // fill imports n articles from lines through the import pipeline, in

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/herald-news/herald/internal/ingest"
-	"github.com/herald-news/herald/internal/related"
 	"golang.org/x/term"
 )
 
@@ -41,7 +40,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 
-	pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store, Related: &related.Recommender{Store: store}}
+	pipe := ingest.NewPipeline(store)
 	if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
 		return err
 	}

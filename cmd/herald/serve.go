@@ -16,7 +16,6 @@ import (
 	"github.com/herald-news/herald/internal/demo"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
-	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -90,7 +89,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if *follow {
-		pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store, Related: &related.Recommender{Store: store}}
+		pipe := ingest.NewPipeline(store)
 		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
 			return err
 		}

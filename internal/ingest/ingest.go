@@ -11,6 +11,7 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/dedup"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/sanitize"
 )
 
@@ -188,3 +189,16 @@ func (p *Pipeline) now() time.Time {
 // oneLine folds white space, so titles and names from HTML sources read
 // as one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// NewPipeline returns the pipeline with every stage on store: copies,
+// stories, topics and their digests, related lists (starting with the
+// article's story). herald import, herald serve and the benchmarks all
+// use it, so they ingest alike.
+func NewPipeline(store herald.Store) *Pipeline {
+	return &Pipeline{
+		Articles: store,
+		Stories:  store,
+		Topics:   store,
+		Related:  &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}},
+	}
+}

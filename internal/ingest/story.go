@@ -35,13 +35,28 @@ func (p *Pipeline) placeInStory(ctx context.Context, a *herald.Article) error {
 	// too, but waiting here keeps a second placer from holding a pooled
 	// connection while it waits for the lock.
 	p.placing.Lock()
-	defer p.placing.Unlock()
-	return p.Stories.PlaceArticle(ctx, a.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+	err := p.Stories.PlaceArticle(ctx, a.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
 		if toks == nil { // a copy whose text has no story yet
 			toks = story.Terms(storyDoc(a))
 		}
 		return decideStory(ctx, x, toks, a.PublishedAt, p.now(), story.DefaultParams())
 	})
+	p.placing.Unlock()
+	if err != nil {
+		return err
+	}
+	return p.readStoryID(ctx, a)
+}
+
+// readStoryID fills a.StoryID from the store, for the steps after the
+// story's (topic digests group by story, related lists start with it).
+func (p *Pipeline) readStoryID(ctx context.Context, a *herald.Article) error {
+	stored, err := p.Articles.FindArticleByID(ctx, a.ID)
+	if err != nil {
+		return fmt.Errorf("story of %s: %w", a, err)
+	}
+	a.StoryID = stored.StoryID
+	return nil
 }
 
 // storyDoc is what the story stage reads of an article.

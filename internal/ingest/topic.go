@@ -84,11 +84,13 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 }
 
 // Development names the development an article belongs to in a digest:
-// the article itself until stories are stored. Once articles carry their
-// story, this is where they are grouped: return "story:<id>" for an
-// article with a story, so that a story's newer article refreshes its
-// point instead of adding another.
+// its story, so that a story's newer article refreshes the story's point
+// instead of adding another; the article itself when it has no story
+// (stories not kept, or not yet placed).
 func Development(a *herald.Article) string {
+	if a.StoryID != 0 {
+		return "story:" + strconv.FormatInt(a.StoryID, 10)
+	}
 	return "article:" + strconv.FormatInt(a.ID, 10)
 }
 

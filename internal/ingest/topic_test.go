@@ -113,9 +113,55 @@ func TestRetagAfterChange(t *testing.T) {
 	}
 }
 
-func TestDevelopmentIsTheArticle(t *testing.T) {
+func TestDevelopmentIsTheStory(t *testing.T) {
 	if got := ingest.Development(&herald.Article{ID: 42}); got != "article:42" {
-		t.Errorf("Development = %q", got)
+		t.Errorf("Development of an article with no story = %q", got)
+	}
+	if got := ingest.Development(&herald.Article{ID: 42, StoryID: 7}); got != "story:7" {
+		t.Errorf("Development of an article in story 7 = %q", got)
+	}
+}
+
+// TestOnePointPerStory runs the whole pipeline, stories and topics: two
+// articles telling one event give the digest one point, from the newer,
+// and an article on another event gives another.
+func TestOnePointPerStory(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	topic := &herald.Topic{Name: "Harbour wall", Rules: herald.TopicRules{Match: []string{"harbour wall"}}}
+	if err := db.AddTopic(ctx, topic); err != nil {
+		t.Fatal(err)
+	}
+	p := &ingest.Pipeline{Articles: db, Stories: db, Topics: db}
+	vote := "Port Ellery council approved the Kestrel Point harbour wall on Tuesday night by seven votes to two, after Mayor Ingrid Solberg promised the Ellery Fishermen's Association a say in its design."
+	items := []ingest.Item{
+		harbourItem(1, "Port Ellery council approves Kestrel Point harbour wall", vote),
+		harbourItem(2, "Mayor Ingrid Solberg defends Kestrel Point harbour wall vote",
+			"Mayor Ingrid Solberg defended the Port Ellery council vote on the Kestrel Point harbour wall on Wednesday, telling the Ellery Fishermen's Association that its design would be shared."),
+		harbourItem(30, "Ferry operator sues over harbour wall", "Northsound Ferries sued the county on Friday, saying the harbour wall blocks its berth at Gullhaven quay."),
+	}
+	var stored []*herald.Article
+	for _, it := range items {
+		a, _, err := p.Add(ctx, it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, a)
+	}
+	if stored[0].StoryID == 0 || stored[0].StoryID != stored[1].StoryID || stored[2].StoryID == stored[0].StoryID {
+		t.Fatalf("stories %d, %d, %d; want the first two together and the third apart",
+			stored[0].StoryID, stored[1].StoryID, stored[2].StoryID)
+	}
+	d, err := db.FindDigest(ctx, topic.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d) != 2 {
+		t.Fatalf("digest = %q; want one point per story", texts(d))
+	}
+	if d[1].ArticleID != stored[1].ID || d[1].Development != ingest.Development(stored[1]) {
+		t.Errorf("the vote's point cites article %d (%s); want the newer article %d of its story",
+			d[1].ArticleID, d[1].Development, stored[1].ID)
 	}
 }
 
