@@ -96,6 +96,7 @@ type commentFlags struct {
 	disallowed    *string
 	approveFirst  *bool
 	perMinute     *int
+	realIP        *string
 }
 
 func addCommentFlags(fs *flag.FlagSet) *commentFlags {
@@ -118,13 +119,14 @@ func addCommentFlags(fs *flag.FlagSet) *commentFlags {
 	f.moderation = fs.String("comment-moderation-keys", "", "a file of words, addresses or networks (one a line) that hold a comment for moderation")
 	f.disallowed = fs.String("comment-disallowed-keys", "", "a file of words, emails, addresses or networks (one a line) that send a comment to spam")
 	f.approveFirst = fs.Bool("comment-approve-first", false, "approve first comments from new authors instead of holding them")
+	f.realIP = fs.String("real-ip-header", "", "behind a reverse proxy: the header it sets to the reader's address (X-Real-IP or X-Forwarded-For)")
 	f.perMinute = fs.Int("comment-rate", 2, "comments a minute allowed from one network (/24 or /48) before answering 429")
 	return f
 }
 
 func (f *commentFlags) config() (web.CommentConfig, error) {
 	cfg := web.CommentConfig{CloseAfter: time.Duration(*f.closeDays) * 24 * time.Hour, CloseAfterBySource: f.closeBySource,
-		PerMinute: *f.perMinute}
+		PerMinute: *f.perMinute, RealIPHeader: *f.realIP}
 	cfg.Policy.ApproveFirst = *f.approveFirst
 	if *f.closeDays < 0 || *f.perMinute < 1 {
 		return cfg, herald.Errorf(herald.EINVALID, "--comments-close-days must be 0 or more and --comment-rate 1 or more")

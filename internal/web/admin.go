@@ -78,7 +78,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := signInView{layout: s.adminLayout("Sign in"), Email: strings.TrimSpace(r.PostFormValue("email"))}
-	if !s.allowSignIn(clientIP(r)) {
+	if !s.allowSignIn(s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		v.Message = "Too many sign-in attempts from your address. Please wait a minute."
 		s.renderPrivate(w, r, http.StatusTooManyRequests, "admin_signin.html", v)

@@ -29,6 +29,11 @@ type CommentConfig struct {
 	// CloseAfterBySource overrides CloseAfter for the sources named by
 	// slug; a negative value keeps that source's articles open.
 	CloseAfterBySource map[string]time.Duration
+	// RealIPHeader names the header a reverse proxy in front of Herald
+	// sets to the reader's address (X-Real-IP, or X-Forwarded-For, whose
+	// last address is taken). Empty: the connection's address is used,
+	// which behind a proxy would put every reader in one rate limit.
+	RealIPHeader string
 	// MinFillTime is how long a reader must have had the form before
 	// sending it; 0 means comment.MinFillTime.
 	MinFillTime time.Duration
@@ -93,8 +98,18 @@ func (s *Server) allowPost(addr string) bool {
 	return l.AllowN(now, 1)
 }
 
-// clientIP is the address the request came from.
-func clientIP(r *http.Request) string {
+// clientIP is the address the request came from: the one the trusted
+// proxy reports, if one is configured and it reports a valid address.
+func (s *Server) clientIP(r *http.Request) string {
+	if h := s.Config.Comments.RealIPHeader; h != "" {
+		v := r.Header.Get(h)
+		if i := strings.LastIndexByte(v, ','); i >= 0 {
+			v = v[i+1:]
+		}
+		if ip := net.ParseIP(strings.TrimSpace(v)); ip != nil {
+			return ip.String()
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -308,7 +323,7 @@ func newCommentEntry(e comment.Entry, held bool, slug string) commentEntry {
 // handlePostComment takes a comment from the form under an article.
 func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if !s.allowPost(clientIP(r)) {
+	if !s.allowPost(s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		s.commentRefused(w, r, http.StatusTooManyRequests, "Too many comments",
 			"Too many comments have come from your network in the last minute. Please wait a minute, then go back and send yours again.")
@@ -344,7 +359,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	form.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64) // a bad one is 0: a comment on the article
 	c := &herald.Comment{
 		ArticleID: a.ID, ParentID: form.ParentID, AuthorName: form.Name, AuthorEmail: form.Email,
-		AuthorURL: form.Website, AuthorIP: clientIP(r), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
+		AuthorURL: form.Website, AuthorIP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
 	}
 	form.Errors = c.Validate()
 	signer, err := s.signer(ctx)
