@@ -216,19 +216,32 @@ func (s *Server) heldIDs(r *http.Request) []int64 {
 	return ids
 }
 
-// commentsClosed reports whether a's comments have closed.
-func (s *Server) commentsClosed(a *herald.Article) bool {
+// commentsClosed reports whether a's comments have closed: by the
+// article's own setting, else its source's, else the site's.
+func (s *Server) commentsClosed(ctx context.Context, a *herald.Article) (bool, error) {
+	own, err := s.Store.FindCommentsClose(ctx, a.ID)
+	switch herald.ErrorCode(err) {
+	case "":
+		return !own.IsZero() && !s.now().Before(own), nil
+	case herald.ENOTFOUND:
+	default:
+		return false, err
+	}
 	after := s.Config.Comments.CloseAfter
 	if d, ok := s.Config.Comments.CloseAfterBySource[a.Source.Slug]; ok {
 		after = d
 	}
-	return after > 0 && s.now().Sub(a.PublishedAt) > after
+	return after > 0 && s.now().Sub(a.PublishedAt) > after, nil
 }
 
 // buildComments makes the comment section of a's page for st.
 func (s *Server) buildComments(r *http.Request, a *herald.Article, st commentState) (commentsView, error) {
 	ctx := r.Context()
-	v := commentsView{Slug: a.Slug, Closed: s.commentsClosed(a), RSS: "/articles/" + a.Slug + "/comments.rss"}
+	closed, err := s.commentsClosed(ctx, a)
+	if err != nil {
+		return commentsView{}, err
+	}
+	v := commentsView{Slug: a.Slug, Closed: closed, RSS: "/articles/" + a.Slug + "/comments.rss"}
 	list, _, err := s.Store.FindComments(ctx, herald.CommentFilter{ArticleID: a.ID, Status: herald.CommentApproved})
 	if err != nil {
 		return v, err
@@ -340,7 +353,12 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if a.DuplicateOf != 0 || s.commentsClosed(a) {
+	closed, err := s.commentsClosed(ctx, a)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if a.DuplicateOf != 0 || closed {
 		s.commentRefused(w, r, http.StatusForbidden, "Comments are closed", "Comments are closed on this article.")
 		return
 	}

@@ -362,6 +362,15 @@ func TestCommentsClosed(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("post to a closed article: %s, want 403", resp.Status)
 	}
+	// The article's own setting wins over the site's.
+	if err := s.store.SetCommentsClose(context.Background(), s.article.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(articlePath, `name="comment"`)
+	if err := s.store.SetCommentsClose(context.Background(), s.article.ID, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(articlePath, "Comments are closed.")
 }
 
 // TestEmailIsNeverPublished posts comments, approves them, and reads every
