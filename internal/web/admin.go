@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -281,7 +282,9 @@ func (s *Server) handleModerate(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, herald.Errorf(herald.EINVALID, "comment id %q is not a number", f))
 			return
 		}
-		ids = append(ids, id)
+		if !slices.Contains(ids, id) { // a comment ticked twice is moderated, and learnt from, once
+			ids = append(ids, id)
+		}
 	}
 	if len(ids) == 0 {
 		http.Redirect(w, r, "/admin/comments?status="+string(back)+"&done="+"No+comments+were+ticked.", http.StatusSeeOther)
