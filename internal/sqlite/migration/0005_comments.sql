@@ -52,13 +52,6 @@ CREATE INDEX comments_by_status ON comments (status, id);
 CREATE INDEX comments_by_email ON comments (author_email, id);
 CREATE INDEX comments_by_parent ON comments (parent_id) WHERE parent_id IS NOT NULL;
 
--- An article's own closing time for comments, overriding the site's and
--- its source's; 0 keeps them open for good.
-CREATE TABLE comment_closing (
-	article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
-	closes_at  INTEGER NOT NULL CHECK (closes_at >= 0)
-);
-
 -- Every moderator decision: who, what and when.
 CREATE TABLE comment_actions (
 	id         INTEGER PRIMARY KEY,
