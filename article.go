@@ -74,6 +74,9 @@ type Article struct {
 	// Copies lists every outlet that carried this text, the shown copy
 	// included, oldest first. Filled by the Find methods.
 	Copies []Copy
+	// StoryID is the story the article belongs to (see Story), 0 until
+	// the pipeline has placed it. Filled by the Find methods.
+	StoryID int64
 
 	// ItemKey is the article's identity within a followed source: the
 	// feed item's GUID, else its canonical URL. When set, AddArticle
@@ -205,6 +208,17 @@ type ArticleService interface {
 	// articles are added. Only the shown copy of each text is listed,
 	// unless SourceID or OriginalURL is set; Copies is filled for each.
 	FindArticles(ctx context.Context, f ArticleFilter) (articles []*Article, next string, err error)
+
+	// FindUnfingerprinted returns up to limit articles, with their text,
+	// whose fingerprint has never been computed (stored before
+	// near-duplicate detection existed), with IDs above after, in ID order.
+	FindUnfingerprinted(ctx context.Context, after int64, limit int) ([]*Article, error)
+
+	// SetFingerprint stores fp as article id's fingerprint, its bands
+	// included, so that later copies of the text find it; the article then
+	// no longer counts as unfingerprinted, even when fp is empty.
+	// Copies already stored are not merged. An unknown id is ENOTFOUND.
+	SetFingerprint(ctx context.Context, id int64, fp Fingerprint) error
 }
 
 // Cursor marks a position in the newest-first order of articles: the last

@@ -17,6 +17,9 @@ import "context"
 type Store interface {
 	ArticleService
 	SourceService
+	StoryService
+	SearchService
+	RelatedService
 	CommentService
 	UserService
 

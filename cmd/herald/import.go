@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
 	"golang.org/x/term"
 )
 
@@ -40,9 +41,13 @@ func runImport(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 
+	pipe := &ingest.Pipeline{Articles: store, Stories: store, Related: &related.Recommender{Store: store}}
+	if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
+		return err
+	}
 	show := newProgressShow(e.stderr, size)
 	im := &ingest.Importer{
-		Pipeline:   &ingest.Pipeline{Articles: store},
+		Pipeline:   pipe,
 		OnProgress: show.update,
 		OnReject: func(line int, err error) {
 			show.clear()

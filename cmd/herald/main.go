@@ -21,6 +21,7 @@ Usage:
   herald serve  [--db PATH|postgres://…] [--addr HOST:PORT] [--demo]   run the site
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
   herald source add URL | list | remove SLUG                           follow outlets
+  herald story list | split ARTICLE-SLUG | merge ID INTO-ID            edit stories
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
   herald user add EMAIL --role admin|editor|moderator                  add a moderator (password on stdin)
   herald comments export|erase --email ADDR                            a commenter's data: export or erase
@@ -64,6 +65,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runImport(ctx, rest, e)
 	case "source":
 		return runSource(ctx, rest, e)
+	case "story":
+		return runStory(ctx, rest, e)
 	case "extract":
 		return runExtract(ctx, rest, e)
 	case "user":

@@ -16,6 +16,7 @@ import (
 	"github.com/herald-news/herald/internal/demo"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -79,6 +80,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	background, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
 	go site.WatchChanges(background)
+	go backfill(background, store, logger)
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
@@ -87,8 +89,12 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if *follow {
+		pipe := &ingest.Pipeline{Articles: store, Stories: store, Related: &related.Recommender{Store: store}}
+		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
+			return err
+		}
 		f := &ingest.Follower{
-			Store: store, Pipeline: &ingest.Pipeline{Articles: store}, Fetcher: fetcher,
+			Store: store, Pipeline: pipe, Fetcher: fetcher,
 			Logger: logger, Metrics: metrics, Owner: followerName(), Workers: *workers,
 		}
 		if *withDemo {
@@ -178,4 +184,16 @@ func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, met
 		logger.Info("demo outlet followed", "source", src.Slug, "how", strings.TrimSpace(r.Note))
 	}
 	return client, nil
+}
+
+// backfill fingerprints articles stored before near-duplicate detection,
+// in the background, so the site is up at once.
+func backfill(ctx context.Context, store herald.Store, logger *slog.Logger) {
+	n, err := ingest.Backfill(ctx, store)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Error("fingerprinting older articles", "err", err, "done", n)
+	case n > 0:
+		logger.Info("fingerprinted older articles", "articles", n)
+	}
 }

@@ -6,6 +6,7 @@ package ingest
 import (
 	"context"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -36,12 +37,19 @@ type Item struct {
 // Pipeline checks, cleans and stores items.
 type Pipeline struct {
 	Articles herald.ArticleService
-	Now      func() time.Time // the clock; time.Now when nil
+	// Stories places each stored article in a story (see story.go); no
+	// stories are kept when nil.
+	Stories herald.StoryService
+	Related Relater          // keeps related lists; nil for none
+	Now     func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in
 	// this process find each other.
 	texts textLocks
+
+	// placing serialises the story step in this process.
+	placing sync.Mutex
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -56,22 +64,39 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	if err != nil {
 		return nil, false, err
 	}
+	if err := p.relate(ctx, a, created); err != nil {
+		return a, created, err
+	}
 	return a, created, nil
 }
 
 // maxCopyCandidates bounds the stored texts compared with a new one.
 const maxCopyCandidates = 20
 
-// store adds a prepared article, first looking for a stored copy of its
+// store adds a prepared article and places it in its story. It must run
+// in the order articles arrive (see add).
+func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+	created, err := p.add(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	if err := p.placeInStory(ctx, a); err != nil {
+		return created, err
+	}
+	return created, nil
+}
+
+// add stores a prepared article, first looking for a stored copy of its
 // text: a copy is attached to the article already published rather than
 // becoming a page of its own. It must run in the order articles arrive,
 // one at a time for texts that could be copies, so a copy finds the text
 // that came before.
-func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 	if a.Dedup.Hash != 0 {
 		unlock := p.texts.lock(append([]uint64{a.Dedup.Hash}, a.Dedup.Bands...))
 		defer unlock()
-		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, a.Dedup.Bands, maxCopyCandidates)
+		nearby := dedup.NearbyBands(a.Dedup.Bands)
+		candidates, err := p.Articles.FindCopyCandidates(ctx, a.Dedup.Hash, nearby, maxCopyCandidates)
 		if err != nil {
 			return false, err
 		}
@@ -137,7 +162,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
 	fp := dedup.New(a.Text)
-	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: fp.Bands(), Signature: fp.Encode()}
+	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}

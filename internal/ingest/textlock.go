@@ -14,7 +14,9 @@ const textStripes = 1 << 16
 // copies of one another, and only those. Two copies share at least one LSH
 // band or their hash (that is how the look-up finds them), so locking the
 // stripes of every band and the hash makes the second wait for the first
-// and then find it, while unrelated texts are stored side by side.
+// and then find it, while unrelated texts are stored side by side. A
+// band's keys filed in different weeks (see dedup.FileBands) differ only
+// above the bits that pick the stripe, so copies a week apart still meet.
 type textLocks struct {
 	stripes [textStripes]sync.Mutex
 }

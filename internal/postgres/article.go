@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 )
@@ -104,13 +105,14 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	err = tx.QueryRow(ctx, `
 		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
 			html, text, lead, image, lang, licence, created_at,
-			text_hash, fingerprint, duplicate_of)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			text_hash, fingerprint, duplicate_of, search)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `+searchVector+`)
 		ON CONFLICT (original_url) DO NOTHING
 		RETURNING id`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf)).Scan(&id)
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf),
+		search.IndexText(a.Title), search.IndexText(a.Text)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Another transaction stored this address after our first look
 		// and committed. Report its article as if we had seen it first:
@@ -358,7 +360,7 @@ type querier interface {
 // articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
 	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
-	s.id, s.slug, s.name, s.homepage, s.created_at`
+	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id`
 
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
@@ -378,11 +380,11 @@ func findArticle(ctx context.Context, q querier, where string, arg any) (*herald
 func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
 	var licence string
-	var duplicateOf *int64
+	var duplicateOf, storyID *int64
 	var hash int64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &a.PublishedAt,
 		&a.Lead, &a.Image, &a.Lang, &licence, &a.CreatedAt, &duplicateOf,
-		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt}
+		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt, &storyID}
 	if withBody {
 		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
@@ -394,6 +396,9 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a.Licence = herald.Licence(licence)
 	if duplicateOf != nil {
 		a.DuplicateOf = *duplicateOf
+	}
+	if storyID != nil {
+		a.StoryID = *storyID
 	}
 	a.Dedup.Hash = uint64(hash)
 	return a, nil

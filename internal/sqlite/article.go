@@ -127,6 +127,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := addBands(ctx, tx, id, bands); err != nil {
 		return false, err
 	}
+	if err := indexArticle(ctx, tx, id, a); err != nil {
+		return false, err
+	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return false, err
@@ -296,7 +299,7 @@ type querier interface {
 // articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
 	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
-	s.id, s.slug, s.name, s.homepage, s.created_at`
+	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id`
 
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
@@ -317,10 +320,10 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a := &herald.Article{Source: &herald.Source{}}
 	var published, created, sourceCreated, hash int64
 	var licence string
-	var duplicateOf sql.NullInt64
+	var duplicateOf, storyID sql.NullInt64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &published,
 		&a.Lead, &a.Image, &a.Lang, &licence, &created, &duplicateOf,
-		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &sourceCreated}
+		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &sourceCreated, &storyID}
 	if withBody {
 		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
@@ -330,6 +333,7 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a.PublishedAt, a.CreatedAt, a.Source.CreatedAt = fromNanos(published), fromNanos(created), fromNanos(sourceCreated)
 	a.Licence = herald.Licence(licence)
 	a.DuplicateOf = duplicateOf.Int64
+	a.StoryID = storyID.Int64
 	a.Dedup.Hash = uint64(hash)
 	return a, nil
 }

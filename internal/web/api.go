@@ -27,6 +27,8 @@ type apiArticle struct {
 	HTML        string    `json:"html,omitempty"`
 	// Sources is every outlet that published this text, oldest first.
 	Sources []apiCopy `json:"sources"`
+	// StoryID is the story the article belongs to; null until placed.
+	StoryID *int64 `json:"story_id"`
 }
 
 type apiCopy struct {
@@ -85,6 +87,9 @@ func (s *Server) apiArticle(a *herald.Article) apiArticle {
 	}
 	if a.Licence == herald.LicenceFull {
 		v.HTML = a.HTML
+	}
+	if a.StoryID != 0 {
+		v.StoryID = &a.StoryID
 	}
 	v.Sources = []apiCopy{}
 	for _, c := range a.Copies {

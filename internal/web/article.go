@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -18,6 +19,10 @@ type articleView struct {
 	IsExcerpt bool
 	// AlsoBy lists the other outlets that published this text.
 	AlsoBy []herald.Copy
+	// Story links to the article's story when it holds other articles.
+	Story *storyLink
+	// Related is "You may also like".
+	Related []articleItem
 	// Comments is the thread and the form under the article.
 	Comments commentsView
 }
@@ -40,7 +45,10 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 			}
 			return redirectPage("/articles/" + shown.Slug), nil
 		}
-		v := s.articleView(a)
+		v, err := s.articlePageView(r.Context(), a)
+		if err != nil {
+			return nil, err
+		}
 		if v.Comments, err = s.buildComments(r, a, commentState{}); err != nil {
 			return nil, err
 		}
@@ -50,6 +58,20 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		}
 		return p, err
 	})
+}
+
+// articlePageView is everything the article page shows but the comments,
+// the same for every reader: the article, its story, its related list.
+func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articleView, error) {
+	v := s.articleView(a)
+	var err error
+	if v.Story, err = s.findStoryLink(ctx, a); err != nil {
+		return v, err
+	}
+	if v.Related, err = s.relatedItems(ctx, a); err != nil {
+		return v, err
+	}
+	return v, nil
 }
 
 func (s *Server) articleView(a *herald.Article) articleView {

@@ -488,7 +488,11 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, a *herald.Ar
 
 // servePersonalArticle renders a's page for one reader, never cached.
 func (s *Server) servePersonalArticle(w http.ResponseWriter, r *http.Request, a *herald.Article, st commentState, status int) {
-	v := s.articleView(a)
+	v, err := s.articlePageView(r.Context(), a)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	cv, err := s.buildComments(r, a, st)
 	if err != nil {
 		s.error(w, r, err)

@@ -16,20 +16,6 @@ type listView struct {
 	IsFirst bool
 }
 
-// handleHome lists the latest articles, a page at a time.
-func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.serveCached(w, r, func() (*page, error) {
-		v := listView{layout: s.newLayout("", "/"), Heading: "Latest news"}
-		v.Canonical = s.absURL("/")
-		v.Nav = "home"
-		v.Description = "The latest news from " + s.Config.SiteName + "."
-		if err := s.fillList(r, &v, herald.ArticleFilter{}, "/"); err != nil {
-			return nil, err
-		}
-		return s.htmlPage("list.html", v)
-	})
-}
-
 // handleSource shows an outlet and its articles.
 func (s *Server) handleSource(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")

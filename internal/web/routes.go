@@ -14,6 +14,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /articles/{slug}", s.handleArticle)
 	mux.HandleFunc("GET /sources/{slug}", s.handleSource)
+	mux.HandleFunc("GET /stories/{id}", s.handleStory)
+	mux.HandleFunc("GET /search", s.handleSearch)
 
 	// Comments and their moderation
 	mux.HandleFunc("POST /articles/{slug}/comments", s.handlePostComment)
@@ -31,6 +33,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)
 	mux.HandleFunc("GET /news-sitemap.xml", s.handleNewsSitemap)
 	mux.HandleFunc("GET /robots.txt", s.handleRobots)
+	mux.HandleFunc("GET /opensearch.xml", s.handleOpenSearch)
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
 	mux.HandleFunc("GET /static/", s.handleStatic)
@@ -38,7 +41,11 @@ func (s *Server) Handler() http.Handler {
 	// JSON API
 	mux.HandleFunc("GET /api/v1/articles", s.handleAPIArticles)
 	mux.HandleFunc("GET /api/v1/articles/{id}", s.handleAPIArticle)
+	mux.HandleFunc("GET /api/v1/articles/{id}/related", s.handleAPIRelated)
+	mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
 	mux.HandleFunc("GET /api/v1/sources", s.handleAPISources)
+	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
+	mux.HandleFunc("GET /api/v1/stories/{id}", s.handleAPIStory)
 	mux.HandleFunc("/api/", s.handleAPINotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,24 +78,23 @@ func New(store herald.Store, logger *slog.Logger, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// partials are the templates every page may use; they are no pages.
-var partials = []string{"layout.html", "comments.html"}
-
 func (s *Server) parseTemplates() error {
 	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	// Files named _*.html are parts that any page may include.
+	parts, err := fs.Glob(templateFS, "templates/_*.html")
 	if err != nil {
 		return err
 	}
 	s.templates = map[string]*template.Template{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "templates/")
-		if slices.Contains(partials, base) {
+		if base == "layout.html" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		files := []string{name}
-		for _, p := range partials {
-			files = append(files, "templates/"+p)
-		}
+		files := append([]string{"templates/layout.html", name}, parts...)
 		t, err := template.New(base).Funcs(templateFuncs).ParseFS(templateFS, files...)
 		if err != nil {
 			return fmt.Errorf("parse template %s: %w", base, err)

@@ -56,7 +56,7 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{srv: httptest.NewServer(w.Handler()), store: store, web: w, pipe: &ingest.Pipeline{Articles: store}}
+	s := &site{srv: httptest.NewServer(w.Handler()), store: store, web: w, pipe: &ingest.Pipeline{Articles: store, Stories: store}}
 	t.Cleanup(s.srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)

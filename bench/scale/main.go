@@ -1,0 +1,343 @@
+// Command scale measures whether the cost of placing one article grows with
+// the size of the store. It reads generated articles (bench/gen) from
+// standard input, fills a store through the real import pipeline up to each
+// of the given sizes, and at each size times the next -probe articles one
+// at a time through ingest.Pipeline.Add: parsing, cleaning, fingerprinting,
+// the copy look-up, the story placement, and the store's transaction.
+//
+//	go run ./bench/gen -n 1002000 | go run ./bench/scale -sizes 10000,100000,1000000
+//	go run ./bench/gen -n 102000 | go run ./bench/scale -db postgres://…/scale -sizes 10000,100000
+//
+// It prints one Markdown table row per size: articles placed per second,
+// p50 and p99 time per article, the process's resident memory and the
+// database's size on disk (SQLite only).
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/bench/internal/machine"
+	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/related"
+	"github.com/herald-news/herald/internal/sqlite"
+)
+
+type config struct {
+	dsn       string
+	dedupOnly bool
+	sizes     []int
+	probe     int
+	chunk     int
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
+	dsn := fs.String("db", "", "a new SQLite file, or an empty PostgreSQL database (postgres://…); a temporary SQLite file when empty")
+	sizes := fs.String("sizes", "10000,100000", "store sizes at which to measure, ascending, comma-separated")
+	probe := fs.Int("probe", 2000, "articles timed one by one at each size (1-100000)")
+	chunk := fs.Int("chunk", 10000, "articles per import batch while filling")
+	dedupOnly := fs.Bool("dedup-only", false, "run only the copy look-up and the add, without stories and related lists")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly}
+	if cfg.probe < 1 || cfg.probe > 100000 {
+		return config{}, fmt.Errorf("-probe must be between 1 and 100000, not %d", cfg.probe)
+	}
+	if cfg.chunk < 1 {
+		return config{}, fmt.Errorf("-chunk must be at least 1, not %d", cfg.chunk)
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 0 {
+			return config{}, fmt.Errorf("-sizes: %q is not a count of articles", s)
+		}
+		if len(cfg.sizes) > 0 && n <= cfg.sizes[len(cfg.sizes)-1] {
+			return config{}, fmt.Errorf("-sizes must be ascending: %d after %d", n, cfg.sizes[len(cfg.sizes)-1])
+		}
+		cfg.sizes = append(cfg.sizes, n)
+	}
+	return cfg, nil
+}
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "scale:", err)
+		os.Exit(1)
+	}
+}
+
+// openStore opens the store dsn names, or a temporary SQLite file when it
+// is empty; file is the SQLite file, "" for PostgreSQL.
+func openStore(ctx context.Context, dsn string) (db herald.Store, name, file string, cleanup func(), err error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		pg, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, "", "", nil, err
+		}
+		return pg, "PostgreSQL", "", func() { pg.Close() }, nil
+	}
+	removeDir := func() {}
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "bench-scale-")
+		if err != nil {
+			return nil, "", "", nil, err
+		}
+		dsn = filepath.Join(dir, "herald.db")
+		removeDir = func() { os.RemoveAll(dir) }
+	} else if _, err := os.Stat(dsn); err == nil {
+		return nil, "", "", nil, fmt.Errorf("-db %s exists: give the path of a new file", dsn)
+	}
+	lite, err := sqlite.Open(ctx, dsn)
+	if err != nil {
+		removeDir()
+		return nil, "", "", nil, err
+	}
+	return lite, "SQLite", dsn, func() { lite.Close(); removeDir() }, nil
+}
+
+// row is what one size measured.
+type row struct {
+	stored    int // articles offered to the store before the probe
+	probed    int
+	perSecond float64
+	p50, p99  time.Duration
+	rss, hwm  int64 // bytes
+	disk      int64 // bytes; 0 when unknown
+	written   int64 // bytes the process wrote to storage per probed article; 0 when unknown
+	fillRate  float64
+}
+
+func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) error {
+	db, name, file, cleanup, err := openStore(ctx, cfg.dsn)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	pipe := newPipeline(db, cfg.dedupOnly)
+	lines := bufio.NewReaderSize(in, 1<<20)
+
+	stages := "the whole pipeline, as herald import runs it"
+	if cfg.dedupOnly {
+		stages = "copy look-up and add only"
+	}
+	fmt.Fprintf(out, "Store: %s; %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
+		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
+	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | written per article | RSS | peak RSS | on disk | fill rate |")
+	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	stored := 0
+	for _, size := range cfg.sizes {
+		start, want := time.Now(), max(size-stored, 0)
+		filled, err := fill(ctx, pipe, lines, want, cfg.chunk, logw)
+		if err != nil {
+			return err
+		}
+		fillRate := float64(filled) / max(time.Since(start).Seconds(), 1e-9)
+		stored += filled
+		if filled < want {
+			return fmt.Errorf("input ended after %d articles, before size %d", stored, size)
+		}
+		before := writtenBytes()
+		r, err := probe(ctx, pipe, lines, cfg.probe)
+		if err != nil {
+			return err
+		}
+		if after := writtenBytes(); before > 0 && after > before {
+			r.written = (after - before) / int64(r.probed)
+		}
+		r.stored, r.fillRate = stored, fillRate
+		stored += r.probed
+		r.rss, r.hwm = memory()
+		if file != "" {
+			r.disk = fileSize(file) + fileSize(file+"-wal")
+		}
+		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
+			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), kb(r.written), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
+	}
+	fmt.Fprintf(out, "\nLoad after: %s.\n", machine.LoadAvg())
+	return nil
+}
+
+// newPipeline wires the pipeline as herald import does, or with only its
+// copy look-up and add when dedupOnly.
+func newPipeline(db herald.Store, dedupOnly bool) *ingest.Pipeline {
+	if dedupOnly {
+		return &ingest.Pipeline{Articles: db}
+	}
+	return &ingest.Pipeline{Articles: db, Stories: db, Related: &related.Recommender{Store: db}}
+}
+
+// fill imports n articles from lines through the import pipeline, in
+// batches of chunk, and returns how many lines it consumed.
+func fill(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n, chunk int, logw io.Writer) (int, error) {
+	im := &ingest.Importer{Pipeline: pipe, OnReject: func(no int, err error) {
+		fmt.Fprintf(logw, "rejected line %d: %v\n", no, err)
+	}}
+	done := 0
+	for done < n {
+		batch, k, err := readLines(lines, min(chunk, n-done))
+		if err != nil {
+			return done, err
+		}
+		if k == 0 {
+			break
+		}
+		if _, err := im.Import(ctx, bytes.NewReader(batch)); err != nil {
+			return done, fmt.Errorf("fill: %w", err)
+		}
+		done += k
+		fmt.Fprintf(logw, "filled %d of %d\n", done, n)
+	}
+	return done, nil
+}
+
+// probe adds the next n articles one at a time and times each.
+func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n int) (row, error) {
+	times := make([]time.Duration, 0, n)
+	start := time.Now()
+	for len(times) < n {
+		b, err := lines.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) == 0 {
+			if err != nil {
+				break
+			}
+			continue
+		}
+		t0 := time.Now()
+		it, perr := ingest.ParseLine(b)
+		if perr != nil {
+			return row{}, fmt.Errorf("probe: %w", perr)
+		}
+		if _, _, err := pipe.Add(ctx, it); err != nil {
+			return row{}, fmt.Errorf("probe: add %s: %w", it.URL, err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	if len(times) == 0 {
+		return row{}, errors.New("probe: input ended")
+	}
+	wall := time.Since(start)
+	slices.Sort(times)
+	return row{
+		probed:    len(times),
+		perSecond: float64(len(times)) / wall.Seconds(),
+		p50:       times[len(times)/2],
+		p99:       times[min(len(times)-1, len(times)*99/100)],
+	}, nil
+}
+
+// readLines reads up to n non-blank lines.
+func readLines(r *bufio.Reader, n int) ([]byte, int, error) {
+	var buf bytes.Buffer
+	k := 0
+	for k < n {
+		b, err := r.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			buf.Write(b)
+			if b[len(b)-1] != '\n' {
+				buf.WriteByte('\n')
+			}
+			k++
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, k, fmt.Errorf("read input: %w", err)
+		}
+	}
+	return buf.Bytes(), k, nil
+}
+
+// memory returns the process's resident set size and its peak, from
+// /proc/self/status; zeros where it cannot be read.
+func memory() (rss, peak int64) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+		if err != nil {
+			continue
+		}
+		switch k {
+		case "VmRSS":
+			rss = kb * 1024
+		case "VmHWM":
+			peak = kb * 1024
+		}
+	}
+	return rss, peak
+}
+
+// writtenBytes returns the bytes this process has caused to be written to
+// storage (write_bytes in /proc/self/io), or 0 where it cannot be read.
+// For PostgreSQL the server writes, not this process, so it stays 0.
+func writtenBytes() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "write_bytes: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
+}
+
+func kb(n int64) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f KB", float64(n)/1024)
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
+
+func mb(n int64) string {
+	if n == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/(1<<20))
+}

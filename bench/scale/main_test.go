@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+		sizes   []int
+	}{
+		{args: nil, sizes: []int{10000, 100000}},
+		{args: []string{"-sizes", "5, 50"}, sizes: []int{5, 50}},
+		{args: []string{"-sizes", "50,5"}, wantErr: "ascending"},
+		{args: []string{"-sizes", "ten"}, wantErr: "not a count"},
+		{args: []string{"-probe", "0"}, wantErr: "-probe"},
+		{args: []string{"-chunk", "0"}, wantErr: "-chunk"},
+	}
+	for _, tt := range tests {
+		cfg, err := parseFlags(tt.args)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parseFlags(%q) = %v; want an error about %s", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || fmt.Sprint(cfg.sizes) != fmt.Sprint(tt.sizes) {
+			t.Errorf("parseFlags(%q) = %v, %v; want sizes %v", tt.args, cfg.sizes, err, tt.sizes)
+		}
+	}
+}
+
+// TestRun fills a temporary SQLite store through the real pipeline and
+// checks that each size gets its row and every article was placed.
+func TestRun(t *testing.T) {
+	var in strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&in, `{"url":"https://a.example/%d","title":"Title %d","text":"Body of article %d about the harbour wall and the council vote.","source":"Outlet %d","published_at":"2026-03-01T10:%02d:00Z"}`+"\n",
+			i, i, i, i%3, i)
+	}
+	var out bytes.Buffer
+	cfg := config{sizes: []int{10, 25}, probe: 5, chunk: 4}
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| 10 | 5 |", "| 25 | 5 |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks the row %q:\n%s", want, out.String())
+		}
+	}
+
+	cfg.sizes = []int{10, 100}
+	err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "input ended") {
+		t.Errorf("run with too little input = %v; want an error saying the input ended", err)
+	}
+}

@@ -1,0 +1,255 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/search"
+	"github.com/jackc/pgx/v5"
+)
+
+var (
+	_ herald.SearchService  = (*DB)(nil)
+	_ herald.RelatedService = (*DB)(nil)
+)
+
+// searchVector is the article's text-search vector, from parameters $17
+// (the title) and $18 (the body) prepared by search.IndexText.
+const searchVector = `setweight(to_tsvector('simple', $17), 'A') || setweight(to_tsvector('simple', $18), 'B')`
+
+// tsQuery writes q as a tsquery expression: each phrase parsed by
+// websearch_to_tsquery from its quoted tokens, combined with the tsquery
+// operators so that the grouping is q's own. (websearch_to_tsquery given
+// the whole query would read "a b OR c" as (a & b) | c.) Phrases are
+// passed as parameters, numbered after the args already taken.
+func tsQuery(q herald.Query, args *[]any) string {
+	phrase := func(p herald.Phrase) string {
+		*args = append(*args, `"`+strings.Join(p, " ")+`"`)
+		return `websearch_to_tsquery('simple', $` + strconv.Itoa(len(*args)) + `)`
+	}
+	var b strings.Builder
+	for i, c := range q.Must {
+		if i > 0 {
+			b.WriteString(` && `)
+		}
+		b.WriteString(`(`)
+		for j, p := range c {
+			if j > 0 {
+				b.WriteString(` || `)
+			}
+			b.WriteString(phrase(p))
+		}
+		b.WriteString(`)`)
+	}
+	for _, p := range q.Not {
+		b.WriteString(` && !!` + phrase(p))
+	}
+	return b.String()
+}
+
+// rankNormalization divides the rank by 1 + the log of the document's
+// length, as bm25 does in its own way on SQLite.
+const rankNormalization = `1`
+
+// Search implements herald.SearchService with the GIN index on search.
+func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return `$` + strconv.Itoa(len(args))
+	}
+	query := tsQuery(f.Query, &args)
+	where := []string{`a.search @@ q.q`, `a.duplicate_of IS NULL`}
+	if f.SourceID != 0 {
+		where = append(where, `a.source_id = `+arg(f.SourceID))
+	}
+	if !f.From.IsZero() {
+		where = append(where, `a.published_at >= `+arg(f.From.UTC()))
+	}
+	if !f.To.IsZero() {
+		where = append(where, `a.published_at < `+arg(f.To.UTC()))
+	}
+	order := `rank DESC, a.published_at DESC, a.id DESC`
+	if f.Sort == herald.SortDate {
+		order = `a.published_at DESC, a.id DESC`
+	}
+	limit := f.PageLimit()
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
+		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
+		WHERE `+strings.Join(where, ` AND `)+`
+		ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset()), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	res := &herald.SearchResult{}
+	for rows.Next() {
+		var text string
+		var rank float32
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		res.Hits = append(res.Hits, herald.SearchHit{Article: a, Snippet: search.Snippet(text, f.Query)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	if len(res.Hits) > limit {
+		res.Hits, res.More = res.Hits[:limit], true
+	}
+	return res, nil
+}
+
+// TermDocs implements herald.SearchService. PostgreSQL keeps no document
+// frequencies, so each is counted through the GIN index, up to
+// herald.MaxTermDocs. The number of documents is estimated by the highest
+// article id.
+func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
+	var docs int
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+		return 0, nil, fmt.Errorf("term docs: %w", err)
+	}
+	df := make([]int, len(terms))
+	if len(terms) == 0 {
+		return docs, df, nil
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT (SELECT count(*) FROM (SELECT 1 FROM articles
+			WHERE search @@ websearch_to_tsquery('simple', '"' || t || '"') LIMIT $2) x)
+		FROM unnest($1::text[]) WITH ORDINALITY u (t, i) ORDER BY i`, terms, herald.MaxTermDocs)
+	if err != nil {
+		return 0, nil, fmt.Errorf("term docs: %w", err)
+	}
+	df, err = pgx.CollectRows(rows, pgx.RowTo[int])
+	if err != nil {
+		return 0, nil, fmt.Errorf("term docs: %w", err)
+	}
+	return docs, df, nil
+}
+
+// FindSimilar implements herald.SearchService: an OR of the terms, ranked
+// by ts_rank, over the shown copies other than the article's text.
+func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit int) ([]herald.Similar, error) {
+	var q herald.Clause
+	for _, t := range terms {
+		if toks := search.Tokens(t); len(toks) > 0 {
+			q = append(q, herald.Phrase(toks))
+		}
+	}
+	if len(q) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	args := []any{id, limit}
+	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
+		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
+			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
+		ORDER BY rank DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []herald.Similar
+	for rows.Next() {
+		var rank float32
+		var text string
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		if err != nil {
+			return nil, fmt.Errorf("find similar to %d: %w", id, err)
+		}
+		a.Text = text
+		out = append(out, herald.Similar{Article: a, Score: float64(rank)})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	return out, nil
+}
+
+// SetRelated implements herald.RelatedService.
+func (db *DB) SetRelated(ctx context.Context, id int64, ids []int64) error {
+	if len(ids) > herald.MaxRelated {
+		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(ids))
+	}
+	if err := db.setRelated(ctx, id, ids); err != nil {
+		return fmt.Errorf("set related of %d: %w", id, err)
+	}
+	return nil
+}
+
+func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	// The share lock keeps the article from being deleted meanwhile.
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1 FOR SHARE)`, id).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		return herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM related WHERE article_id = $1`, id); err != nil {
+		return err
+	}
+	// Ids that no longer exist are skipped; positions follow the order of
+	// the ids kept.
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO related (article_id, position, related_id)
+		SELECT $1, row_number() OVER (ORDER BY u.i) - 1, a.id
+		FROM unnest($2::bigint[]) WITH ORDINALITY u (r, i) JOIN articles a ON a.id = u.r
+		WHERE u.r <> $1`, id, ids); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "related", id, micro(db.Now())); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// FindRelated implements herald.RelatedService: one query on the primary
+// key of related. An item that has since become a copy is shown as its
+// text's shown copy.
+func (db *DB) FindRelated(ctx context.Context, id int64) ([]*herald.Article, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+articleColumns+`
+		FROM related r
+		JOIN articles me ON me.id = r.article_id
+		JOIN articles x ON x.id = r.related_id
+		JOIN articles a ON a.id = coalesce(x.duplicate_of, x.id)
+		JOIN sources s ON s.id = a.source_id
+		WHERE r.article_id = $1 AND a.id <> coalesce(me.duplicate_of, me.id)
+		ORDER BY r.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find related of %d: %w", id, err)
+	}
+	defer rows.Close()
+	list := []*herald.Article{}
+	seen := map[int64]bool{}
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, false)
+		if err != nil {
+			return nil, fmt.Errorf("find related of %d: %w", id, err)
+		}
+		if !seen[a.ID] {
+			seen[a.ID] = true
+			list = append(list, a)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find related of %d: %w", id, err)
+	}
+	return list, nil
+}

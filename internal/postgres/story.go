@@ -1,0 +1,583 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
+	"github.com/jackc/pgx/v5"
+)
+
+var _ herald.StoryService = (*DB)(nil)
+
+// storyLock is the advisory lock key every transaction that changes
+// stories takes first (pg_advisory_xact_lock, released at commit or
+// rollback). Placing an article reads the index, decides and writes: with
+// the lock held across the three, placements in every process sharing the
+// database run one after the other, so two articles of one new event
+// cannot both start a story, and an editor's split or merge never
+// interleaves with a placement.
+const storyLock int64 = 0x68657261_6c64_04 // "herald", 4
+
+// lockStories takes storyLock for the rest of tx.
+func lockStories(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, storyLock); err != nil {
+		return fmt.Errorf("lock stories: %w", err)
+	}
+	return nil
+}
+
+// PlaceArticle implements herald.StoryService under storyLock. A
+// transaction that loses a deadlock with an AddArticle changing the same
+// text's copies is run again.
+func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+	var err error
+	for range maxAttempts {
+		err = db.placeArticle(ctx, id, place)
+		if !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("place article %d: %w", id, err)
+	}
+	return nil
+}
+
+func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := lockStories(ctx, tx); err != nil {
+		return err
+	}
+	now := micro(db.Now())
+
+	var (
+		shown     int64
+		storyID   *int64
+		published time.Time
+	)
+	err = tx.QueryRow(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = $1`,
+		id).Scan(&shown, &storyID, &published)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	if err != nil {
+		return err
+	}
+	if storyID != nil {
+		return nil // placed already, by the pipeline or an editor
+	}
+
+	// A text has one story: a copy, or a new shown copy of a text, joins
+	// the story the text is in.
+	var textStory int64
+	err = tx.QueryRow(ctx, `SELECT story_id FROM articles
+		WHERE (id = $1 OR duplicate_of = $1) AND story_id IS NOT NULL LIMIT 1`, shown).Scan(&textStory)
+	switch {
+	case err == nil:
+		if err := joinText(ctx, tx, shown, textStory, published); err != nil {
+			return err
+		}
+		if err := recordChange(ctx, tx, "story", textStory, now); err != nil {
+			return err
+		}
+		return tx.Commit(ctx)
+	case !errors.Is(err, pgx.ErrNoRows):
+		return err
+	}
+
+	p, err := place(ctx, storyIndex{tx})
+	if err != nil {
+		return err
+	}
+	target, err := saveStory(ctx, tx, p, shown, published, now)
+	if err != nil {
+		return err
+	}
+	home, err := mergeTarget(ctx, tx, target)
+	if err != nil {
+		return err
+	}
+	if err := joinText(ctx, tx, shown, home, published); err != nil {
+		return err
+	}
+	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed); err != nil {
+		return err
+	}
+	if err := countTerms(ctx, tx, p.Terms); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "story", home, now); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// saveStory writes the placer's story state: a new story, or the chosen
+// one updated. It returns the story's id.
+func saveStory(ctx context.Context, tx pgx.Tx, p herald.StoryPlacement, lead int64, published, now time.Time) (int64, error) {
+	s := p.Story
+	if s.ID == 0 {
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, lead_vector, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), published, lead, notNil(s.LeadVector), now).Scan(&id)
+		if err != nil {
+			return 0, fmt.Errorf("add story: %w", err)
+		}
+		return id, nil
+	}
+	tag, err := tx.Exec(ctx, `UPDATE stories SET centroid = $1, size = $2, first_at = $3, last_at = $4 WHERE id = $5`,
+		notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), s.ID)
+	if err != nil {
+		return 0, fmt.Errorf("update story %d: %w", s.ID, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return 0, herald.Errorf(herald.EINVALID, "story %d does not exist", s.ID)
+	}
+	if p.Lead {
+		if _, err := tx.Exec(ctx, `UPDATE stories SET lead_id = $1, lead_vector = $2 WHERE id = $3`,
+			lead, notNil(s.LeadVector), s.ID); err != nil {
+			return 0, fmt.Errorf("update story %d: %w", s.ID, err)
+		}
+	}
+	return s.ID, nil
+}
+
+// joinText puts the articles of a text still without a story in story,
+// and moves the story's latest time.
+func joinText(ctx context.Context, tx pgx.Tx, shown, story int64, published time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE articles SET story_id = $1 WHERE (id = $2 OR duplicate_of = $2) AND story_id IS NULL`,
+		story, shown); err != nil {
+		return err
+	}
+	_, err := tx.Exec(ctx, `UPDATE stories SET latest_at = greatest(latest_at, $1) WHERE id = $2`, published, story)
+	return err
+}
+
+// refile replaces the terms story id is filed under, and takes the
+// closed stories out of the index.
+func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, append(closed, id)); err != nil {
+		return fmt.Errorf("unfile story %d: %w", id, err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2`,
+		store.DistinctTerms(terms), id); err != nil {
+		return fmt.Errorf("file story %d: %w", id, err)
+	}
+	return nil
+}
+
+// countTerms counts one more article, with terms, into the document
+// frequencies.
+func countTerms(ctx context.Context, tx pgx.Tx, terms []string) error {
+	if _, err := tx.Exec(ctx, `UPDATE story_docs SET docs = docs + 1`); err != nil {
+		return fmt.Errorf("count article: %w", err)
+	}
+	terms = store.DistinctTerms(terms)
+	if len(terms) == 0 {
+		return nil
+	}
+	// Sorted, so that two writers would take the rows' locks in one order
+	// (storyLock already keeps placements apart).
+	if _, err := tx.Exec(ctx, `INSERT INTO story_terms (term, df)
+		SELECT t, 1 FROM unnest($1::text[]) AS t ORDER BY t
+		ON CONFLICT (term) DO UPDATE SET df = story_terms.df + 1`, terms); err != nil {
+		return fmt.Errorf("count terms: %w", err)
+	}
+	return nil
+}
+
+// notNil keeps an empty byte slice from being stored as NULL.
+func notNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// storyIndex is the placement transaction's view of the index.
+type storyIndex struct{ tx pgx.Tx }
+
+// DocFreqs implements herald.StoryIndex.
+func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[string]int, error) {
+	var docs int
+	if err := x.tx.QueryRow(ctx, `SELECT docs FROM story_docs`).Scan(&docs); err != nil {
+		return 0, nil, fmt.Errorf("count articles: %w", err)
+	}
+	df := make(map[string]int, len(terms))
+	rows, err := x.tx.Query(ctx, `SELECT term, df FROM story_terms WHERE term = ANY($1)`, store.DistinctTerms(terms))
+	if err != nil {
+		return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+		}
+		df[t] = n
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+	}
+	return docs, df, nil
+}
+
+// Candidates implements herald.StoryIndex through the primary key of
+// story_index: one look-up per term.
+func (x storyIndex) Candidates(ctx context.Context, terms []string, limit int) ([]herald.StoryState, error) {
+	terms = store.DistinctTerms(terms)
+	if len(terms) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	rows, err := x.tx.Query(ctx, `
+		SELECT s.id, s.centroid, s.size, s.first_at, s.last_at, s.lead_vector
+		FROM (SELECT story_id, count(*) AS n FROM story_index WHERE term = ANY($1)
+			GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT $2) AS hit
+		JOIN stories s ON s.id = hit.story_id
+		ORDER BY hit.n DESC, s.id DESC`, terms, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find candidate stories: %w", err)
+	}
+	defer rows.Close()
+	var list []herald.StoryState
+	for rows.Next() {
+		var s herald.StoryState
+		if err := rows.Scan(&s.ID, &s.Centroid, &s.Size, &s.First, &s.Last, &s.LeadVector); err != nil {
+			return nil, fmt.Errorf("find candidate stories: %w", err)
+		}
+		s.First, s.Last = s.First.UTC(), s.Last.UTC()
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find candidate stories: %w", err)
+	}
+	return list, nil
+}
+
+// FindUnplacedArticles implements herald.StoryService.
+func (db *DB) FindUnplacedArticles(ctx context.Context, limit int) ([]*herald.Article, error) {
+	limit = max(1, min(limit, herald.MaxPageSize))
+	rows, err := db.pool.Query(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id IS NULL ORDER BY a.published_at, a.id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find unplaced articles: %w", err)
+	}
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, true)
+		if err != nil {
+			return nil, fmt.Errorf("find unplaced articles: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find unplaced articles: %w", err)
+	}
+	return list, nil
+}
+
+// FindStoryByID implements herald.StoryService.
+func (db *DB) FindStoryByID(ctx context.Context, id int64) (*herald.Story, []*herald.Article, error) {
+	s, list, err := db.findStory(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find story %d: %w", id, err)
+	}
+	return s, list, nil
+}
+
+func (db *DB) findStory(ctx context.Context, id int64) (*herald.Story, []*herald.Article, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback(ctx)
+	id, err = mergeTarget(ctx, tx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var lead *int64
+	if err := tx.QueryRow(ctx, `SELECT lead_id FROM stories WHERE id = $1`, id).Scan(&lead); err != nil {
+		return nil, nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id = $1 AND a.duplicate_of IS NULL ORDER BY a.published_at, a.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, false)
+		if err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		list = append(list, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	if len(list) == 0 {
+		return nil, nil, herald.Errorf(herald.ENOTFOUND, "story not found")
+	}
+	if err := fillCopies(ctx, tx, list); err != nil {
+		return nil, nil, err
+	}
+	var leadID int64
+	if lead != nil {
+		err := tx.QueryRow(ctx, `SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1`, *lead).Scan(&leadID)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, nil, err
+		}
+	}
+	return store.NewStory(id, leadID, list), list, tx.Commit(ctx)
+}
+
+// FindStories implements herald.StoryService.
+func (db *DB) FindStories(ctx context.Context, f herald.StoryFilter) ([]*herald.Story, string, error) {
+	list, next, err := db.findStories(ctx, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("find stories: %w", err)
+	}
+	return list, next, nil
+}
+
+func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.Story, string, error) {
+	limit := f.PageLimit()
+	where, args := `merged_into IS NULL`, []any{limit + 1}
+	if f.Cursor != "" {
+		c, err := herald.DecodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where += ` AND (latest_at, id) < ($2, $3)`
+		args = append(args, c.PublishedAt, c.ID)
+	}
+
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT id, latest_at, lead_id FROM stories WHERE `+where+`
+		ORDER BY latest_at DESC, id DESC LIMIT $1`, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	var page []store.StoryRow
+	for rows.Next() {
+		var r store.StoryRow
+		var lead *int64
+		if err := rows.Scan(&r.ID, &r.Latest, &lead); err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		r.Latest = r.Latest.UTC()
+		if lead != nil {
+			r.LeadID = *lead
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	page, next := store.NextStoryPage(page, limit)
+	if len(page) == 0 {
+		return nil, next, tx.Commit(ctx)
+	}
+
+	ids := make([]int64, len(page))
+	for i, r := range page {
+		ids[i] = r.ID
+	}
+	rows, err = tx.Query(ctx, `SELECT a.story_id, `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id = ANY($1) ORDER BY a.published_at, a.id`, ids)
+	if err != nil {
+		return nil, "", err
+	}
+	byStory := make(map[int64][]*herald.Article, len(page))
+	for rows.Next() {
+		var sid int64
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
+		if err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		byStory[sid] = append(byStory[sid], a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	stories := store.SummariseStories(page, byStory)
+	var leads []*herald.Article
+	for _, s := range stories {
+		leads = append(leads, s.Lead)
+	}
+	if err := fillCopies(ctx, tx, leads); err != nil {
+		return nil, "", err
+	}
+	return stories, next, tx.Commit(ctx)
+}
+
+// SplitArticle implements herald.StoryService, under storyLock.
+func (db *DB) SplitArticle(ctx context.Context, articleID int64) (*herald.Story, error) {
+	var id int64
+	var err error
+	for range maxAttempts {
+		id, err = db.splitArticle(ctx, articleID)
+		if !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("split article %d: %w", articleID, err)
+	}
+	s, _, err := db.FindStoryByID(ctx, id)
+	return s, err
+}
+
+func (db *DB) splitArticle(ctx context.Context, articleID int64) (int64, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	if err := lockStories(ctx, tx); err != nil {
+		return 0, err
+	}
+	now := micro(db.Now())
+	var shown int64
+	var old *int64
+	var published time.Time
+	err = tx.QueryRow(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = $1`,
+		articleID).Scan(&shown, &old, &published)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	if err != nil {
+		return 0, err
+	}
+	// An editor's story has no centroid: it is filed nowhere and takes no
+	// article but the copies of its text.
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, created_at)
+		SELECT '', 0, $1, $1, max(published_at), $2, $3 FROM articles WHERE id = $2 OR duplicate_of = $2
+		RETURNING id`, published, shown, now).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE articles SET story_id = $1, story_pinned = true WHERE id = $2 OR duplicate_of = $2`,
+		id, shown); err != nil {
+		return 0, err
+	}
+	if old != nil {
+		// The old story loses its lead if it was this text, and its latest
+		// time is what its remaining articles say.
+		if _, err := tx.Exec(ctx, `
+			UPDATE stories SET
+				lead_id = CASE WHEN lead_id IN (SELECT id FROM articles WHERE id = $1 OR duplicate_of = $1) THEN NULL ELSE lead_id END,
+				lead_vector = CASE WHEN lead_id IN (SELECT id FROM articles WHERE id = $1 OR duplicate_of = $1) THEN ''::bytea ELSE lead_vector END,
+				latest_at = coalesce((SELECT max(published_at) FROM articles WHERE story_id = $2), latest_at)
+			WHERE id = $2`, shown, *old); err != nil {
+			return 0, err
+		}
+		if err := recordChange(ctx, tx, "story", *old, now); err != nil {
+			return 0, err
+		}
+	}
+	if err := recordChange(ctx, tx, "story", id, now); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit(ctx)
+}
+
+// MergeStories implements herald.StoryService, under storyLock.
+func (db *DB) MergeStories(ctx context.Context, id, into int64) error {
+	var err error
+	for range maxAttempts {
+		err = db.mergeStories(ctx, id, into)
+		if !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("merge story %d into %d: %w", id, into, err)
+	}
+	return nil
+}
+
+func (db *DB) mergeStories(ctx context.Context, id, into int64) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if err := lockStories(ctx, tx); err != nil {
+		return err
+	}
+	now := micro(db.Now())
+	from, err := mergeTarget(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if from != id {
+		return herald.Errorf(herald.EINVALID, "story %d was merged into story %d already", id, from)
+	}
+	to, err := mergeTarget(ctx, tx, into)
+	if err != nil {
+		return err
+	}
+	if to == from {
+		return herald.Errorf(herald.EINVALID, "a story cannot be merged into itself")
+	}
+	if _, err := tx.Exec(ctx, `UPDATE articles SET story_id = $1 WHERE story_id = $2`, to, from); err != nil {
+		return err
+	}
+	// Stories merged into this one before now point at the survivor too.
+	if _, err := tx.Exec(ctx, `UPDATE stories SET merged_into = $1 WHERE id = $2 OR merged_into = $2`, to, from); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE stories SET latest_at = greatest(latest_at, (SELECT latest_at FROM stories WHERE id = $1))
+		WHERE id = $2`, from, to); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "story", to, now); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// mergeTarget returns the story that story id's articles are in: id, or
+// the story it was merged into (merges point every story straight at the
+// survivor, so one step is enough). A missing story is ENOTFOUND.
+func mergeTarget(ctx context.Context, q querier, id int64) (int64, error) {
+	var into *int64
+	err := q.QueryRow(ctx, `SELECT merged_into FROM stories WHERE id = $1`, id).Scan(&into)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, herald.Errorf(herald.ENOTFOUND, "story %d not found", id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if into != nil {
+		return *into, nil
+	}
+	return id, nil
+}

@@ -1,0 +1,129 @@
+package related_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/related"
+	"github.com/herald-news/herald/internal/sqlite"
+)
+
+func openStore(t *testing.T) *sqlite.DB {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// add stores an item through the pipeline with related lists on.
+func add(t *testing.T, p *ingest.Pipeline, n int, source, title, text string) *herald.Article {
+	t.Helper()
+	a, created, err := p.Add(context.Background(), ingest.Item{
+		URL: fmt.Sprintf("https://%s.example/%d", source, n), Title: title, Text: text, Source: source,
+		PublishedAt: time.Date(2026, 3, 1, n, 0, 0, 0, time.UTC), Licence: "full",
+	})
+	if err != nil || !created {
+		t.Fatalf("add %d: created=%v err=%v", n, created, err)
+	}
+	return a
+}
+
+func titles(list []*herald.Article) []string {
+	var out []string
+	for _, a := range list {
+		out = append(out, a.Title)
+	}
+	return out
+}
+
+func list(t *testing.T, db *sqlite.DB, a *herald.Article) []*herald.Article {
+	t.Helper()
+	got, err := related.List(context.Background(), db, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+const (
+	flood1 = "The river burst its banks overnight and flooded the market town; residents were evacuated from the riverside streets by boat."
+	flood2 = "Residents of the flooded market town returned to the riverside streets as the river fell, counting the damage the flood left."
+	flood3 = "Insurers estimated the cost of the market town flood after the river burst its banks and water filled riverside streets."
+	chess  = "The chess champion defended her title in a tie-break after twelve drawn games in the world championship match."
+	budget = "The finance minister presented a budget that raises taxes on fuel and cuts spending on roads and railways."
+)
+
+func TestListsFollowContent(t *testing.T) {
+	db := openStore(t)
+	p := &ingest.Pipeline{Articles: db, Related: &related.Recommender{Store: db}}
+
+	first := add(t, p, 1, "ledger", "River floods market town", flood1)
+	if got := list(t, db, first); len(got) != 0 {
+		t.Fatalf("the only article has related %q", titles(got))
+	}
+	chessA := add(t, p, 2, "courier", "Champion keeps chess title", chess)
+	// Nothing is close to either, yet neither list is empty.
+	if got := list(t, db, first); !slices.Equal(titles(got), []string{chessA.Title}) {
+		t.Errorf("first article: related %q, want the other article as a fallback", titles(got))
+	}
+	second := add(t, p, 3, "gazette", "Flood town counts the damage", flood2)
+	add(t, p, 4, "ledger", "Budget raises fuel tax", budget)
+	third := add(t, p, 5, "courier", "Insurers count flood cost", flood3)
+	// The copy of the first text must never be recommended.
+	cp := add(t, p, 6, "wire", "River floods market town", flood1)
+	if cp.DuplicateOf != first.ID {
+		t.Fatalf("the copy was not joined to the first article: %d", cp.DuplicateOf)
+	}
+
+	// The first article's list was refreshed as the later floods arrived.
+	got := titles(list(t, db, first))
+	if len(got) < 2 || !slices.Contains(got[:2], second.Title) || !slices.Contains(got[:2], third.Title) {
+		t.Errorf("first article: related %q, want the two flood articles first", got)
+	}
+	for _, a := range []*herald.Article{first, second, third} {
+		items := list(t, db, a)
+		if len(items) == 0 || len(items) > herald.MaxRelated {
+			t.Errorf("%s: %d items", a.Title, len(items))
+		}
+		for i, x := range items {
+			if x.ID == a.ID || x.ID == cp.ID || (x.Title == a.Title) {
+				t.Errorf("%s lists itself or its copy: %q", a.Title, titles(items))
+			}
+			if i > 0 && x.Source.ID == items[i-1].Source.ID {
+				t.Errorf("%s: outlet %s twice in a row in %q", a.Title, x.Source.Name, titles(items))
+			}
+		}
+	}
+}
+
+// stories is a StorySource with fixed answers.
+type stories map[int64][]*herald.Article
+
+func (s stories) SameStory(_ context.Context, a *herald.Article) ([]*herald.Article, error) {
+	return s[a.ID], nil
+}
+
+func TestSameStoryComesFirst(t *testing.T) {
+	db := openStore(t)
+	p := &ingest.Pipeline{Articles: db}
+	a := add(t, p, 1, "ledger", "River floods market town", flood1)
+	b := add(t, p, 2, "gazette", "Flood town counts the damage", flood2)
+	c := add(t, p, 3, "courier", "Budget raises fuel tax", budget)
+	r := &related.Recommender{Store: db, Stories: stories{a.ID: {c, a}}}
+	got, _, err := r.Compute(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{c.Title, b.Title}; !slices.Equal(titles(got), want) {
+		t.Errorf("related = %q, want %q: the story's other article first, never the article itself", titles(got), want)
+	}
+}

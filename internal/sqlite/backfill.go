@@ -1,0 +1,76 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
+)
+
+// FindUnfingerprinted implements herald.ArticleService. An article whose
+// fingerprint was computed has a non-NULL fingerprint column (empty for a
+// text with no words, once SetFingerprint has seen it).
+func (db *DB) FindUnfingerprinted(ctx context.Context, after int64, limit int) ([]*herald.Article, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.fingerprint IS NULL AND a.id > ? ORDER BY a.id LIMIT ?`, after, max(limit, 1))
+	if err != nil {
+		return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
+	}
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, true)
+		if err != nil {
+			return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
+	}
+	return list, nil
+}
+
+// SetFingerprint implements herald.ArticleService.
+func (db *DB) SetFingerprint(ctx context.Context, id int64, fp herald.Fingerprint) error {
+	bands, err := store.BandKeys(fp.Bands)
+	if err != nil {
+		return err
+	}
+	if err := db.setFingerprint(ctx, id, fp, bands); err != nil {
+		return fmt.Errorf("set fingerprint of article %d: %w", id, err)
+	}
+	return nil
+}
+
+func (db *DB) setFingerprint(ctx context.Context, id int64, fp herald.Fingerprint, bands []int64) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	signature := fp.Signature
+	if signature == nil {
+		signature = []byte{} // computed, and empty: not NULL
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE articles SET text_hash = ?, fingerprint = ? WHERE id = ?`,
+		int64(fp.Hash), signature, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return herald.Errorf(herald.ENOTFOUND, "article %d not found", id)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_bands WHERE article_id = ?`, id); err != nil {
+		return err
+	}
+	if err := addBands(ctx, tx, id, bands); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,596 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
+)
+
+var _ herald.StoryService = (*DB)(nil)
+
+// termChunk bounds the terms bound to one statement, well under SQLite's
+// limit on host parameters.
+const termChunk = 400
+
+// PlaceArticle implements herald.StoryService. The placement runs on the
+// writer connection in a transaction begun IMMEDIATE, which holds SQLite's
+// write lock from its first statement: placements are serialised, in this
+// process and in any other sharing the file, from the look-up to the
+// write, so two articles of one new event cannot both start a story.
+func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+	if err := db.placeArticle(ctx, id, place); err != nil {
+		return fmt.Errorf("place article %d: %w", id, err)
+	}
+	return nil
+}
+
+func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+
+	var (
+		shown, published int64
+		storyID          sql.NullInt64
+	)
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = ?`,
+		id).Scan(&shown, &storyID, &published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	if err != nil {
+		return err
+	}
+	if storyID.Valid {
+		return nil // placed already, by the pipeline or an editor
+	}
+
+	// A text has one story: a copy, or a new shown copy of a text, joins
+	// the story the text is in.
+	var textStory int64
+	err = tx.QueryRowContext(ctx, `SELECT story_id FROM articles
+		WHERE (id = ? OR duplicate_of = ?) AND story_id IS NOT NULL LIMIT 1`, shown, shown).Scan(&textStory)
+	switch {
+	case err == nil:
+		if err := joinText(ctx, tx, shown, textStory, published); err != nil {
+			return err
+		}
+		if err := recordChange(ctx, tx, "story", textStory, now); err != nil {
+			return err
+		}
+		return tx.Commit()
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+
+	p, err := place(ctx, storyIndex{tx})
+	if err != nil {
+		return err
+	}
+	target, err := saveStory(ctx, tx, p, shown, published, now)
+	if err != nil {
+		return err
+	}
+	home, err := mergeTarget(ctx, tx, target)
+	if err != nil {
+		return err
+	}
+	if err := joinText(ctx, tx, shown, home, published); err != nil {
+		return err
+	}
+	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed); err != nil {
+		return err
+	}
+	if err := countTerms(ctx, tx, p.Terms); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "story", home, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// saveStory writes the placer's story state: a new story, or the chosen
+// one updated. It returns the story's id.
+func saveStory(ctx context.Context, tx *sql.Tx, p herald.StoryPlacement, lead, published int64, now time.Time) (int64, error) {
+	s := p.Story
+	if s.ID == 0 {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, lead_vector, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			notNil(s.Centroid), s.Size, nanos(s.First), nanos(s.Last), published, lead, notNil(s.LeadVector), nanos(now))
+		if err != nil {
+			return 0, fmt.Errorf("add story: %w", err)
+		}
+		return res.LastInsertId()
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE stories SET centroid = ?, size = ?, first_at = ?, last_at = ? WHERE id = ?`,
+		notNil(s.Centroid), s.Size, nanos(s.First), nanos(s.Last), s.ID)
+	if err != nil {
+		return 0, fmt.Errorf("update story %d: %w", s.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, errors.Join(err, herald.Errorf(herald.EINVALID, "story %d does not exist", s.ID))
+	}
+	if p.Lead {
+		if _, err := tx.ExecContext(ctx, `UPDATE stories SET lead_id = ?, lead_vector = ? WHERE id = ?`,
+			lead, notNil(s.LeadVector), s.ID); err != nil {
+			return 0, fmt.Errorf("update story %d: %w", s.ID, err)
+		}
+	}
+	return s.ID, nil
+}
+
+// joinText puts the articles of a text still without a story in story,
+// and moves the story's latest time.
+func joinText(ctx context.Context, tx *sql.Tx, shown, story, published int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE (id = ? OR duplicate_of = ?) AND story_id IS NULL`,
+		story, shown, shown); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE stories SET latest_at = max(latest_at, ?) WHERE id = ?`, published, story)
+	return err
+}
+
+// refile replaces the terms story id is filed under, and takes the
+// closed stories out of the index.
+func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []int64) error {
+	for _, c := range append(closed, id) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE story_id = ?`, c); err != nil {
+			return fmt.Errorf("unfile story %d: %w", c, err)
+		}
+	}
+	terms = store.DistinctTerms(terms)
+	for chunk := range chunks(terms, termChunk) {
+		args := make([]any, 0, 2*len(chunk))
+		for _, t := range chunk {
+			args = append(args, t, id)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_index (term, story_id) VALUES (?, ?)`+
+			strings.Repeat(`, (?, ?)`, len(chunk)-1), args...); err != nil {
+			return fmt.Errorf("file story %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// countTerms counts one more article, with terms, into the document
+// frequencies.
+func countTerms(ctx context.Context, tx *sql.Tx, terms []string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE story_docs SET docs = docs + 1`); err != nil {
+		return fmt.Errorf("count article: %w", err)
+	}
+	for chunk := range chunks(store.DistinctTerms(terms), termChunk) {
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_terms (term, df) VALUES (?, 1)`+
+			strings.Repeat(`, (?, 1)`, len(chunk)-1)+` ON CONFLICT (term) DO UPDATE SET df = df + 1`, args...); err != nil {
+			return fmt.Errorf("count terms: %w", err)
+		}
+	}
+	return nil
+}
+
+// chunks yields s in pieces of at most n.
+func chunks[T any](s []T, n int) func(yield func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for len(s) > 0 {
+			k := min(n, len(s))
+			if !yield(s[:k]) {
+				return
+			}
+			s = s[k:]
+		}
+	}
+}
+
+// notNil keeps an empty byte slice from being stored as NULL.
+func notNil(b []byte) []byte {
+	if b == nil {
+		return []byte{}
+	}
+	return b
+}
+
+// storyIndex is the placement transaction's view of the index.
+type storyIndex struct{ tx *sql.Tx }
+
+// DocFreqs implements herald.StoryIndex.
+func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[string]int, error) {
+	var docs int
+	if err := x.tx.QueryRowContext(ctx, `SELECT docs FROM story_docs`).Scan(&docs); err != nil {
+		return 0, nil, fmt.Errorf("count articles: %w", err)
+	}
+	df := make(map[string]int, len(terms))
+	for chunk := range chunks(store.DistinctTerms(terms), termChunk) {
+		args := make([]any, len(chunk))
+		for i, t := range chunk {
+			args[i] = t
+		}
+		rows, err := x.tx.QueryContext(ctx, `SELECT term, df FROM story_terms WHERE term IN (?`+
+			strings.Repeat(`, ?`, len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+		}
+		for rows.Next() {
+			var t string
+			var n int
+			if err := rows.Scan(&t, &n); err != nil {
+				rows.Close()
+				return 0, nil, err
+			}
+			df[t] = n
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+		}
+	}
+	return docs, df, nil
+}
+
+// Candidates implements herald.StoryIndex through the primary key of
+// story_index: one look-up per term.
+func (x storyIndex) Candidates(ctx context.Context, terms []string, limit int) ([]herald.StoryState, error) {
+	terms = store.DistinctTerms(terms)
+	if len(terms) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	terms = terms[:min(len(terms), termChunk)]
+	args := make([]any, 0, len(terms)+1)
+	for _, t := range terms {
+		args = append(args, t)
+	}
+	args = append(args, limit)
+	rows, err := x.tx.QueryContext(ctx, `
+		SELECT s.id, s.centroid, s.size, s.first_at, s.last_at, s.lead_vector
+		FROM (SELECT story_id, count(*) AS n FROM story_index WHERE term IN (?`+strings.Repeat(`, ?`, len(terms)-1)+`)
+			GROUP BY story_id ORDER BY n DESC, story_id DESC LIMIT ?) AS hit
+		JOIN stories s ON s.id = hit.story_id
+		ORDER BY hit.n DESC, s.id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find candidate stories: %w", err)
+	}
+	defer rows.Close()
+	var list []herald.StoryState
+	for rows.Next() {
+		var s herald.StoryState
+		var first, last int64
+		if err := rows.Scan(&s.ID, &s.Centroid, &s.Size, &first, &last, &s.LeadVector); err != nil {
+			return nil, fmt.Errorf("find candidate stories: %w", err)
+		}
+		s.First, s.Last = fromNanos(first), fromNanos(last)
+		list = append(list, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find candidate stories: %w", err)
+	}
+	return list, nil
+}
+
+// FindUnplacedArticles implements herald.StoryService.
+func (db *DB) FindUnplacedArticles(ctx context.Context, limit int) ([]*herald.Article, error) {
+	limit = max(1, min(limit, herald.MaxPageSize))
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id IS NULL ORDER BY a.published_at, a.id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find unplaced articles: %w", err)
+	}
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, true)
+		if err != nil {
+			return nil, fmt.Errorf("find unplaced articles: %w", err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find unplaced articles: %w", err)
+	}
+	return list, nil
+}
+
+// FindStoryByID implements herald.StoryService.
+func (db *DB) FindStoryByID(ctx context.Context, id int64) (*herald.Story, []*herald.Article, error) {
+	s, list, err := db.findStory(ctx, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find story %d: %w", id, err)
+	}
+	return s, list, nil
+}
+
+func (db *DB) findStory(ctx context.Context, id int64) (*herald.Story, []*herald.Article, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	var into, lead sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT merged_into FROM stories WHERE id = ?`, id).Scan(&into)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, herald.Errorf(herald.ENOTFOUND, "story not found")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if into.Valid {
+		id = into.Int64
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT lead_id FROM stories WHERE id = ?`, id).Scan(&lead); err != nil {
+		return nil, nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+articleColumns+` FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id = ? AND a.duplicate_of IS NULL ORDER BY a.published_at, a.id`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		list = append(list, a)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, nil, err
+	}
+	if len(list) == 0 {
+		return nil, nil, herald.Errorf(herald.ENOTFOUND, "story not found")
+	}
+	if err := fillCopies(ctx, tx, list); err != nil {
+		return nil, nil, err
+	}
+	leadID, err := shownOf(ctx, tx, lead)
+	if err != nil {
+		return nil, nil, err
+	}
+	return store.NewStory(id, leadID, list), list, tx.Commit()
+}
+
+// shownOf returns the shown copy of article id's text, 0 for none.
+func shownOf(ctx context.Context, q querier, id sql.NullInt64) (int64, error) {
+	if !id.Valid {
+		return 0, nil
+	}
+	var shown int64
+	err := q.QueryRowContext(ctx, `SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?`, id.Int64).Scan(&shown)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return shown, err
+}
+
+// FindStories implements herald.StoryService.
+func (db *DB) FindStories(ctx context.Context, f herald.StoryFilter) ([]*herald.Story, string, error) {
+	list, next, err := db.findStories(ctx, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("find stories: %w", err)
+	}
+	return list, next, nil
+}
+
+func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.Story, string, error) {
+	where, args := `merged_into IS NULL`, []any{}
+	if f.Cursor != "" {
+		c, err := herald.DecodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		where += ` AND (latest_at < ? OR (latest_at = ? AND id < ?))`
+		args = append(args, nanos(c.PublishedAt), nanos(c.PublishedAt), c.ID)
+	}
+	limit := f.PageLimit()
+	args = append(args, limit+1)
+
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, latest_at, lead_id FROM stories WHERE `+where+`
+		ORDER BY latest_at DESC, id DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var page []store.StoryRow
+	for rows.Next() {
+		var r store.StoryRow
+		var latest int64
+		var lead sql.NullInt64
+		if err := rows.Scan(&r.ID, &latest, &lead); err != nil {
+			return nil, "", err
+		}
+		r.Latest, r.LeadID = fromNanos(latest), lead.Int64
+		page = append(page, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", err
+	}
+	page, next := store.NextStoryPage(page, limit)
+	if len(page) == 0 {
+		return nil, next, tx.Commit()
+	}
+
+	ids := make([]any, len(page))
+	for i, r := range page {
+		ids[i] = r.ID
+	}
+	in := `?` + strings.Repeat(`, ?`, len(ids)-1)
+	rows, err = tx.QueryContext(ctx, `SELECT a.story_id, `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id IN (`+in+`) ORDER BY a.published_at, a.id`, ids...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	byStory := make(map[int64][]*herald.Article, len(page))
+	for rows.Next() {
+		var sid int64
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
+		if err != nil {
+			return nil, "", err
+		}
+		byStory[sid] = append(byStory[sid], a)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", err
+	}
+	stories := store.SummariseStories(page, byStory)
+	var leads []*herald.Article
+	for _, s := range stories {
+		leads = append(leads, s.Lead)
+	}
+	if err := fillCopies(ctx, tx, leads); err != nil {
+		return nil, "", err
+	}
+	return stories, next, tx.Commit()
+}
+
+// SplitArticle implements herald.StoryService.
+func (db *DB) SplitArticle(ctx context.Context, articleID int64) (*herald.Story, error) {
+	id, err := db.splitArticle(ctx, articleID)
+	if err != nil {
+		return nil, fmt.Errorf("split article %d: %w", articleID, err)
+	}
+	s, _, err := db.FindStoryByID(ctx, id)
+	return s, err
+}
+
+func (db *DB) splitArticle(ctx context.Context, articleID int64) (int64, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	var shown, published int64
+	var old sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = ?`,
+		articleID).Scan(&shown, &old, &published)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	if err := tx.QueryRowContext(ctx, `SELECT max(published_at) FROM articles WHERE id = ? OR duplicate_of = ?`,
+		shown, shown).Scan(&latest); err != nil {
+		return 0, err
+	}
+	// An editor's story has no centroid: it is filed nowhere and takes no
+	// article but the copies of its text.
+	res, err := tx.ExecContext(ctx, `
+		INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, created_at)
+		VALUES (x'', 0, ?, ?, ?, ?, ?)`, published, published, latest, shown, nanos(now))
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ?, story_pinned = 1 WHERE id = ? OR duplicate_of = ?`,
+		id, shown, shown); err != nil {
+		return 0, err
+	}
+	if old.Valid {
+		// The old story loses its lead if it was this text, and its latest
+		// time is what its remaining articles say.
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE stories SET
+				lead_id = CASE WHEN lead_id IN (SELECT id FROM articles WHERE id = ? OR duplicate_of = ?) THEN NULL ELSE lead_id END,
+				lead_vector = CASE WHEN lead_id IN (SELECT id FROM articles WHERE id = ? OR duplicate_of = ?) THEN x'' ELSE lead_vector END,
+				latest_at = coalesce((SELECT max(published_at) FROM articles WHERE story_id = ?), latest_at)
+			WHERE id = ?`, shown, shown, shown, shown, old.Int64, old.Int64); err != nil {
+			return 0, err
+		}
+		if err := recordChange(ctx, tx, "story", old.Int64, now); err != nil {
+			return 0, err
+		}
+	}
+	if err := recordChange(ctx, tx, "story", id, now); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
+}
+
+// MergeStories implements herald.StoryService.
+func (db *DB) MergeStories(ctx context.Context, id, into int64) error {
+	if err := db.mergeStories(ctx, id, into); err != nil {
+		return fmt.Errorf("merge story %d into %d: %w", id, into, err)
+	}
+	return nil
+}
+
+func (db *DB) mergeStories(ctx context.Context, id, into int64) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	from, err := mergeTarget(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if from != id {
+		return herald.Errorf(herald.EINVALID, "story %d was merged into story %d already", id, from)
+	}
+	to, err := mergeTarget(ctx, tx, into)
+	if err != nil {
+		return err
+	}
+	if to == from {
+		return herald.Errorf(herald.EINVALID, "a story cannot be merged into itself")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE articles SET story_id = ? WHERE story_id = ?`, to, from); err != nil {
+		return err
+	}
+	// Stories merged into this one before now point at the survivor too.
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET merged_into = ? WHERE id = ? OR merged_into = ?`,
+		to, from, from); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET latest_at = max(latest_at, (SELECT latest_at FROM stories WHERE id = ?))
+		WHERE id = ?`, from, to); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "story", to, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// mergeTarget returns the story that story id's articles are in: id, or
+// the story it was merged into (merges point every story straight at the
+// survivor, so one step is enough). A missing story is ENOTFOUND.
+func mergeTarget(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
+	var into sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT merged_into FROM stories WHERE id = ?`, id).Scan(&into)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, herald.Errorf(herald.ENOTFOUND, "story %d not found", id)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if into.Valid {
+		return into.Int64, nil
+	}
+	return id, nil
+}

@@ -1,0 +1,319 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/search"
+)
+
+// newText returns article n from source with the given title and text.
+func newText(n int, source, title, text string) *herald.Article {
+	a := NewArticle(n, source)
+	a.Title, a.Text, a.HTML = title, text, "<p>"+text+"</p>"
+	a.Lead = herald.Excerpt(text, herald.ExcerptWords)
+	return a
+}
+
+// mustSearch runs the query text with f's other fields and returns the
+// IDs found, in order.
+func mustSearch(tb testing.TB, s herald.Store, text string, f herald.SearchFilter) ([]int64, *herald.SearchResult) {
+	tb.Helper()
+	q, err := search.Parse(text)
+	if err != nil {
+		tb.Fatalf("Parse(%q): %v", text, err)
+	}
+	f.Query = q
+	res, err := s.Search(context.Background(), f)
+	if err != nil {
+		tb.Fatalf("Search(%q): %v", text, err)
+	}
+	var ids []int64
+	for _, h := range res.Hits {
+		ids = append(ids, h.Article.ID)
+	}
+	return ids, res
+}
+
+func testSearchLanguage(t *testing.T, s herald.Store) {
+	rates := newText(1, "Ledger", "Central bank raises rates", "The central bank raised interest rates by half a point.")
+	bank := newText(2, "Ledger", "River bank floods", "Heavy rain flooded the river bank and the town centre.")
+	snow := newText(3, "Courier", "Snow closes schools", "Snow and ice closed schools across the region on Monday.")
+	cafe := newText(4, "Courier", "Café owners protest", "Owners of the Café Zürich protested the new rent rules.")
+	for _, a := range []*herald.Article{rates, bank, snow, cafe} {
+		mustAdd(t, s, a)
+	}
+	tests := []struct {
+		query string
+		want  []*herald.Article
+	}{
+		{"bank", []*herald.Article{bank, rates}}, // equal matches: the newer first
+		{"BANK rates", []*herald.Article{rates}},
+		{`"central bank"`, []*herald.Article{rates}},
+		{`"bank central"`, nil},
+		{"bank -river", []*herald.Article{rates}},
+		{`bank -"river bank"`, []*herald.Article{rates}},
+		{"rain OR snow", []*herald.Article{snow, bank}},
+		{"schools rain OR snow", []*herald.Article{snow}},
+		{"cafe zurich", []*herald.Article{cafe}}, // accents do not matter
+		{"Zürich", []*herald.Article{cafe}},
+		{"nothing-like-this", nil},
+	}
+	for _, tt := range tests {
+		got, _ := mustSearch(t, s, tt.query, herald.SearchFilter{})
+		if want := articleIDs(tt.want); !slices.Equal(got, want) {
+			t.Errorf("search %q = %v, want %v", tt.query, got, want)
+		}
+	}
+}
+
+func testSearchRanking(t *testing.T, s herald.Store) {
+	body := newText(1, "Ledger", "Weather report", "A storm is coming; the storm will pass by night.")
+	title := newText(2, "Ledger", "Storm warning for the coast", "Forecasters issued a warning for the weekend.")
+	older := newText(0, "Ledger", "Storm warning for the coast again", "Forecasters issued a warning for the weekend.")
+	older.OriginalURL += "-older"
+	for _, a := range []*herald.Article{body, title, older} {
+		mustAdd(t, s, a)
+	}
+	got, _ := mustSearch(t, s, "storm", herald.SearchFilter{})
+	if len(got) != 3 || got[2] != body.ID {
+		t.Errorf("search storm = %v: want the two title matches before the body match %d", got, body.ID)
+	}
+	got, _ = mustSearch(t, s, "storm", herald.SearchFilter{Sort: herald.SortDate})
+	if want := []int64{title.ID, body.ID, older.ID}; !slices.Equal(got, want) {
+		t.Errorf("search storm by date = %v, want %v", got, want)
+	}
+}
+
+func testSearchFiltersAndPages(t *testing.T, s herald.Store) {
+	var all []*herald.Article
+	for n := range 7 {
+		source := "Ledger"
+		if n%2 == 1 {
+			source = "Courier"
+		}
+		a := newText(n, source, "Election night", "Results of the election came in late.")
+		mustAdd(t, s, a)
+		all = append(all, a)
+	}
+	newest := slices.Clone(all)
+	slices.Reverse(newest)
+
+	_, res := mustSearch(t, s, "election", herald.SearchFilter{Limit: 3})
+	if len(res.Hits) != 3 || !res.More {
+		t.Fatalf("page 1: %d hits, more=%v; want 3 and more", len(res.Hits), res.More)
+	}
+	var paged []int64
+	for page := 1; page <= 3; page++ {
+		ids, res := mustSearch(t, s, "election", herald.SearchFilter{Limit: 3, Page: page})
+		paged = append(paged, ids...)
+		if res.More != (page < 3) {
+			t.Errorf("page %d: more = %v", page, res.More)
+		}
+	}
+	if want := articleIDs(newest); !slices.Equal(paged, want) {
+		t.Errorf("pages = %v, want %v (equal rank: newest first)", paged, want)
+	}
+
+	got, _ := mustSearch(t, s, "election", herald.SearchFilter{SourceID: all[1].Source.ID})
+	if want := []int64{all[5].ID, all[3].ID, all[1].ID}; !slices.Equal(got, want) {
+		t.Errorf("outlet filter = %v, want %v", got, want)
+	}
+	from, to := all[2].PublishedAt, all[5].PublishedAt
+	got, _ = mustSearch(t, s, "election", herald.SearchFilter{From: from, To: to, Sort: herald.SortDate})
+	if want := []int64{all[4].ID, all[3].ID, all[2].ID}; !slices.Equal(got, want) {
+		t.Errorf("date range [%v, %v) = %v, want %v", from, to, got, want)
+	}
+
+	for name, f := range map[string]herald.SearchFilter{
+		"NoQuery":       {},
+		"BadSort":       {Sort: "alphabet"},
+		"PageTooDeep":   {Page: herald.MaxSearchPage + 1},
+		"LimitTooLarge": {Limit: herald.MaxPageSize + 1},
+		"RangeBackward": {From: to, To: from},
+	} {
+		if name != "NoQuery" {
+			f.Query = herald.Query{Must: []herald.Clause{{{"election"}}}}
+		}
+		if _, err := s.Search(context.Background(), f); herald.ErrorCode(err) != herald.EINVALID {
+			t.Errorf("%s: err = %v, want EINVALID", name, err)
+		}
+	}
+}
+
+func testSearchCJKAndSnippets(t *testing.T, s herald.Store) {
+	ja := newText(1, "Asahi Example", "東京都で新しい条例", "東京都議会は新しい条例を可決した。")
+	ko := newText(2, "Seoul Example", "서울 날씨", "오늘 서울은 맑은 날씨가 이어지겠습니다.")
+	html := newText(3, "Ledger", "Tags in text", "Readers wrote <script>alert(1)</script> about budget cuts.")
+	for _, a := range []*herald.Article{ja, ko, html} {
+		mustAdd(t, s, a)
+	}
+	for query, want := range map[string]int64{"京都": ja.ID, "条例": ja.ID, "東京都議会": ja.ID, "날씨": ko.ID, "서울": ko.ID} {
+		if got, _ := mustSearch(t, s, query, herald.SearchFilter{}); !slices.Equal(got, []int64{want}) {
+			t.Errorf("search %q = %v, want [%d]", query, got, want)
+		}
+	}
+	_, res := mustSearch(t, s, "budget", herald.SearchFilter{})
+	if len(res.Hits) != 1 {
+		t.Fatalf("search budget: %d hits", len(res.Hits))
+	}
+	var text, marked strings.Builder
+	for _, p := range res.Hits[0].Snippet {
+		text.WriteString(p.Text)
+		if p.Match {
+			marked.WriteString(p.Text)
+		}
+	}
+	if marked.String() != "budget" || !strings.Contains(text.String(), "</script>") {
+		t.Errorf("snippet %q marks %q: want the text as written, with budget marked", text.String(), marked.String())
+	}
+	if a := res.Hits[0].Article; a.Title != html.Title || a.Source.Name != "Ledger" || a.HTML != "" {
+		t.Errorf("hit article = %+v: want title and source, no body", a)
+	}
+}
+
+func testSearchFollowsArticles(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	shown := newText(1, "Ledger", "Harbour strike ends", "Dock workers ended the harbour strike.")
+	shown.Dedup = fingerprint(77, 1)
+	mustAdd(t, s, shown)
+	cp := newText(2, "Courier", "Harbour strike ends", "Dock workers ended the harbour strike.")
+	cp.DuplicateOf, cp.Dedup = shown.ID, fingerprint(77, 1)
+	mustAdd(t, s, cp)
+	other := newText(3, "Gazette", "Harbour fees rise", "The harbour raised its fees.")
+	mustAdd(t, s, other)
+
+	got, _ := mustSearch(t, s, "harbour strike", herald.SearchFilter{})
+	if !slices.Equal(got, []int64{shown.ID}) {
+		t.Errorf("search = %v, want only the shown copy %d", got, shown.ID)
+	}
+	if err := s.RemoveSource(ctx, other.Source.Slug, true); err != nil {
+		t.Fatalf("RemoveSource: %v", err)
+	}
+	if got, _ := mustSearch(t, s, "fees", herald.SearchFilter{}); len(got) != 0 {
+		t.Errorf("search fees after purge = %v, want nothing", got)
+	}
+}
+
+func testTermDocs(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	mustAdd(t, s, newText(1, "Ledger", "Apple harvest", "Apple growers expect a good year."))
+	mustAdd(t, s, newText(2, "Ledger", "Pear harvest", "Pear growers expect a poor year."))
+	docs, df, err := s.TermDocs(ctx, []string{"harvest", "apple", "banana"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if docs != 2 || !slices.Equal(df, []int{2, 1, 0}) {
+		t.Errorf("TermDocs = %d, %v; want 2, [2 1 0]", docs, df)
+	}
+}
+
+func testFindSimilar(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	a := newText(1, "Ledger", "Volcano erupts near village", "The volcano erupted and villagers fled the ash.")
+	a.Dedup = fingerprint(5, 9)
+	mustAdd(t, s, a)
+	cp := newText(2, "Courier", "Volcano erupts near village", "The volcano erupted and villagers fled the ash.")
+	cp.DuplicateOf, cp.Dedup = a.ID, fingerprint(5, 9)
+	mustAdd(t, s, cp)
+	near := newText(3, "Gazette", "Ash cloud from volcano grounds flights", "Flights were grounded by the volcano's ash cloud.")
+	mustAdd(t, s, near)
+	far := newText(4, "Gazette", "Ash trees planted", "The council planted ash trees.")
+	mustAdd(t, s, far)
+	mustAdd(t, s, newText(5, "Gazette", "Football results", "The home side won."))
+
+	for _, from := range []*herald.Article{a, cp} {
+		got, err := s.FindSimilar(ctx, from.ID, []string{"volcano", "ash", "villagers"}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.Article.ID)
+			if c.Article.Text == "" {
+				t.Errorf("candidate %d has no text", c.Article.ID)
+			}
+		}
+		if want := []int64{near.ID, far.ID}; !slices.Equal(ids, want) {
+			t.Errorf("FindSimilar(%d) = %v, want %v: neither the article nor its copy, best first", from.ID, ids, want)
+		}
+	}
+}
+
+func testRelatedLists(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	var list []*herald.Article
+	for n := range 5 {
+		a := NewArticle(n, "Ledger")
+		a.Dedup = fingerprint(uint64(100+n), uint64(n))
+		mustAdd(t, s, a)
+		list = append(list, a)
+	}
+	a := list[0]
+	if got, err := s.FindRelated(ctx, a.ID); err != nil || len(got) != 0 {
+		t.Fatalf("FindRelated before any list = %v, %v; want empty", got, err)
+	}
+	before := mustVersion(t, s)
+	if err := s.SetRelated(ctx, a.ID, []int64{list[3].ID, a.ID, 99999, list[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if mustVersion(t, s) == before {
+		t.Errorf("SetRelated did not move the version")
+	}
+	got, err := s.FindRelated(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{list[3].ID, list[1].ID}; !slices.Equal(articleIDs(got), want) {
+		t.Errorf("FindRelated = %v, want %v (itself and missing ids skipped, order kept)", articleIDs(got), want)
+	}
+	if got[0].Title != list[3].Title || got[0].Source.Name != "Ledger" || !got[0].PublishedAt.Equal(list[3].PublishedAt) {
+		t.Errorf("item = %+v", got[0])
+	}
+
+	// A later copy with a better licence takes over list[1]'s page: the
+	// list shows the new shown copy; a copy of a itself is never shown.
+	list[1].Licence = herald.LicenceExcerpt // as stored below, for the take-over
+	better := newCopy(10, "Courier", herald.LicenceFull, list[1].ID, fingerprint(101, 1))
+	mustAdd(t, s, better)
+	if err := s.SetRelated(ctx, a.ID, []int64{list[1].ID, list[2].ID}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.FindRelated(ctx, a.ID)
+	wantFirst := list[1].ID
+	if better.DuplicateOf == 0 {
+		wantFirst = better.ID
+	}
+	if ids := articleIDs(got); len(ids) != 2 || ids[0] != wantFirst {
+		t.Errorf("FindRelated after a copy = %v, want %d first", ids, wantFirst)
+	}
+
+	// Replacing a list replaces it; deleting an item's article drops it.
+	if err := s.SetRelated(ctx, a.ID, []int64{list[4].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindRelated(ctx, a.ID); !slices.Equal(articleIDs(got), []int64{list[4].ID}) {
+		t.Errorf("after replace = %v", articleIDs(got))
+	}
+	other := NewArticle(20, "Gazette")
+	mustAdd(t, s, other)
+	if err := s.SetRelated(ctx, a.ID, []int64{other.ID, list[2].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveSource(ctx, other.Source.Slug, true); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.FindRelated(ctx, a.ID); !slices.Equal(articleIDs(got), []int64{list[2].ID}) {
+		t.Errorf("after purge = %v, want %v", articleIDs(got), []int64{list[2].ID})
+	}
+
+	if err := s.SetRelated(ctx, 99999, nil); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("SetRelated of a missing article: %v, want ENOTFOUND", err)
+	}
+	if err := s.SetRelated(ctx, a.ID, make([]int64, herald.MaxRelated+1)); herald.ErrorCode(err) != herald.EINVALID {
+		t.Errorf("SetRelated of %d items: %v, want EINVALID", herald.MaxRelated+1, err)
+	}
+}

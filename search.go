@@ -1,0 +1,161 @@
+package herald
+
+import (
+	"context"
+	"time"
+)
+
+// Query is a parsed search query, the same on every store: every clause
+// must match, no excluded phrase may. A clause matches when any of its
+// phrases does ("a OR b"); a phrase is index tokens (see internal/search)
+// that must occur next to each other, in order. A plain word is a phrase
+// of one token, or of several when it holds punctuation ("covid-19") or
+// CJK text, which is indexed as overlapping pairs of characters.
+type Query struct {
+	Must []Clause
+	Not  []Phrase
+}
+
+// Clause is a list of alternatives: it matches when any phrase does.
+type Clause []Phrase
+
+// Phrase is a run of index tokens, in order.
+type Phrase []string
+
+// Words returns every token the query looks for (not the excluded ones),
+// each once, in the order they were written: what snippets highlight.
+func (q Query) Words() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range q.Must {
+		for _, p := range c {
+			for _, t := range p {
+				if !seen[t] {
+					seen[t] = true
+					out = append(out, t)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// SearchSort is the order of search results.
+type SearchSort string
+
+// The orders of search results.
+const (
+	SortRelevance SearchSort = "relevance" // best match first, newer first among equals
+	SortDate      SearchSort = "date"      // newest first
+)
+
+// Limits on searches. A page past MaxSearchPage is refused: readers do not
+// go there, and deep offsets cost the store the most.
+const (
+	MaxQueryLen      = 256 // bytes of query text
+	MaxQueryTerms    = 16  // words and phrases, excluded ones included
+	DefaultSearchLen = 20  // results on a page
+	MaxSearchPage    = 50
+)
+
+// SearchFilter is one page of a search.
+type SearchFilter struct {
+	Query    Query
+	SourceID int64     // 0: every outlet
+	From, To time.Time // published in [From, To); zero ends are open
+	Sort     SearchSort
+	Page     int // from 1
+	Limit    int // results per page, 1..MaxPageSize; 0 means DefaultSearchLen
+}
+
+// Validate reports the first thing wrong with f, as an EINVALID error.
+func (f SearchFilter) Validate() error {
+	switch {
+	case len(f.Query.Must) == 0:
+		return Errorf(EINVALID, "type a word to search for")
+	case f.Sort != SortRelevance && f.Sort != SortDate && f.Sort != "":
+		return Errorf(EINVALID, "sort must be relevance or date")
+	case f.Page < 0 || f.Page > MaxSearchPage:
+		return Errorf(EINVALID, "page must be from 1 to %d; narrow the search to see more", MaxSearchPage)
+	case f.Limit < 0 || f.Limit > MaxPageSize:
+		return Errorf(EINVALID, "limit must be from 1 to %d", MaxPageSize)
+	case !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To):
+		return Errorf(EINVALID, "the date range ends before it starts")
+	}
+	return nil
+}
+
+// PageLimit returns the number of results per page.
+func (f SearchFilter) PageLimit() int {
+	if f.Limit <= 0 {
+		return DefaultSearchLen
+	}
+	return min(f.Limit, MaxPageSize)
+}
+
+// Offset returns how many results come before the page.
+func (f SearchFilter) Offset() int { return (max(f.Page, 1) - 1) * f.PageLimit() }
+
+// SearchHit is one result: the article without its body, and a snippet of
+// the text around the matched words.
+type SearchHit struct {
+	Article *Article
+	Snippet []SnippetPart
+}
+
+// SnippetPart is a piece of a snippet; Match marks a matched word. Pages
+// escape Text like any other text: nothing in a snippet is markup.
+type SnippetPart struct {
+	Text  string
+	Match bool
+}
+
+// SearchResult is one page of hits; More says whether another follows.
+type SearchResult struct {
+	Hits []SearchHit
+	More bool
+}
+
+// SearchService finds articles by their words. The index is kept by the
+// store itself: an article is searchable once AddArticle returns, and
+// gone once it is deleted.
+type SearchService interface {
+	// Search returns one page of the shown copies of texts matching f.
+	Search(ctx context.Context, f SearchFilter) (*SearchResult, error)
+
+	// TermDocs returns an estimate of the number of indexed articles and,
+	// for each of terms (index tokens), of how many contain it, counting
+	// at most MaxTermDocs. Related articles weigh terms with it.
+	TermDocs(ctx context.Context, terms []string) (docs int, df []int, err error)
+
+	// FindSimilar returns up to limit shown copies, with their text, that
+	// contain any of terms, best match first, never the article id itself
+	// or a copy of its text. Score is the store's relevance, higher is
+	// better, comparable only within one call.
+	FindSimilar(ctx context.Context, id int64, terms []string, limit int) ([]Similar, error)
+}
+
+// MaxTermDocs caps the document frequencies TermDocs counts: past it a
+// term is common, and the exact count changes nothing that matters.
+const MaxTermDocs = 20000
+
+// Similar is a candidate found by FindSimilar.
+type Similar struct {
+	Article *Article
+	Score   float64
+}
+
+// RelatedService keeps each article's precomputed "You may also like" list.
+type RelatedService interface {
+	// SetRelated replaces the list of article id with ids, in display
+	// order (at most MaxRelated; ids that no longer exist are skipped).
+	SetRelated(ctx context.Context, id int64, ids []int64) error
+
+	// FindRelated returns the list of article id in display order, each
+	// item its text's shown copy, without HTML and Text; never id itself
+	// or a copy of its text. An article with no list has an empty one.
+	FindRelated(ctx context.Context, id int64) ([]*Article, error)
+}
+
+// MaxRelated is the length of a related list.
+const MaxRelated = 6
