@@ -22,6 +22,7 @@ type Store interface {
 	RelatedService
 	CommentService
 	UserService
+	TopicService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

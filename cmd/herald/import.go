@@ -41,7 +41,7 @@ func runImport(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 
-	pipe := &ingest.Pipeline{Articles: store, Stories: store, Related: &related.Recommender{Store: store}}
+	pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store, Related: &related.Recommender{Store: store}}
 	if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
 		return err
 	}

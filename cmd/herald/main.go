@@ -25,6 +25,9 @@ Usage:
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
   herald user add EMAIL --role admin|editor|moderator                  add a moderator (password on stdin)
   herald comments export|erase --email ADDR                            a commenter's data: export or erase
+  herald topic add NAME --match "…" | edit SLUG | list | suggest      topics and their rules
+  herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
+  herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -73,6 +76,12 @@ func run(ctx context.Context, args []string, e env) error {
 		return runUser(ctx, rest, e)
 	case "comments":
 		return runComments(ctx, rest, e)
+	case "keypoints":
+		return runKeypoints(ctx, rest, e)
+	case "topic":
+		return runTopic(ctx, rest, e)
+	case "digest":
+		return runDigest(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -81,6 +81,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	defer stopBackground()
 	go site.WatchChanges(background)
 	go backfill(background, store, logger)
+	go retagInBackground(background, store, logger)
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
@@ -89,7 +90,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 	}
 	if *follow {
-		pipe := &ingest.Pipeline{Articles: store, Stories: store, Related: &related.Recommender{Store: store}}
+		pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store, Related: &related.Recommender{Store: store}}
 		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/ingest"
 )
 
@@ -36,6 +37,29 @@ func BenchmarkImportSQLite(b *testing.B) {
 	input := benchLines(b.N)
 	db := mustOpen(b)
 	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}}
+	b.ResetTimer()
+	prog, err := im.Import(context.Background(), strings.NewReader(input))
+	if err != nil || prog.Imported != b.N {
+		b.Fatalf("%+v %v", prog, err)
+	}
+}
+
+// BenchmarkImportSQLiteTopics is BenchmarkImportSQLite with ten topics,
+// one of which every article matches: the cost of tagging on arrival and
+// of keeping that topic's digest, beside the plain import.
+func BenchmarkImportSQLiteTopics(b *testing.B) {
+	input := benchLines(b.N)
+	db := mustOpen(b)
+	for i := range 10 {
+		match := fmt.Sprintf("subject number %d", i)
+		if i == 0 {
+			match = "harbour wall"
+		}
+		if err := db.AddTopic(context.Background(), &herald.Topic{Name: fmt.Sprintf("Topic %d", i), Rules: herald.TopicRules{Match: []string{match}}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db, Topics: db}}
 	b.ResetTimer()
 	prog, err := im.Import(context.Background(), strings.NewReader(input))
 	if err != nil || prog.Imported != b.N {

@@ -40,6 +40,9 @@ type Pipeline struct {
 	// Stories places each stored article in a story (see story.go); no
 	// stories are kept when nil.
 	Stories herald.StoryService
+	// Topics, when set, files each new article under its topics and
+	// updates their digests (see topic.go).
+	Topics  herald.TopicService
 	Related Relater          // keeps related lists; nil for none
 	Now     func() time.Time // the clock; time.Now when nil
 
@@ -50,6 +53,7 @@ type Pipeline struct {
 
 	// placing serialises the story step in this process.
 	placing sync.Mutex
+	topics  topicCache
 }
 
 // Add turns it into an article and stores it. It returns the stored
@@ -63,6 +67,10 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	created, err := p.store(ctx, a)
 	if err != nil {
 		return nil, false, err
+	}
+	// Topics first: the related list weighs shared topics.
+	if err := p.tagTopics(ctx, a, created); err != nil {
+		return a, created, err
 	}
 	if err := p.relate(ctx, a, created); err != nil {
 		return a, created, err

@@ -84,6 +84,13 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ClassifierCounts", func(t *testing.T) { testClassifierCounts(t, open(t)) })
 	t.Run("UsersAndSessions", func(t *testing.T) { testUsersAndSessions(t, open(t)) })
 	t.Run("Secret", func(t *testing.T) { testSecret(t, open(t)) })
+
+	t.Run("Topics", func(t *testing.T) { testTopics(t, open(t)) })
+	t.Run("InvalidTopicWritesNothing", func(t *testing.T) { testInvalidTopic(t, open(t)) })
+	t.Run("TopicArticles", func(t *testing.T) { testTopicArticles(t, open(t)) })
+	t.Run("Retagging", func(t *testing.T) { testRetagging(t, open(t)) })
+	t.Run("Digest", func(t *testing.T) { testDigest(t, open(t)) })
+	t.Run("DigestKeepsFew", func(t *testing.T) { testDigestKeepsFew(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -29,6 +29,8 @@ type apiArticle struct {
 	Sources []apiCopy `json:"sources"`
 	// StoryID is the story the article belongs to; null until placed.
 	StoryID *int64 `json:"story_id"`
+	// Topics are the article's topics, the most specific first.
+	Topics []apiTopic `json:"topics"`
 }
 
 type apiCopy struct {
@@ -137,9 +139,15 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		topics, err := s.articleTopics(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		out := apiList[apiArticle]{Items: []apiArticle{}, NextCursor: next}
 		for _, a := range list {
-			out.Items = append(out.Items, s.apiArticle(a))
+			v := s.apiArticle(a)
+			v.Topics = topics[a.ID]
+			out.Items = append(out.Items, v)
 		}
 		return jsonPage(out)
 	})
@@ -155,7 +163,13 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		return jsonPage(s.apiArticle(a))
+		topics, err := s.articleTopics(r.Context(), []*herald.Article{a})
+		if err != nil {
+			return nil, err
+		}
+		v := s.apiArticle(a)
+		v.Topics = topics[a.ID]
+		return jsonPage(v)
 	})
 }
 

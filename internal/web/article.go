@@ -25,6 +25,8 @@ type articleView struct {
 	Related []articleItem
 	// Comments is the thread and the form under the article.
 	Comments commentsView
+	// Developments is the "Latest developments" box; nil for none.
+	Developments *developmentsView
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +63,8 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 // articlePageView is everything the article page shows but the comments,
-// the same for every reader: the article, its story, its related list.
+// the same for every reader: the article, its story, its topic's latest
+// developments, its related list.
 func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articleView, error) {
 	v := s.articleView(a)
 	var err error
@@ -69,6 +72,9 @@ func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articl
 		return v, err
 	}
 	if v.Related, err = s.relatedItems(ctx, a); err != nil {
+		return v, err
+	}
+	if v.Developments, err = s.developmentsFor(ctx, a); err != nil {
 		return v, err
 	}
 	return v, nil

@@ -26,6 +26,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /admin/comments", s.handleAdminComments)
 	mux.HandleFunc("POST /admin/comments", s.handleModerate)
 	mux.HandleFunc("POST /admin/comments/{id}/reply", s.handleAdminReply)
+	mux.HandleFunc("GET /topics/{slug}", s.handleTopic)
+	mux.HandleFunc("GET /topics/{slug}/rss.xml", s.handleTopicRSS)
 
 	// Publishing outputs
 	mux.HandleFunc("GET /rss.xml", s.handleRSS)
@@ -46,6 +48,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/sources", s.handleAPISources)
 	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
 	mux.HandleFunc("GET /api/v1/stories/{id}", s.handleAPIStory)
+	mux.HandleFunc("GET /api/v1/topics", s.handleAPITopics)
+	mux.HandleFunc("GET /api/v1/topics/{slug}", s.handleAPITopic)
+	mux.HandleFunc("GET /api/v1/topics/{slug}/digest", s.handleAPITopicDigest)
 	mux.HandleFunc("/api/", s.handleAPINotFound)
 
 	mux.HandleFunc("/", s.handleNotFound)

@@ -256,8 +256,8 @@ func TestStoryAPI(t *testing.T) {
 func getJSON(t *testing.T, s *site, path string, status int, v any) {
 	t.Helper()
 	resp, body := s.get(t, path)
-	if resp.StatusCode != status {
-		t.Fatalf("GET %s: status %d, want %d: %s", path, resp.StatusCode, status, body)
+	if resp.StatusCode != status || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		t.Fatalf("GET %s: status %d (%s), want %d, JSON: %s", path, resp.StatusCode, resp.Header.Get("Content-Type"), status, body)
 	}
 	if err := json.Unmarshal([]byte(body), v); err != nil {
 		t.Fatalf("GET %s: %v", path, err)

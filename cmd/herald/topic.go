@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/digest"
+	"github.com/herald-news/herald/internal/ingest"
+)
+
+const topicUsage = `Usage:
+  herald topic add NAME --match "WORD OR PHRASE" [--match …] [--exclude "…"] [--outlet SLUG] [--slug SLUG]
+  herald topic edit SLUG [--name NAME] [--match …] [--exclude …] [--outlet …]
+  herald topic list
+  herald topic suggest [--min N] [--recent N]
+
+Every subcommand takes --db. --match, --exclude and --outlet may be repeated.
+`
+
+func runTopic(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, topicUsage)
+		return errUsage
+	}
+	switch args[0] {
+	case "add":
+		return runTopicAdd(ctx, args[1:], e, false)
+	case "edit":
+		return runTopicAdd(ctx, args[1:], e, true)
+	case "list":
+		return runTopicList(ctx, args[1:], e)
+	case "suggest":
+		return runTopicSuggest(ctx, args[1:], e)
+	default:
+		fmt.Fprintf(e.stderr, "herald topic: unknown subcommand %q\n\n%s", args[0], topicUsage)
+		return errUsage
+	}
+}
+
+// listFlag is a flag that may be given several times.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ", ") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// runTopicAdd adds a topic, or with edit changes one, then tags the stored
+// articles under the new rules, showing progress.
+func runTopicAdd(ctx context.Context, args []string, e env, edit bool) error {
+	fs := flag.NewFlagSet("topic add", flag.ContinueOnError)
+	db := dbFlag(fs)
+	var match, exclude, outlets listFlag
+	fs.Var(&match, "match", "a word or phrase that puts an article in the topic when its title or lead has it")
+	fs.Var(&exclude, "exclude", "a word or phrase that keeps an article out")
+	fs.Var(&outlets, "outlet", "only articles from this outlet (its name or slug)")
+	slug := fs.String("slug", "", "the topic page's address, /topics/SLUG (default: from the name)")
+	name := fs.String("name", "", "the new name (topic edit)")
+	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, topicUsage)
+		return errUsage
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	t := &herald.Topic{Name: fs.Arg(0), Slug: *slug, Rules: herald.TopicRules{Match: match, Exclude: exclude, Outlets: outlets}}
+	if edit {
+		if t, err = store.FindTopicBySlug(ctx, fs.Arg(0)); err != nil {
+			return err
+		}
+		if *name != "" {
+			t.Name = *name
+		}
+		if len(match) > 0 {
+			t.Rules.Match = match
+		}
+		if len(exclude) > 0 {
+			t.Rules.Exclude = exclude
+		}
+		if len(outlets) > 0 {
+			t.Rules.Outlets = outlets
+		}
+		err = store.UpdateTopic(ctx, t)
+	} else {
+		err = store.AddTopic(ctx, t)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "topic %q: /topics/%s; tagging the stored articles…\n", t.Name, t.Slug)
+	var shown time.Time
+	printed := int64(-1)
+	err = ingest.Retag(ctx, store, store, t, func(done, last int64) {
+		// A line a second at most, and the last one always, once.
+		if now := time.Now(); done != printed && (now.Sub(shown) >= time.Second || done >= last) {
+			shown, printed = now, done
+			fmt.Fprintf(e.stderr, "tagged through article %d of %d (%.0f%%)\n", done, last, percent(done, last))
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("%w (herald serve finishes the tagging)", err)
+	}
+	if t, err = store.FindTopicBySlug(ctx, t.Slug); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s\t%d articles\n", t.Slug, t.ArticleCount)
+	return nil
+}
+
+func percent(done, last int64) float64 {
+	if last <= 0 {
+		return 100
+	}
+	return 100 * float64(done) / float64(last)
+}
+
+func runTopicList(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("topic list", flag.ContinueOnError)
+	db := dbFlag(fs)
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	topics, err := store.FindTopics(ctx)
+	if err != nil {
+		return err
+	}
+	_, last, err := store.FindArticlesToTag(ctx, 1<<62, 1)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "SLUG\tNAME\tARTICLES\tTAGGED\tMATCH\tEXCLUDE\tOUTLETS")
+	for _, t := range topics {
+		tagged := "yes"
+		if t.TaggedThrough < last {
+			tagged = fmt.Sprintf("%.0f%%", percent(t.TaggedThrough, last))
+		}
+		fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", t.Slug, t.Name, t.ArticleCount, tagged,
+			quoteAll(t.Rules.Match), quoteAll(t.Rules.Exclude), strings.Join(t.Rules.Outlets, ", "))
+	}
+	return w.Flush()
+}
+
+func quoteAll(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func runTopicSuggest(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("topic suggest", flag.ContinueOnError)
+	db := dbFlag(fs)
+	minArticles := fs.Int("min", 5, "suggest only names and phrases at least this many articles share")
+	recent := fs.Int("recent", 1000, "how many of the newest articles to read")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if *minArticles < 2 || *recent < 1 || *recent > 100000 {
+		return herald.Errorf(herald.EINVALID, "--min must be at least 2 and --recent from 1 to 100000")
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	var articles []*herald.Article
+	f := herald.ArticleFilter{Limit: herald.MaxPageSize}
+	for len(articles) < *recent {
+		page, next, err := store.FindArticles(ctx, f)
+		if err != nil {
+			return err
+		}
+		articles = append(articles, page...)
+		if next == "" {
+			break
+		}
+		f.Cursor = next
+	}
+	topics, err := store.FindTopics(ctx)
+	if err != nil {
+		return err
+	}
+	suggestions := digest.Suggest(articles, topics, *minArticles, 20)
+	if len(suggestions) == 0 {
+		fmt.Fprintf(e.stderr, "no name or phrase is shared by %d of the %d newest articles without a topic\n", *minArticles, len(articles))
+		return nil
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "PHRASE\tARTICLES\tTO ADD IT")
+	for _, s := range suggestions {
+		fmt.Fprintf(w, "%s\t%d\therald topic add %q --match %q\n", s.Phrase, s.Articles, titleCase(s.Phrase), s.Phrase)
+	}
+	return w.Flush()
+}
+
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r := []rune(w)
+		r[0] = []rune(strings.ToUpper(string(r[0])))[0]
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
+
+// retagEvery is how often `herald serve` looks for topics whose tagging is
+// behind: one changed by another process, or a re-tagging interrupted.
+const retagEvery = time.Minute
+
+// retagInBackground re-tags, until ctx ends, every topic whose tagging
+// is behind, logging progress.
+func retagInBackground(ctx context.Context, store herald.Store, logger *slog.Logger) {
+	for {
+		err := ingest.RetagPending(ctx, store, store, func(t *herald.Topic, done, last int64) {
+			logger.Info("tagging articles", "topic", t.Slug, "through", done, "of", last)
+		})
+		if err != nil && ctx.Err() == nil {
+			logger.Error("tagging articles", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retagEvery):
+		}
+	}
+}

@@ -1,0 +1,228 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/digest"
+)
+
+// topicCacheFor is how long the pipeline reuses its list of topics. A topic
+// added meanwhile reaches new articles this much later; an article stored
+// in between, after the topic's re-tagging finished, lies above the
+// topic's TaggedThrough, and the next RetagPending (herald serve runs it
+// every minute) tags it.
+const topicCacheFor = 5 * time.Second
+
+// topicCache holds the topics the pipeline tags with.
+type topicCache struct {
+	// refresh makes the look at a digest and the write of a point one
+	// step within this process, so that two articles arriving at once
+	// cannot both add the same news.
+	refresh sync.Mutex
+
+	mu     sync.Mutex // guards the fields below
+	topics []*herald.Topic
+	at     time.Time
+}
+
+func (c *topicCache) get(ctx context.Context, ts herald.TopicService, now time.Time) ([]*herald.Topic, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.topics != nil && now.Sub(c.at) < topicCacheFor && !now.Before(c.at) {
+		return c.topics, nil
+	}
+	topics, err := ts.FindTopics(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.topics, c.at = append([]*herald.Topic{}, topics...), now
+	return c.topics, nil
+}
+
+// tagTopics files a newly stored article under the topics whose rules it
+// matches and brings those topics' digests up to date. An article stored
+// before (created false) was tagged then.
+func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created bool) error {
+	if p.Topics == nil || !created {
+		return nil
+	}
+	topics, err := p.topics.get(ctx, p.Topics, p.now())
+	if err != nil {
+		return fmt.Errorf("tag %s: %w", a, err)
+	}
+	var matched []*herald.Topic
+	var ids []int64
+	for _, t := range topics {
+		if t.Rules.Matches(a.Title, a.Lead, a.Source.Slug) {
+			matched = append(matched, t)
+			ids = append(ids, t.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := p.Topics.SetArticleTopics(ctx, a.ID, ids); err != nil {
+		return fmt.Errorf("tag %s: %w", a, err)
+	}
+	if a.DuplicateOf != 0 {
+		return nil // another copy of a text already in the digest
+	}
+	p.topics.refresh.Lock()
+	defer p.topics.refresh.Unlock()
+	for _, t := range matched {
+		if err := RefreshDigest(ctx, p.Topics, t.ID, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Development names the development an article belongs to in a digest:
+// the article itself until stories are stored. Once articles carry their
+// story, this is where they are grouped: return "story:<id>" for an
+// article with a story, so that a story's newer article refreshes its
+// point instead of adding another.
+func Development(a *herald.Article) string {
+	return "article:" + strconv.FormatInt(a.ID, 10)
+}
+
+// candidatesPerArticle is how many of an article's best sentences are
+// tried, in order, before it is left out of a digest for saying only what
+// the digest says already.
+const candidatesPerArticle = 3
+
+// RefreshDigest brings the digest of a topic up to date with article a (a
+// full article, with its text): a's best sentence becomes the point of its
+// development, unless every good sentence of a repeats a point of another
+// development already shown.
+func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a *herald.Article) error {
+	shown, err := ts.FindDigest(ctx, topicID, false)
+	if err != nil {
+		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
+	}
+	dev := Development(a)
+	doc := digest.Doc{Title: a.Title, Text: a.Text, URL: a.OriginalURL, Published: a.PublishedAt}
+	for _, c := range digest.Select([]digest.Doc{doc}, candidatesPerArticle, digest.DefaultParams()) {
+		if repeats(c.Sentence, dev, shown) {
+			continue
+		}
+		pt := &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
+			Sentence: c.Sentence, PublishedAt: a.PublishedAt}
+		if err := ts.PutDigestPoint(ctx, pt); err != nil {
+			return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+// repeats reports whether sentence says what a point of another
+// development says.
+func repeats(sentence, dev string, points []*herald.DigestPoint) bool {
+	for _, p := range points {
+		if p.Development != dev && digest.Similarity(sentence, p.Text()) >= digest.RedundantThreshold {
+			return true
+		}
+	}
+	return false
+}
+
+// RetagBatch is how many articles re-tagging reads at a time.
+const RetagBatch = 500
+
+// digestRebuildArticles is how many of a topic's newest articles rebuild
+// its digest after re-tagging.
+const digestRebuildArticles = 12
+
+// Retag applies the topic's rules to every stored article above its
+// TaggedThrough, in batches, each its own transaction, calling progress
+// after each with the highest article id done and the newest stored. Then
+// it rebuilds the digest from the topic's newest articles. It stops with
+// an ECONFLICT error if the topic changes meanwhile: the change starts a
+// re-tagging of its own.
+func Retag(ctx context.Context, ts herald.TopicService, articles herald.ArticleService, t *herald.Topic, progress func(done, last int64)) error {
+	through := t.TaggedThrough
+	for {
+		batch, last, err := ts.FindArticlesToTag(ctx, through, RetagBatch)
+		if err != nil {
+			return fmt.Errorf("retag topic %q: %w", t.Slug, err)
+		}
+		if len(batch) == 0 {
+			if progress != nil {
+				progress(last, last)
+			}
+			break
+		}
+		var in, out []int64
+		for _, a := range batch {
+			if t.Rules.Matches(a.Title, a.Lead, a.Source.Slug) {
+				in = append(in, a.ID)
+			} else {
+				out = append(out, a.ID)
+			}
+		}
+		through = batch[len(batch)-1].ID
+		if err := ts.TagArticles(ctx, t.ID, t.UpdatedAt, in, out, through); err != nil {
+			return fmt.Errorf("retag topic %q: %w", t.Slug, err)
+		}
+		if progress != nil {
+			progress(through, last)
+		}
+	}
+	return rebuildDigest(ctx, ts, articles, t)
+}
+
+// rebuildDigest passes the topic's newest articles, oldest first, through
+// RefreshDigest, as if they had just arrived.
+func rebuildDigest(ctx context.Context, ts herald.TopicService, articles herald.ArticleService, t *herald.Topic) error {
+	list, _, err := ts.FindTopicArticles(ctx, t.ID, herald.ArticleFilter{Limit: digestRebuildArticles})
+	if err != nil {
+		return fmt.Errorf("rebuild digest of %q: %w", t.Slug, err)
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		a, err := articles.FindArticleByID(ctx, list[i].ID)
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			continue // removed meanwhile
+		}
+		if err != nil {
+			return fmt.Errorf("rebuild digest of %q: %w", t.Slug, err)
+		}
+		if err := RefreshDigest(ctx, ts, t.ID, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RetagPending re-tags every topic whose tagging is behind the newest
+// article, as `herald serve` does in the background at start; a topic
+// another process changes meanwhile is left to the next call.
+func RetagPending(ctx context.Context, ts herald.TopicService, articles herald.ArticleService, progress func(t *herald.Topic, done, last int64)) error {
+	topics, err := ts.FindTopics(ctx)
+	if err != nil {
+		return err
+	}
+	_, last, err := ts.FindArticlesToTag(ctx, 1<<62, 1)
+	if err != nil {
+		return err
+	}
+	for _, t := range topics {
+		if t.TaggedThrough >= last {
+			continue
+		}
+		err := Retag(ctx, ts, articles, t, func(done, last int64) {
+			if progress != nil {
+				progress(t, done, last)
+			}
+		})
+		if err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
+			return err
+		}
+	}
+	return nil
+}
