@@ -237,6 +237,15 @@ type CommentService interface {
 	// comments it erased.
 	EraseCommentAuthor(ctx context.Context, email string) (int, error)
 
+	// SetCommentsClose sets when the comments of one article close,
+	// overriding the site's and the source's setting; the zero time keeps
+	// them open for good. It makes Version move. An unknown article is
+	// ENOTFOUND.
+	SetCommentsClose(ctx context.Context, articleID int64, at time.Time) error
+	// FindCommentsClose returns the article's own closing time (zero:
+	// never), or ENOTFOUND when it has none and the defaults apply.
+	FindCommentsClose(ctx context.Context, articleID int64) (time.Time, error)
+
 	// ClassifierCounts returns the spam model's counts for tokens.
 	ClassifierCounts(ctx context.Context, tokens []string) (ClassifierCounts, error)
 	// TrainClassifier adds ham and spam (each -1, 0 or 1) to the document

@@ -17,9 +17,14 @@ import (
 const commentsUsage = `Usage:
   herald comments export --email ADDR [--db …]   print, as JSON, everything stored about that person
   herald comments erase  --email ADDR [--db …]   remove their personal data; their comments read "Deleted"
+  herald comments close SLUG [--at TIME] [--db …] close an article's comments now, or at an RFC 3339 time
+  herald comments open SLUG [--db …]             keep an article's comments open for good
 `
 
 func runComments(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && (args[0] == "close" || args[0] == "open") {
+		return runCommentsClose(ctx, args[0], args[1:], e)
+	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
 		fmt.Fprint(e.stderr, commentsUsage)
 		return errUsage
@@ -48,6 +53,48 @@ func runComments(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 	return exportComments(ctx, store, *email, e)
+}
+
+// runCommentsClose sets one article's own closing time.
+func runCommentsClose(ctx context.Context, verb string, args []string, e env) error {
+	fs := flag.NewFlagSet("comments "+verb, flag.ContinueOnError)
+	db := dbFlag(fs)
+	at := fs.String("at", "", "when to close, in RFC 3339 (default: now)")
+	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || (verb == "open" && *at != "") {
+		fmt.Fprint(e.stderr, commentsUsage)
+		return errUsage
+	}
+	when := time.Now()
+	if verb == "open" {
+		when = time.Time{}
+	} else if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return herald.Errorf(herald.EINVALID, "--at %q is not an RFC 3339 time such as 2026-04-01T12:00:00Z", *at)
+		}
+		when = t
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	a, err := store.FindArticleBySlug(ctx, fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := store.SetCommentsClose(ctx, a.ID, when); err != nil {
+		return err
+	}
+	if when.IsZero() {
+		fmt.Fprintf(e.stdout, "comments on %s stay open\n", a.Slug)
+	} else {
+		fmt.Fprintf(e.stdout, "comments on %s close at %s\n", a.Slug, when.UTC().Format(time.RFC3339))
+	}
+	return nil
 }
 
 // exportedComment is one comment in an export: everything Herald keeps
@@ -96,6 +143,7 @@ type commentFlags struct {
 	disallowed    *string
 	approveFirst  *bool
 	perMinute     *int
+	realIP        *string
 }
 
 func addCommentFlags(fs *flag.FlagSet) *commentFlags {
@@ -118,13 +166,14 @@ func addCommentFlags(fs *flag.FlagSet) *commentFlags {
 	f.moderation = fs.String("comment-moderation-keys", "", "a file of words, addresses or networks (one a line) that hold a comment for moderation")
 	f.disallowed = fs.String("comment-disallowed-keys", "", "a file of words, emails, addresses or networks (one a line) that send a comment to spam")
 	f.approveFirst = fs.Bool("comment-approve-first", false, "approve first comments from new authors instead of holding them")
+	f.realIP = fs.String("real-ip-header", "", "behind a reverse proxy: the header it sets to the reader's address (X-Real-IP or X-Forwarded-For)")
 	f.perMinute = fs.Int("comment-rate", 2, "comments a minute allowed from one network (/24 or /48) before answering 429")
 	return f
 }
 
 func (f *commentFlags) config() (web.CommentConfig, error) {
 	cfg := web.CommentConfig{CloseAfter: time.Duration(*f.closeDays) * 24 * time.Hour, CloseAfterBySource: f.closeBySource,
-		PerMinute: *f.perMinute}
+		PerMinute: *f.perMinute, RealIPHeader: *f.realIP}
 	cfg.Policy.ApproveFirst = *f.approveFirst
 	if *f.closeDays < 0 || *f.perMinute < 1 {
 		return cfg, herald.Errorf(herald.EINVALID, "--comments-close-days must be 0 or more and --comment-rate 1 or more")

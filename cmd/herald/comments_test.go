@@ -81,4 +81,15 @@ func TestCommentsExportAndErase(t *testing.T) {
 	if strings.Contains(out, c.Text) || !strings.Contains(out, `"comments": []`) {
 		t.Errorf("export after erase still finds data: %s", out)
 	}
+
+	out, _, err = runHerald(t, "", "comments", "close", a.Slug, "--at", "2030-01-02T03:04:05Z", "--db", db)
+	if err != nil || !strings.Contains(out, "close at 2030-01-02T03:04:05Z") {
+		t.Errorf("close: %v %s", err, out)
+	}
+	if _, _, err := runHerald(t, "", "comments", "close", "no-such-article", "--db", db); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("close an unknown article: %v", err)
+	}
+	if out, _, err = runHerald(t, "", "comments", "open", a.Slug, "--db", db); err != nil || !strings.Contains(out, "stay open") {
+		t.Errorf("open: %v %s", err, out)
+	}
 }

@@ -394,3 +394,48 @@ func (db *DB) TrainClassifier(ctx context.Context, tokens []string, ham, spam in
 	}
 	return tx.Commit(ctx)
 }
+
+// SetCommentsClose implements herald.CommentService.
+func (db *DB) SetCommentsClose(ctx context.Context, articleID int64, at time.Time) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	defer tx.Rollback(ctx)
+	var exists bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1)`, articleID).Scan(&exists); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	if !exists {
+		return herald.Errorf(herald.ENOTFOUND, "article %d not found", articleID)
+	}
+	var closes *time.Time
+	if !at.IsZero() {
+		m := micro(at)
+		closes = &m
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO comment_closing (article_id, closes_at) VALUES ($1, $2)
+		ON CONFLICT (article_id) DO UPDATE SET closes_at = excluded.closes_at`, articleID, closes); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	if err := recordChange(ctx, tx, "comment", articleID, micro(db.Now())); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	return tx.Commit(ctx)
+}
+
+// FindCommentsClose implements herald.CommentService.
+func (db *DB) FindCommentsClose(ctx context.Context, articleID int64) (time.Time, error) {
+	var closes *time.Time
+	err := db.pool.QueryRow(ctx, `SELECT closes_at FROM comment_closing WHERE article_id = $1`, articleID).Scan(&closes)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return time.Time{}, herald.Errorf(herald.ENOTFOUND, "article %d has no closing time of its own", articleID)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("find closing of article %d: %w", articleID, err)
+	}
+	if closes == nil {
+		return time.Time{}, nil
+	}
+	return closes.UTC(), nil
+}

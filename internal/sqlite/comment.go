@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/herald-news/herald"
 )
@@ -383,4 +384,48 @@ func (db *DB) TrainClassifier(ctx context.Context, tokens []string, ham, spam in
 		}
 	}
 	return tx.Commit()
+}
+
+// SetCommentsClose implements herald.CommentService.
+func (db *DB) SetCommentsClose(ctx context.Context, articleID int64, at time.Time) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE id = ?`, articleID).Scan(&n); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	if n == 0 {
+		return herald.Errorf(herald.ENOTFOUND, "article %d not found", articleID)
+	}
+	var closes int64
+	if !at.IsZero() {
+		closes = nanos(at)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO comment_closing (article_id, closes_at) VALUES (?, ?)
+		ON CONFLICT (article_id) DO UPDATE SET closes_at = excluded.closes_at`, articleID, closes); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	if err := recordChange(ctx, tx, "comment", articleID, db.Now().UTC()); err != nil {
+		return fmt.Errorf("close comments of article %d: %w", articleID, err)
+	}
+	return tx.Commit()
+}
+
+// FindCommentsClose implements herald.CommentService.
+func (db *DB) FindCommentsClose(ctx context.Context, articleID int64) (time.Time, error) {
+	var closes int64
+	err := db.reader.QueryRowContext(ctx, `SELECT closes_at FROM comment_closing WHERE article_id = ?`, articleID).Scan(&closes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, herald.Errorf(herald.ENOTFOUND, "article %d has no closing time of its own", articleID)
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("find closing of article %d: %w", articleID, err)
+	}
+	if closes == 0 {
+		return time.Time{}, nil
+	}
+	return fromNanos(closes), nil
 }

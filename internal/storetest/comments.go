@@ -376,3 +376,32 @@ func testSecret(t *testing.T, s herald.Store) {
 		t.Errorf("secrets: forms %x then %x, cookies %x; want the same secret by name, different ones by name", a, b, c)
 	}
 }
+
+func testCommentsClose(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	a := NewArticle(1, "Outlet")
+	mustAdd(t, s, a)
+	if _, err := s.FindCommentsClose(ctx, a.ID); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("no setting yet = %v, want ENOTFOUND", err)
+	}
+	v0, _ := s.Version(ctx)
+	at := epoch.Add(48 * time.Hour)
+	if err := s.SetCommentsClose(ctx, a.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FindCommentsClose(ctx, a.ID); err != nil || !got.Equal(at) {
+		t.Errorf("closing = %v, %v; want %v", got, err, at)
+	}
+	if v, _ := s.Version(ctx); v <= v0 {
+		t.Error("closing comments left the version as it was; the page shows the form or not")
+	}
+	if err := s.SetCommentsClose(ctx, a.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FindCommentsClose(ctx, a.ID); err != nil || !got.IsZero() {
+		t.Errorf("kept open = %v, %v; want the zero time", got, err)
+	}
+	if err := s.SetCommentsClose(ctx, a.ID+1000, at); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("unknown article = %v, want ENOTFOUND", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := signInView{layout: s.adminLayout("Sign in"), Email: strings.TrimSpace(r.PostFormValue("email"))}
-	if !s.allowSignIn(clientIP(r)) {
+	if !s.allowSignIn(s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		v.Message = "Too many sign-in attempts from your address. Please wait a minute."
 		s.renderPrivate(w, r, http.StatusTooManyRequests, "admin_signin.html", v)
@@ -281,7 +282,9 @@ func (s *Server) handleModerate(w http.ResponseWriter, r *http.Request) {
 			s.error(w, r, herald.Errorf(herald.EINVALID, "comment id %q is not a number", f))
 			return
 		}
-		ids = append(ids, id)
+		if !slices.Contains(ids, id) { // a comment ticked twice is moderated, and learnt from, once
+			ids = append(ids, id)
+		}
 	}
 	if len(ids) == 0 {
 		http.Redirect(w, r, "/admin/comments?status="+string(back)+"&done="+"No+comments+were+ticked.", http.StatusSeeOther)

@@ -29,6 +29,11 @@ type CommentConfig struct {
 	// CloseAfterBySource overrides CloseAfter for the sources named by
 	// slug; a negative value keeps that source's articles open.
 	CloseAfterBySource map[string]time.Duration
+	// RealIPHeader names the header a reverse proxy in front of Herald
+	// sets to the reader's address (X-Real-IP, or X-Forwarded-For, whose
+	// last address is taken). Empty: the connection's address is used,
+	// which behind a proxy would put every reader in one rate limit.
+	RealIPHeader string
 	// MinFillTime is how long a reader must have had the form before
 	// sending it; 0 means comment.MinFillTime.
 	MinFillTime time.Duration
@@ -93,8 +98,18 @@ func (s *Server) allowPost(addr string) bool {
 	return l.AllowN(now, 1)
 }
 
-// clientIP is the address the request came from.
-func clientIP(r *http.Request) string {
+// clientIP is the address the request came from: the one the trusted
+// proxy reports, if one is configured and it reports a valid address.
+func (s *Server) clientIP(r *http.Request) string {
+	if h := s.Config.Comments.RealIPHeader; h != "" {
+		v := r.Header.Get(h)
+		if i := strings.LastIndexByte(v, ','); i >= 0 {
+			v = v[i+1:]
+		}
+		if ip := net.ParseIP(strings.TrimSpace(v)); ip != nil {
+			return ip.String()
+		}
+	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
 		return r.RemoteAddr
@@ -201,19 +216,32 @@ func (s *Server) heldIDs(r *http.Request) []int64 {
 	return ids
 }
 
-// commentsClosed reports whether a's comments have closed.
-func (s *Server) commentsClosed(a *herald.Article) bool {
+// commentsClosed reports whether a's comments have closed: by the
+// article's own setting, else its source's, else the site's.
+func (s *Server) commentsClosed(ctx context.Context, a *herald.Article) (bool, error) {
+	own, err := s.Store.FindCommentsClose(ctx, a.ID)
+	switch herald.ErrorCode(err) {
+	case "":
+		return !own.IsZero() && !s.now().Before(own), nil
+	case herald.ENOTFOUND:
+	default:
+		return false, err
+	}
 	after := s.Config.Comments.CloseAfter
 	if d, ok := s.Config.Comments.CloseAfterBySource[a.Source.Slug]; ok {
 		after = d
 	}
-	return after > 0 && s.now().Sub(a.PublishedAt) > after
+	return after > 0 && s.now().Sub(a.PublishedAt) > after, nil
 }
 
 // buildComments makes the comment section of a's page for st.
 func (s *Server) buildComments(r *http.Request, a *herald.Article, st commentState) (commentsView, error) {
 	ctx := r.Context()
-	v := commentsView{Slug: a.Slug, Closed: s.commentsClosed(a), RSS: "/articles/" + a.Slug + "/comments.rss"}
+	closed, err := s.commentsClosed(ctx, a)
+	if err != nil {
+		return commentsView{}, err
+	}
+	v := commentsView{Slug: a.Slug, Closed: closed, RSS: "/articles/" + a.Slug + "/comments.rss"}
 	list, _, err := s.Store.FindComments(ctx, herald.CommentFilter{ArticleID: a.ID, Status: herald.CommentApproved})
 	if err != nil {
 		return v, err
@@ -308,7 +336,7 @@ func newCommentEntry(e comment.Entry, held bool, slug string) commentEntry {
 // handlePostComment takes a comment from the form under an article.
 func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if !s.allowPost(clientIP(r)) {
+	if !s.allowPost(s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		s.commentRefused(w, r, http.StatusTooManyRequests, "Too many comments",
 			"Too many comments have come from your network in the last minute. Please wait a minute, then go back and send yours again.")
@@ -325,7 +353,12 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	if a.DuplicateOf != 0 || s.commentsClosed(a) {
+	closed, err := s.commentsClosed(ctx, a)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if a.DuplicateOf != 0 || closed {
 		s.commentRefused(w, r, http.StatusForbidden, "Comments are closed", "Comments are closed on this article.")
 		return
 	}
@@ -344,7 +377,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	form.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64) // a bad one is 0: a comment on the article
 	c := &herald.Comment{
 		ArticleID: a.ID, ParentID: form.ParentID, AuthorName: form.Name, AuthorEmail: form.Email,
-		AuthorURL: form.Website, AuthorIP: clientIP(r), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
+		AuthorURL: form.Website, AuthorIP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
 	}
 	form.Errors = c.Validate()
 	signer, err := s.signer(ctx)

@@ -286,6 +286,34 @@ func TestCommentRateLimit(t *testing.T) {
 	}
 }
 
+func TestRateLimitBehindAProxy(t *testing.T) {
+	s := newCommentSite(t, web.CommentConfig{RealIPHeader: "X-Forwarded-For"})
+	r := s.newReader(t)
+	post := func(n int, forwarded string) int {
+		_, page := r.get(articlePath)
+		form := fields("P", fmt.Sprintf("p%d@example.com", n), "", fmt.Sprintf("Proxied %d", n))
+		form.Set("token", html.UnescapeString(tokenField.FindStringSubmatch(page)[1]))
+		time.Sleep(2 * time.Millisecond)
+		req, _ := http.NewRequest("POST", s.srv.URL+articlePath+"/comments", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", forwarded)
+		resp, err := r.client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	got := []int{post(1, "198.51.100.7"), post(2, "198.51.100.8"), post(3, "203.0.113.5, 198.51.100.9"), post(4, "192.0.2.1")}
+	if got[0] != 303 || got[1] != 303 || got[2] != 429 || got[3] != 303 {
+		t.Errorf("statuses %v; want the third from 198.51.100.0/24 refused, the other network let through", got)
+	}
+	list, _, _ := s.store.FindComments(context.Background(), herald.CommentFilter{Email: "p4@example.com"})
+	if len(list) != 1 || list[0].AuthorIP != "192.0.2.1" {
+		t.Errorf("stored address %v; want the one the proxy reported", list)
+	}
+}
+
 func TestCommentModerationRules(t *testing.T) {
 	s := newCommentSite(t, web.CommentConfig{PerMinute: 100})
 	s.store.SetNow(time.Now)
@@ -334,6 +362,15 @@ func TestCommentsClosed(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("post to a closed article: %s, want 403", resp.Status)
 	}
+	// The article's own setting wins over the site's.
+	if err := s.store.SetCommentsClose(context.Background(), s.article.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(articlePath, `name="comment"`)
+	if err := s.store.SetCommentsClose(context.Background(), s.article.ID, time.Now().Add(-time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor(articlePath, "Comments are closed.")
 }
 
 // TestEmailIsNeverPublished posts comments, approves them, and reads every
@@ -433,6 +470,56 @@ func TestXSSVectorsAreInert(t *testing.T) {
 	if strings.Contains(feed, "<script") || strings.Contains(feed, "<img") {
 		t.Error("comments.rss carries live markup")
 	}
+
+	// The moderation queues show the same vectors, with the private fields.
+	s.addModerator(t, "mod@site.example", "a long enough password")
+	mod := s.newReader(t)
+	if resp, _ := mod.postForm("/admin/signin", url.Values{"email": {"mod@site.example"}, "password": {"a long enough password"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign in: %s", resp.Status)
+	}
+	for _, status := range []string{"pending", "approved"} {
+		resp, page := mod.get("/admin/comments?status=" + status)
+		if resp.StatusCode != 200 || (status == "approved" && !strings.Contains(page, "admin-comment")) {
+			t.Fatalf("%s queue: %s", status, resp.Status)
+		}
+		checkInert(t, status+" queue", page)
+	}
+}
+
+func TestRememberMe(t *testing.T) {
+	s := newCommentSite(t, web.CommentConfig{PerMinute: 100})
+	forgetful, remembered := s.newReader(t), s.newReader(t)
+	forgetful.post(fields("Fay", "fay@example.com", "https://fay.example/", "No cookie for me."))
+	f := fields("Rem", "rem@example.com", "https://rem.example/", "Remember me.")
+	f.Set("remember", "yes")
+	remembered.post(f)
+	u, _ := url.Parse(s.srv.URL)
+	for _, ck := range forgetful.client.Jar.Cookies(u) {
+		if ck.Name == "herald_author" {
+			t.Error("the author cookie was set without the box ticked")
+		}
+	}
+	// Once the held comment is dealt with, only the remembered name keeps
+	// the page personal: the form comes filled in.
+	list, _, _ := s.store.FindComments(context.Background(), herald.CommentFilter{})
+	for _, c := range list {
+		s.store.ModerateComments(context.Background(), herald.CommentAction{IDs: []int64{c.ID}, Status: herald.CommentTrash})
+	}
+	resp, page := remembered.get(articlePath)
+	for _, want := range []string{`value="Rem"`, `value="rem@example.com"`, `value="https://rem.example/"`, `name="remember" type="checkbox" value="yes" checked`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("remembered reader's form lacks %s", want)
+		}
+	}
+	if !strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+		t.Error("a page with a remembered email may be cached")
+	}
+	if _, page := forgetful.get(articlePath); strings.Contains(page, "fay@example.com") || strings.Contains(page, `value="Fay"`) {
+		t.Error("the form remembers a reader who did not ask")
+	}
+	if _, page := s.newReader(t).get(articlePath); strings.Contains(page, "rem@example.com") {
+		t.Error("the shared page shows a remembered email")
+	}
 }
 
 // checkInert parses page as a browser would and reports any script other
@@ -453,6 +540,9 @@ func checkInert(t *testing.T, what, page string) {
 					t.Errorf("%s: a <script> element", what)
 				}
 			case "iframe", "object", "embed", "svg", "math", "img", "video", "audio", "style", "base", "meta", "link", "frame", "template", "isindex", "keygen", "marquee", "details", "select", "xss", "x":
+				if n.Data == "details" && attr(n, "class") == "admin-reply" {
+					break // the queue's own "reply as the site"
+				}
 				if n.Data == "meta" || n.Data == "link" {
 					if inBody(n) {
 						t.Errorf("%s: a <%s> element in the body", what, n.Data)

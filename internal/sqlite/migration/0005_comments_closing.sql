@@ -1,0 +1,7 @@
+-- An article's own closing time for comments, overriding the site's and
+-- its source's; 0 keeps them open for good. (A file of its own because
+-- 0005_comments.sql had landed: migrations are never edited.)
+CREATE TABLE comment_closing (
+	article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+	closes_at  INTEGER NOT NULL CHECK (closes_at >= 0)
+);
