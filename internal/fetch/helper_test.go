@@ -91,8 +91,8 @@ func testConfig() Config {
 	return Config{
 		AllowPrivateNetworks: true,
 		HostDelay:            -1,
-		ConnectTimeout:       2 * time.Second,
-		Timeout:              5 * time.Second,
+		ConnectTimeout:       20 * time.Second, // generous: a loaded machine with -race is slow to shake hands
+		Timeout:              30 * time.Second,
 	}
 }
 

@@ -72,8 +72,8 @@ func TestCorpusNoPanics(t *testing.T) {
 			if msg != "" {
 				t.Errorf("%s: %s", path, msg)
 			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("%s: Parse took more than 5s", path)
+		case <-time.After(time.Minute): // a hang, not slowness: a loaded machine takes seconds
+			t.Fatalf("%s: Parse did not return within a minute", path)
 		}
 	}
 	t.Logf("parsed %d corpus files in %s", len(files), time.Since(start).Round(time.Millisecond))

@@ -365,8 +365,8 @@ func TestParseBoundedWork(t *testing.T) {
 				if err != nil && strings.HasPrefix(herald.ErrorMessage(err), "feed parser failed") {
 					t.Error(err)
 				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("Parse took more than 10 s")
+			case <-time.After(time.Minute): // a hang, not slowness
+				t.Fatal("Parse did not return within a minute")
 			}
 		})
 	}
