@@ -57,9 +57,6 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	if err := p.relate(ctx, a, created); err != nil {
-		return a, created, err
-	}
 	return a, created, nil
 }
 
@@ -86,7 +83,11 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 			}
 		}
 	}
-	return p.Articles.AddArticle(ctx, a)
+	created, err := p.Articles.AddArticle(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	return created, p.relate(ctx, a, created)
 }
 
 // prepare does everything that needs no store: it is the part of Add that

@@ -177,17 +177,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 }
 
 // SetRelated implements herald.RelatedService.
-func (db *DB) SetRelated(ctx context.Context, id int64, ids []int64) error {
-	if len(ids) > herald.MaxRelated {
-		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(ids))
+func (db *DB) SetRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
+	if len(items) > herald.MaxRelated {
+		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(items))
 	}
-	if err := db.setRelated(ctx, id, ids); err != nil {
+	if err := db.setRelated(ctx, id, items); err != nil {
 		return fmt.Errorf("set related of %d: %w", id, err)
 	}
 	return nil
 }
 
-func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
+func (db *DB) setRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -206,11 +206,17 @@ func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
 	}
 	// Ids that no longer exist are skipped; positions follow the order of
 	// the ids kept.
+	ids := make([]int64, len(items))
+	scores := make([]float64, len(items))
+	for i, it := range items {
+		ids[i], scores[i] = it.ID, it.Score
+	}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO related (article_id, position, related_id)
-		SELECT $1, row_number() OVER (ORDER BY u.i) - 1, a.id
-		FROM unnest($2::bigint[]) WITH ORDINALITY u (r, i) JOIN articles a ON a.id = u.r
-		WHERE u.r <> $1`, id, ids); err != nil {
+		INSERT INTO related (article_id, position, related_id, score)
+		SELECT $1, row_number() OVER (ORDER BY u.i) - 1, a.id, u.score
+		FROM unnest($2::bigint[], $3::double precision[]) WITH ORDINALITY u (r, score, i)
+		JOIN articles a ON a.id = u.r
+		WHERE u.r <> $1`, id, ids, scores); err != nil {
 		return err
 	}
 	if err := recordChange(ctx, tx, "related", id, micro(db.Now())); err != nil {
@@ -250,6 +256,29 @@ func (db *DB) FindRelated(ctx context.Context, id int64) ([]*herald.Article, err
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find related of %d: %w", id, err)
+	}
+	return list, nil
+}
+
+// FindRelatedItems implements herald.RelatedService.
+func (db *DB) FindRelatedItems(ctx context.Context, id int64) ([]herald.RelatedItem, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT r.related_id, a.source_id, r.score FROM related r JOIN articles a ON a.id = r.related_id
+		WHERE r.article_id = $1 ORDER BY r.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
+	}
+	defer rows.Close()
+	list := []herald.RelatedItem{}
+	for rows.Next() {
+		var it herald.RelatedItem
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.Score); err != nil {
+			return nil, fmt.Errorf("find related items of %d: %w", id, err)
+		}
+		list = append(list, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
 	}
 	return list, nil
 }

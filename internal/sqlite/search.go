@@ -184,17 +184,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 }
 
 // SetRelated implements herald.RelatedService.
-func (db *DB) SetRelated(ctx context.Context, id int64, ids []int64) error {
-	if len(ids) > herald.MaxRelated {
-		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(ids))
+func (db *DB) SetRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
+	if len(items) > herald.MaxRelated {
+		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(items))
 	}
-	if err := db.setRelated(ctx, id, ids); err != nil {
+	if err := db.setRelated(ctx, id, items); err != nil {
 		return fmt.Errorf("set related of %d: %w", id, err)
 	}
 	return nil
 }
 
-func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
+func (db *DB) setRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -211,13 +211,13 @@ func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
 		return err
 	}
 	pos := 0
-	for _, r := range ids {
-		if r == id {
+	for _, r := range items {
+		if r.ID == id {
 			continue
 		}
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO related (article_id, position, related_id)
-			SELECT ?, ?, id FROM articles WHERE id = ?`, id, pos, r)
+			INSERT INTO related (article_id, position, related_id, score)
+			SELECT ?, ?, id, ? FROM articles WHERE id = ?`, id, pos, r.Score, r.ID)
 		if err != nil {
 			return err
 		}
@@ -264,6 +264,29 @@ func (db *DB) FindRelated(ctx context.Context, id int64) ([]*herald.Article, err
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find related of %d: %w", id, err)
+	}
+	return list, nil
+}
+
+// FindRelatedItems implements herald.RelatedService.
+func (db *DB) FindRelatedItems(ctx context.Context, id int64) ([]herald.RelatedItem, error) {
+	rows, err := db.reader.QueryContext(ctx, `
+		SELECT r.related_id, a.source_id, r.score FROM related r JOIN articles a ON a.id = r.related_id
+		WHERE r.article_id = ? ORDER BY r.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
+	}
+	defer rows.Close()
+	list := []herald.RelatedItem{}
+	for rows.Next() {
+		var it herald.RelatedItem
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.Score); err != nil {
+			return nil, fmt.Errorf("find related items of %d: %w", id, err)
+		}
+		list = append(list, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
 	}
 	return list, nil
 }
