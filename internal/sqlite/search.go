@@ -290,3 +290,15 @@ func (db *DB) FindRelatedItems(ctx context.Context, id int64) ([]herald.RelatedI
 	}
 	return list, nil
 }
+
+// SearchIndexSize returns the bytes the full-text index takes (its FTS5
+// shadow tables) and the whole database, for benchmarks.
+func (db *DB) SearchIndexSize(ctx context.Context) (index, total int64, err error) {
+	err = db.reader.QueryRowContext(ctx, `
+		SELECT coalesce(sum(CASE WHEN name LIKE 'article\_search%' ESCAPE '\' THEN pgsize END), 0), sum(pgsize)
+		FROM dbstat`).Scan(&index, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("search index size: %w", err)
+	}
+	return index, total, nil
+}

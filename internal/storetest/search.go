@@ -334,3 +334,17 @@ func relItems(ids ...int64) []herald.RelatedItem {
 	}
 	return out
 }
+
+// CheckMigratedSearch checks a store migrated from a database made before
+// search, which held articles with the slugs "a" and "b" and the bodies
+// "A" and "B": the migration indexed them.
+func CheckMigratedSearch(t *testing.T, db herald.Store) {
+	t.Helper()
+	b, err := db.FindArticleBySlug(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := mustSearch(t, db, "b", herald.SearchFilter{}); !slices.Equal(got, []int64{b.ID}) {
+		t.Errorf("search b after migrating = %v, want [%d]", got, b.ID)
+	}
+}
