@@ -35,6 +35,7 @@ type result struct {
 	Search       []time.Duration
 	KnownFirst   int // title queries that found their article first
 	KnownTop10   int
+	KnownTied    int // first, or behind only articles with the very same title
 	KnownAsked   int
 }
 
@@ -135,6 +136,9 @@ func measure(ctx context.Context, heraldBin, tmp string, c *corpus) (*result, er
 				if i == 0 {
 					r.KnownFirst++
 				}
+				if sameTitles(got.Items[:i], d.Title, byURL) {
+					r.KnownTied++
+				}
 				r.KnownTop10++
 			}
 		}
@@ -212,6 +216,19 @@ func (s *score) add(c *corpus, d *doc, list []item, byURL map[string]*doc, group
 	}
 	s.PrecisionSum += float64(hits) / float64(k)
 	s.NDCGSum += dcg / idcg
+}
+
+// sameTitles reports whether every item has the given title, as
+// lower-cased words: a title query cannot tell those articles apart.
+func sameTitles(items []item, title string, byURL map[string]*doc) bool {
+	want := strings.Join(search.Tokens(title), " ")
+	for _, it := range items {
+		o := byURL[it.OriginalURL]
+		if o == nil || strings.Join(search.Tokens(o.Title), " ") != want {
+			return false
+		}
+	}
+	return true
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }

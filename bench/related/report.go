@@ -25,11 +25,12 @@ func printResults(out io.Writer, results []*result) {
 				s.NearDup, 100*float64(s.NearDup)/float64(max(s.Lists, 1)), s.Empty, s.Repeats, row.imp)
 		}
 	}
-	fmt.Fprintln(out, "\n| corpus | title queries | found first | in the first 10 | search p50 / p99 (API, SQLite) | related list read p50 / p99 (API) |")
-	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | --- | --- |")
+	fmt.Fprintln(out, "\n| corpus | title queries | found first | first, or behind only the same title | in the first 10 | search p50 / p99 (API, SQLite) | related list read p50 / p99 (API) |")
+	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: | --- | --- |")
 	for _, r := range results {
-		fmt.Fprintf(out, "| %s | %d | %d (%.1f%%) | %d (%.1f%%) | %s / %s | %s / %s |\n", r.Corpus.Name, r.KnownAsked,
+		fmt.Fprintf(out, "| %s | %d | %d (%.1f%%) | %d (%.1f%%) | %d (%.1f%%) | %s / %s | %s / %s |\n", r.Corpus.Name, r.KnownAsked,
 			r.KnownFirst, 100*float64(r.KnownFirst)/float64(max(r.KnownAsked, 1)),
+			r.KnownTied, 100*float64(r.KnownTied)/float64(max(r.KnownAsked, 1)),
 			r.KnownTop10, 100*float64(r.KnownTop10)/float64(max(r.KnownAsked, 1)),
 			ms(percentile(r.Search, 50)), ms(percentile(r.Search, 99)),
 			ms(percentile(r.RelatedRead, 50)), ms(percentile(r.RelatedRead, 99)))

@@ -50,6 +50,10 @@ func tsQuery(q herald.Query, args *[]any) string {
 	return b.String()
 }
 
+// rankWeights weigh a match by where it is, as {D, C, B, A}: a title (A)
+// match counts ten times a body (B) match, as on SQLite.
+const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
+
 // rankNormalization divides the rank by 1 + the log of the document's
 // length, as bm25 does in its own way on SQLite.
 const rankNormalization = `1`
@@ -81,7 +85,7 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	}
 	limit := f.PageLimit()
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
+		SELECT `+articleColumns+`, a.text, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
 		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
 		WHERE `+strings.Join(where, ` AND `)+`
 		ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset()), args...)
@@ -150,7 +154,7 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	args := []any{id, limit}
 	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
+		SELECT `+articleColumns+`, a.text, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
 		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
 		WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
 			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)

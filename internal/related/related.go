@@ -50,7 +50,7 @@ type Params struct {
 // DefaultParams returns the parameters measured with bench/related.
 func DefaultParams() Params {
 	return Params{
-		TermsLooked: 64, QueryTerms: 16, Candidates: 60, TitleBoost: 3,
+		TermsLooked: 48, QueryTerms: 16, Candidates: 40, TitleBoost: 3,
 		MinSimilar: 0.08, RecencyShare: 0.25, HalfLife: 7 * 24 * time.Hour,
 		MinItems: 4, Affected: 6,
 	}

@@ -10,7 +10,7 @@ import (
 
 // maxTextTokens bounds the body tokens counted: the start of a news
 // article says what it is about.
-const maxTextTokens = 1500
+const maxTextTokens = 500
 
 // termCounts counts the index tokens of an article, a title token
 // titleBoost times. Stop words, lone letters and plain numbers are left

@@ -60,8 +60,10 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 }
 
 // titleWeight is how much more a match in the title counts than one in the
-// body, for bm25.
-const titleWeight = `3.0`
+// body, for bm25. A reader who remembers a headline finds the article
+// first: on ecbplus, title words find their article first 88% of the time
+// at 1, 92% at 3, 94.5% at 10 (bench/related).
+const titleWeight = `10.0`
 
 // Search implements herald.SearchService with FTS5's bm25 ranking.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
