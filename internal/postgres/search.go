@@ -79,16 +79,23 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where = append(where, `a.published_at < `+arg(f.To.UTC()))
 	}
-	order := `rank DESC, a.published_at DESC, a.id DESC`
+	order := `rank DESC, published DESC, id DESC`
 	if f.Sort == herald.SortDate {
-		order = `a.published_at DESC, a.id DESC`
+		order = `published DESC, id DESC`
 	}
+	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
 	limit := f.PageLimit()
+	// The page is chosen from ids, ranks and times, and its rows and texts
+	// read for it alone.
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset()), args...)
+		WITH page AS (
+			SELECT a.id, a.published_at AS published, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
+			FROM (SELECT `+query+` AS q) q, articles a
+			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset())+`)
+		SELECT `+articleColumns+`, a.text, page.rank
+		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
+		ORDER BY `+pageOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -154,11 +161,15 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	args := []any{id, limit}
 	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
-			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
-		ORDER BY rank DESC LIMIT $2`, args...)
+		WITH best AS (
+			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
+			FROM (SELECT `+query+` AS q) q, articles a
+			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
+				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
+			ORDER BY rank DESC LIMIT $2)
+		SELECT `+articleColumns+`, a.text, best.rank
+		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
+		ORDER BY best.rank DESC, a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}

@@ -81,18 +81,25 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	order := `rank, a.published_at DESC, a.id DESC`
+	order := `rank, published DESC, id DESC`
 	if f.Sort == herald.SortDate {
-		order = `a.published_at DESC, a.id DESC`
+		order = `published DESC, id DESC`
 	}
+	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
 	limit := f.PageLimit()
 	args = append(args, limit+1, f.Offset())
+	// The page is chosen first, from ids, ranks and times only, and the
+	// rows and texts read for it alone: sorting every match with its text
+	// would carry megabytes through the sorter for a common word.
 	rows, err := db.reader.QueryContext(ctx, `
-		SELECT `+articleColumns+`, a.text, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-		FROM article_search JOIN articles a ON a.id = article_search.rowid
-		JOIN sources s ON s.id = a.source_id
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+		WITH page AS (
+			SELECT a.id AS id, a.published_at AS published, bm25(article_search, `+titleWeight+`, 1.0) AS rank
+			FROM article_search JOIN articles a ON a.id = article_search.rowid
+			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY `+order+` LIMIT ? OFFSET ?)
+		SELECT `+articleColumns+`, a.text, page.rank
+		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
+		ORDER BY `+pageOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -157,13 +164,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	if len(phrases) == 0 {
 		return nil, nil
 	}
+	// As in Search, the texts are read for the chosen candidates only.
 	rows, err := db.reader.QueryContext(ctx, `
-		SELECT `+articleColumns+`, a.text, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-		FROM article_search JOIN articles a ON a.id = article_search.rowid
-		JOIN sources s ON s.id = a.source_id
-		WHERE article_search MATCH ? AND a.duplicate_of IS NULL AND a.id <> ?
-			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
-		ORDER BY rank LIMIT ?`, strings.Join(phrases, " OR "), id, id, limit)
+		WITH best AS (
+			SELECT a.id AS id, bm25(article_search, `+titleWeight+`, 1.0) AS rank
+			FROM article_search JOIN articles a ON a.id = article_search.rowid
+			WHERE article_search MATCH ? AND a.duplicate_of IS NULL AND a.id <> ?
+				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
+			ORDER BY rank LIMIT ?)
+		SELECT `+articleColumns+`, a.text, best.rank
+		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
+		ORDER BY best.rank, a.id`, strings.Join(phrases, " OR "), id, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
