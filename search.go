@@ -147,14 +147,28 @@ type Similar struct {
 
 // RelatedService keeps each article's precomputed "You may also like" list.
 type RelatedService interface {
-	// SetRelated replaces the list of article id with ids, in display
-	// order (at most MaxRelated; ids that no longer exist are skipped).
-	SetRelated(ctx context.Context, id int64, ids []int64) error
+	// SetRelated replaces the list of article id with items, in display
+	// order (at most MaxRelated; articles that no longer exist are
+	// skipped, and so is id itself). SourceID is not read.
+	SetRelated(ctx context.Context, id int64, items []RelatedItem) error
+
+	// FindRelatedItems returns the stored list of article id as it was
+	// set, with each item's outlet, so that a list can be updated
+	// without computing it again. An article with no list has an empty one.
+	FindRelatedItems(ctx context.Context, id int64) ([]RelatedItem, error)
 
 	// FindRelated returns the list of article id in display order, each
 	// item its text's shown copy, without HTML and Text; never id itself
 	// or a copy of its text. An article with no list has an empty one.
 	FindRelated(ctx context.Context, id int64) ([]*Article, error)
+}
+
+// RelatedItem is one entry of a stored related list: the article, its
+// outlet, and the score that placed it (higher is closer).
+type RelatedItem struct {
+	ID       int64
+	SourceID int64
+	Score    float64
 }
 
 // MaxRelated is the length of a related list.

@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -112,6 +113,71 @@ func TestBrowser(t *testing.T) {
 				p.close()
 			}
 		})
+	}
+
+	t.Run("search", func(t *testing.T) {
+		a := articles[licences[0]]
+		word := longestWord(a.Title)
+		for _, vp := range viewports {
+			p := b.open(t, "search from the header", "/articles/"+a.Slug, vp)
+			if p == nil {
+				continue
+			}
+			p.checkRelated()
+			p.search(word, a.Title)
+			p.checkNoSidewaysScroll()
+			p.screenshot(filepath.Join(shots, "search-"+vp.name+".png"))
+			p.close()
+		}
+	})
+}
+
+// longestWord returns the longest word of s, a query sure to find it.
+func longestWord(s string) string {
+	best := ""
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if len(w) > len(best) {
+			best = w
+		}
+	}
+	return best
+}
+
+// checkRelated checks that the article ends with "You may also like",
+// listing at least one other article.
+func (p *page) checkRelated() {
+	p.t.Helper()
+	if !p.waitVisible("section.related li h3 a") {
+		p.t.Errorf("%s: no visible \"You may also like\" item", p.name)
+	}
+}
+
+// search types word into the header's search box, submits the form the
+// way a reader without JavaScript would, and checks that the results
+// list the article titled title, with the word marked.
+func (p *page) search(word, title string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, navTimeout)
+	defer cancel()
+	err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.CSS("#site-q"), word))
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.Submit(chromedp.CSS("#site-q")))
+	}
+	if err == nil {
+		err = chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("ol.search-results")))
+	}
+	if err != nil {
+		p.t.Errorf("%s: search for %q: %v", p.name, word, err)
+		return
+	}
+	var titles []string
+	var marks int
+	if !p.eval(`[...document.querySelectorAll("ol.search-results h2")].map(h => h.textContent.trim())`, &titles) ||
+		!p.eval(`document.querySelectorAll("ol.search-results mark").length`, &marks) {
+		return
+	}
+	if !slices.Contains(titles, title) || marks == 0 {
+		p.t.Errorf("%s: search for %q lists %q with %d marked words; want %q among them, marked", p.name, word, titles, marks, title)
 	}
 }
 

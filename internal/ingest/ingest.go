@@ -117,7 +117,11 @@ func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 			}
 		}
 	}
-	return p.Articles.AddArticle(ctx, a)
+	created, err := p.Articles.AddArticle(ctx, a)
+	if err != nil {
+		return false, err
+	}
+	return created, p.relate(ctx, a, created)
 }
 
 // prepare does everything that needs no store: it is the part of Add that

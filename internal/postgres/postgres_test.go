@@ -372,5 +372,7 @@ func TestMigrateCopiesKeepsData(t *testing.T) {
 	}
 	conn.Close(ctx)
 
-	storetest.CheckMigratedCopies(t, mustOpen(t, dsn))
+	db := mustOpen(t, dsn)
+	storetest.CheckMigratedSearch(t, db)
+	storetest.CheckMigratedCopies(t, db)
 }

@@ -50,6 +50,10 @@ func tsQuery(q herald.Query, args *[]any) string {
 	return b.String()
 }
 
+// rankWeights weigh a match by where it is, as {D, C, B, A}: a title (A)
+// match counts ten times a body (B) match, as on SQLite.
+const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
+
 // rankNormalization divides the rank by 1 + the log of the document's
 // length, as bm25 does in its own way on SQLite.
 const rankNormalization = `1`
@@ -75,16 +79,23 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where = append(where, `a.published_at < `+arg(f.To.UTC()))
 	}
-	order := `rank DESC, a.published_at DESC, a.id DESC`
+	order := `rank DESC, published DESC, id DESC`
 	if f.Sort == herald.SortDate {
-		order = `a.published_at DESC, a.id DESC`
+		order = `published DESC, id DESC`
 	}
+	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
 	limit := f.PageLimit()
+	// The page is chosen from ids, ranks and times, and its rows and texts
+	// read for it alone.
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
-		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset()), args...)
+		WITH page AS (
+			SELECT a.id, a.published_at AS published, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
+			FROM (SELECT `+query+` AS q) q, articles a
+			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset())+`)
+		SELECT `+articleColumns+`, a.text, page.rank
+		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
+		ORDER BY `+pageOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -150,11 +161,15 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	args := []any{id, limit}
 	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
 	rows, err := db.pool.Query(ctx, `
-		SELECT `+articleColumns+`, a.text, ts_rank(a.search, q.q, `+rankNormalization+`) AS rank
-		FROM (SELECT `+query+` AS q) q, articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
-			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
-		ORDER BY rank DESC LIMIT $2`, args...)
+		WITH best AS (
+			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
+			FROM (SELECT `+query+` AS q) q, articles a
+			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
+				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
+			ORDER BY rank DESC LIMIT $2)
+		SELECT `+articleColumns+`, a.text, best.rank
+		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
+		ORDER BY best.rank DESC, a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
@@ -177,17 +192,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 }
 
 // SetRelated implements herald.RelatedService.
-func (db *DB) SetRelated(ctx context.Context, id int64, ids []int64) error {
-	if len(ids) > herald.MaxRelated {
-		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(ids))
+func (db *DB) SetRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
+	if len(items) > herald.MaxRelated {
+		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(items))
 	}
-	if err := db.setRelated(ctx, id, ids); err != nil {
+	if err := db.setRelated(ctx, id, items); err != nil {
 		return fmt.Errorf("set related of %d: %w", id, err)
 	}
 	return nil
 }
 
-func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
+func (db *DB) setRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -206,11 +221,17 @@ func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
 	}
 	// Ids that no longer exist are skipped; positions follow the order of
 	// the ids kept.
+	ids := make([]int64, len(items))
+	scores := make([]float64, len(items))
+	for i, it := range items {
+		ids[i], scores[i] = it.ID, it.Score
+	}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO related (article_id, position, related_id)
-		SELECT $1, row_number() OVER (ORDER BY u.i) - 1, a.id
-		FROM unnest($2::bigint[]) WITH ORDINALITY u (r, i) JOIN articles a ON a.id = u.r
-		WHERE u.r <> $1`, id, ids); err != nil {
+		INSERT INTO related (article_id, position, related_id, score)
+		SELECT $1, row_number() OVER (ORDER BY u.i) - 1, a.id, u.score
+		FROM unnest($2::bigint[], $3::double precision[]) WITH ORDINALITY u (r, score, i)
+		JOIN articles a ON a.id = u.r
+		WHERE u.r <> $1`, id, ids, scores); err != nil {
 		return err
 	}
 	if err := recordChange(ctx, tx, "related", id, micro(db.Now())); err != nil {
@@ -250,6 +271,29 @@ func (db *DB) FindRelated(ctx context.Context, id int64) ([]*herald.Article, err
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("find related of %d: %w", id, err)
+	}
+	return list, nil
+}
+
+// FindRelatedItems implements herald.RelatedService.
+func (db *DB) FindRelatedItems(ctx context.Context, id int64) ([]herald.RelatedItem, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT r.related_id, a.source_id, r.score FROM related r JOIN articles a ON a.id = r.related_id
+		WHERE r.article_id = $1 ORDER BY r.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
+	}
+	defer rows.Close()
+	list := []herald.RelatedItem{}
+	for rows.Next() {
+		var it herald.RelatedItem
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.Score); err != nil {
+			return nil, fmt.Errorf("find related items of %d: %w", id, err)
+		}
+		list = append(list, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
 	}
 	return list, nil
 }

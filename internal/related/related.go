@@ -44,15 +44,15 @@ type Params struct {
 	RecencyShare float64       // share of the score that the time apart decides
 	HalfLife     time.Duration // time apart at which that share halves
 	MinItems     int           // fill to this many from recent articles
-	Affected     int           // closest stored articles whose lists are refreshed
+	Affected     int           // closest stored articles whose lists a is offered to
 }
 
 // DefaultParams returns the parameters measured with bench/related.
 func DefaultParams() Params {
 	return Params{
-		TermsLooked: 64, QueryTerms: 16, Candidates: 60, TitleBoost: 3,
+		TermsLooked: 48, QueryTerms: 16, Candidates: 40, TitleBoost: 3,
 		MinSimilar: 0.08, RecencyShare: 0.25, HalfLife: 7 * 24 * time.Hour,
-		MinItems: 4, Affected: 3,
+		MinItems: 4, Affected: 6,
 	}
 }
 
@@ -71,30 +71,63 @@ func (r *Recommender) params() Params {
 }
 
 // Refresh computes and stores the list of a (a stored article, or the
-// shown copy of its text when a is a copy), then recomputes the lists of
-// the stored articles closest to it, which a may now belong in.
+// shown copy of its text when a is a copy), then offers a to the lists of
+// the stored articles closest to it: a takes its place in a list when it
+// scores better than what the list holds, by the score that list's items
+// were placed with. Nothing else is computed again, so an arrival costs
+// one list and a few small updates.
 func (r *Recommender) Refresh(ctx context.Context, a *herald.Article) error {
 	shown, err := r.shown(ctx, a)
 	if err != nil {
 		return err
 	}
-	close, err := r.update(ctx, shown)
+	list, close, err := r.compute(ctx, shown)
 	if err != nil {
 		return err
 	}
+	if err := r.Store.SetRelated(ctx, shown.ID, items(list)); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return fmt.Errorf("related: %w", err)
+	}
 	for _, c := range close[:min(len(close), r.params().Affected)] {
-		full, err := r.Store.FindArticleByID(ctx, c.ID)
-		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			continue // deleted meanwhile
-		}
-		if err != nil {
-			return fmt.Errorf("refresh related of %d: %w", c.ID, err)
-		}
-		if _, err := r.update(ctx, full); err != nil {
+		if err := r.offer(ctx, c.article.ID, shown, c.score); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// offer puts a into the stored list of article id, if it scores high
+// enough to be shown there.
+func (r *Recommender) offer(ctx context.Context, id int64, a *herald.Article, score float64) error {
+	stored, err := r.Store.FindRelatedItems(ctx, id)
+	if err != nil {
+		return fmt.Errorf("related: %w", err)
+	}
+	list := make([]scoredArticle, 0, len(stored)+1)
+	for _, it := range stored {
+		if it.ID == a.ID {
+			return nil
+		}
+		list = append(list, scoredArticle{article: &herald.Article{ID: it.ID, Source: &herald.Source{ID: it.SourceID}}, score: it.Score})
+	}
+	list = append(list, scoredArticle{article: a, score: score})
+	slices.SortStableFunc(list, func(x, y scoredArticle) int { return cmpDesc(x.score, y.score) })
+	out := diversify(list, min(len(list), herald.MaxRelated))
+	if !slices.ContainsFunc(out, func(x scoredArticle) bool { return x.article.ID == a.ID }) {
+		return nil
+	}
+	if err := r.Store.SetRelated(ctx, id, items(out)); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return fmt.Errorf("related: %w", err)
+	}
+	return nil
+}
+
+func items(list []scoredArticle) []herald.RelatedItem {
+	out := make([]herald.RelatedItem, len(list))
+	for i, x := range list {
+		out[i] = herald.RelatedItem{ID: x.article.ID, SourceID: x.article.Source.ID, Score: x.score}
+	}
+	return out
 }
 
 // shown returns the article whose page shows a's text, with its body.
@@ -112,26 +145,20 @@ func (r *Recommender) shown(ctx context.Context, a *herald.Article) (*herald.Art
 	return s, nil
 }
 
-// update computes and stores a's list. It returns the candidates close in
-// content, closest first.
-func (r *Recommender) update(ctx context.Context, a *herald.Article) ([]*herald.Article, error) {
-	list, close, err := r.Compute(ctx, a)
-	if err != nil {
-		return nil, err
+// Compute returns a's list in display order, and the candidates close in
+// content, best first. a must carry its title and text.
+func (r *Recommender) Compute(ctx context.Context, a *herald.Article) (list, close []*herald.Article, err error) {
+	l, c, err := r.compute(ctx, a)
+	for _, x := range l {
+		list = append(list, x.article)
 	}
-	ids := make([]int64, len(list))
-	for i, x := range list {
-		ids[i] = x.ID
+	for _, x := range c {
+		close = append(close, x.article)
 	}
-	if err := r.Store.SetRelated(ctx, a.ID, ids); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
-		return nil, fmt.Errorf("related: %w", err)
-	}
-	return close, nil
+	return list, close, err
 }
 
-// Compute returns a's list in display order, and the candidates close in
-// content, closest first. a must carry its title and text.
-func (r *Recommender) Compute(ctx context.Context, a *herald.Article) (list, close []*herald.Article, err error) {
+func (r *Recommender) compute(ctx context.Context, a *herald.Article) (list, close []scoredArticle, err error) {
 	p := r.params()
 	var story []*herald.Article
 	if r.Stories != nil {
@@ -139,30 +166,32 @@ func (r *Recommender) Compute(ctx context.Context, a *herald.Article) (list, clo
 			return nil, nil, fmt.Errorf("related of %d: same story: %w", a.ID, err)
 		}
 	}
-	scored, err := r.similar(ctx, a, p)
+	close, err = r.similar(ctx, a, p)
 	if err != nil {
 		return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}
-	for _, s := range scored {
-		close = append(close, s.article)
+	// The story's articles come first, whatever their words.
+	picks := make([]scoredArticle, 0, len(story)+len(close))
+	for _, s := range story {
+		picks = append(picks, scoredArticle{article: s, score: storyScore})
 	}
-	picks := make([]*herald.Article, 0, len(story)+len(scored))
-	picks = append(picks, story...)
-	for _, s := range scored {
-		if s.score > 0 {
-			picks = append(picks, s.article)
-		}
-	}
-	list = diversify(keep(a, picks), herald.MaxRelated)
-	if len(list) < p.MinItems {
+	picks = append(picks, close...)
+	picks = keep(a, picks)
+	if len(picks) < p.MinItems {
 		recent, err := r.recent(ctx, a)
 		if err != nil {
 			return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 		}
-		list = diversify(keep(a, append(list, recent...)), max(p.MinItems, len(list)))
+		for _, x := range recent {
+			picks = append(picks, scoredArticle{article: x})
+		}
+		picks = keep(a, picks)
 	}
-	return list, close, nil
+	return diversify(picks, max(p.MinItems, min(len(picks), herald.MaxRelated))), close, nil
 }
+
+// storyScore ranks the articles of the same story above any similarity.
+const storyScore = 2
 
 // scoredArticle is a candidate and its score.
 type scoredArticle struct {
@@ -196,7 +225,7 @@ func (r *Recommender) similar(ctx context.Context, a *herald.Article, p Params) 
 	for _, f := range found {
 		c := f.Article
 		sim := cosine(va, w.vector(termCounts(c.Title, c.Text, p.TitleBoost)))
-		if sim < p.MinSimilar || sameText(a, c) {
+		if sim < p.MinSimilar || (sim >= nearSame && sameText(a, c)) {
 			continue
 		}
 		gap := math.Abs(a.PublishedAt.Sub(c.PublishedAt).Hours())
@@ -219,6 +248,10 @@ func cmpDesc(x, y float64) int {
 	return 0
 }
 
+// nearSame is the cosine above which a candidate is checked for being a's
+// own text: two tellings of one text always share most of their words.
+const nearSame = 0.5
+
 // sameText reports whether c is a's text under another address that the
 // copy detection did not join: a reader would see the same article twice.
 func sameText(a, c *herald.Article) bool {
@@ -238,48 +271,65 @@ func (r *Recommender) recent(ctx context.Context, a *herald.Article) ([]*herald.
 	return out, nil
 }
 
-// keep drops from list a itself, copies of a's text (and lists filtered by
+// keep drops from list a itself, copies of any text (lists filtered by
 // outlet include copies, which pages never link to), and repeats.
-func keep(a *herald.Article, list []*herald.Article) []*herald.Article {
+func keep(a *herald.Article, list []scoredArticle) []scoredArticle {
 	self := a.ID
 	if a.DuplicateOf != 0 {
 		self = a.DuplicateOf
 	}
 	seen := map[int64]bool{self: true, a.ID: true}
-	var out []*herald.Article
+	var out []scoredArticle
 	for _, x := range list {
-		if x.DuplicateOf != 0 || seen[x.ID] || x.DuplicateOf == self {
+		if x.article.DuplicateOf != 0 || seen[x.article.ID] {
 			continue
 		}
-		seen[x.ID] = true
+		seen[x.article.ID] = true
 		out = append(out, x)
 	}
 	return out
 }
 
-// diversify returns up to n of list, in its order except that no outlet
-// follows itself while an item from another outlet is still waiting.
-func diversify(list []*herald.Article, n int) []*herald.Article {
-	out := make([]*herald.Article, 0, n)
+// outletTurn is how much weaker than the best waiting item an item from
+// another outlet may be and still go first, so that outlets take turns.
+// Below it the better item wins even from the same outlet: a reader is
+// served worse by an unrelated article than by a second one from an outlet.
+// On ecbplus precision@k was 0.905 at 0.8 and 0.925 at 0.95 (bench/related).
+const outletTurn = 0.95
+
+// diversify returns up to n of list (best first), in its order except that
+// an item from another outlet moves ahead of one whose outlet would follow
+// itself, when it scores at least outletTurn of it. A filler (score 0)
+// that would follow its own outlet is left out.
+func diversify(list []scoredArticle, n int) []scoredArticle {
+	out := make([]scoredArticle, 0, min(n, len(list)))
 	used := make([]bool, len(list))
 	for len(out) < n {
-		pick := -1
-		for i, x := range list {
-			if used[i] {
-				continue
-			}
-			if pick < 0 {
-				pick = i // the best left, if every other repeats the outlet
-			}
-			if len(out) == 0 || x.Source.ID != out[len(out)-1].Source.ID {
-				pick = i
+		best := -1
+		for i := range list {
+			if !used[i] {
+				best = i
 				break
 			}
 		}
-		if pick < 0 {
+		if best < 0 {
 			break
 		}
+		pick := best
+		if len(out) > 0 && list[best].article.Source.ID == out[len(out)-1].article.Source.ID {
+			for i := best + 1; i < len(list); i++ {
+				if !used[i] && list[i].article.Source.ID != out[len(out)-1].article.Source.ID &&
+					list[i].score >= outletTurn*list[best].score {
+					pick = i
+					break
+				}
+			}
+		}
 		used[pick] = true
+		if pick == best && len(out) > 0 && list[pick].score == 0 &&
+			list[pick].article.Source.ID == out[len(out)-1].article.Source.ID {
+			continue // a recent article fills a gap, never at the cost of a repeat
+		}
 		out = append(out, list[pick])
 	}
 	return out
@@ -299,5 +349,13 @@ func List(ctx context.Context, s Store, a *herald.Article) ([]*herald.Article, e
 	if err != nil {
 		return nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}
-	return diversify(keep(a, recent), DefaultParams().MinItems), nil
+	picks := make([]scoredArticle, len(recent))
+	for i, x := range recent {
+		picks[i] = scoredArticle{article: x}
+	}
+	var out []*herald.Article
+	for _, x := range diversify(keep(a, picks), DefaultParams().MinItems) {
+		out = append(out, x.article)
+	}
+	return out, nil
 }

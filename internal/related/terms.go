@@ -10,7 +10,7 @@ import (
 
 // maxTextTokens bounds the body tokens counted: the start of a news
 // article says what it is about.
-const maxTextTokens = 1500
+const maxTextTokens = 500
 
 // termCounts counts the index tokens of an article, a title token
 // titleBoost times. Stop words, lone letters and plain numbers are left
@@ -59,15 +59,26 @@ func heaviest(counts map[string]float64, n int) []string {
 // up, and for any other term the idf of a rare one, which is what a term
 // outside an article's most frequent ones usually is.
 type weights struct {
-	idf   map[string]float64
-	other float64
+	idf    map[string]float64
+	common map[string]bool // in more than commonShare of the articles
+	other  float64
 }
 
+// commonShare is the share of articles past which a term is too common to
+// ask the index for: it says little, and its list of articles is long.
+const commonShare = 0.1
+
+// minQueryTerms is how many terms a query keeps, common or not.
+const minQueryTerms = 4
+
 func newWeights(terms []string, df []int, docs int) weights {
-	w := weights{idf: make(map[string]float64, len(terms))}
+	w := weights{idf: make(map[string]float64, len(terms)), common: map[string]bool{}}
 	n := float64(max(docs, 1))
 	for i, t := range terms {
 		w.idf[t] = math.Log((n+1)/(float64(df[i])+1)) + 1
+		if float64(df[i]) > commonShare*n {
+			w.common[t] = true
+		}
 	}
 	w.other = math.Log((n+1)/2) + 1
 	return w
@@ -81,7 +92,8 @@ func (w weights) of(t string) float64 {
 }
 
 // query returns the n terms of counts with the largest TF-IDF weight
-// among those looked up and found in another article (df > 1).
+// among those looked up and found in another article (df > 1), leaving
+// out common terms unless fewer than minQueryTerms would remain.
 func (w weights) query(counts map[string]float64, n int) []string {
 	var terms []string
 	for t := range w.idf {
@@ -96,6 +108,10 @@ func (w weights) query(counts map[string]float64, n int) []string {
 		}
 		return strings.Compare(a, b)
 	})
+	rare := slices.DeleteFunc(slices.Clone(terms), func(t string) bool { return w.common[t] })
+	if len(rare) >= minQueryTerms {
+		terms = rare
+	}
 	return terms[:min(n, len(terms))]
 }
 

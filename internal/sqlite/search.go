@@ -60,8 +60,10 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 }
 
 // titleWeight is how much more a match in the title counts than one in the
-// body, for bm25.
-const titleWeight = `3.0`
+// body, for bm25. A reader who remembers a headline finds the article
+// first: on ecbplus, title words find their article first 88% of the time
+// at 1, 92% at 3, 94.5% at 10 (bench/related).
+const titleWeight = `10.0`
 
 // Search implements herald.SearchService with FTS5's bm25 ranking.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
@@ -79,18 +81,25 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	order := `rank, a.published_at DESC, a.id DESC`
+	order := `rank, published DESC, id DESC`
 	if f.Sort == herald.SortDate {
-		order = `a.published_at DESC, a.id DESC`
+		order = `published DESC, id DESC`
 	}
+	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
 	limit := f.PageLimit()
 	args = append(args, limit+1, f.Offset())
+	// The page is chosen first, from ids, ranks and times only, and the
+	// rows and texts read for it alone: sorting every match with its text
+	// would carry megabytes through the sorter for a common word.
 	rows, err := db.reader.QueryContext(ctx, `
-		SELECT `+articleColumns+`, a.text, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-		FROM article_search JOIN articles a ON a.id = article_search.rowid
-		JOIN sources s ON s.id = a.source_id
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
+		WITH page AS (
+			SELECT a.id AS id, a.published_at AS published, bm25(article_search, `+titleWeight+`, 1.0) AS rank
+			FROM article_search JOIN articles a ON a.id = article_search.rowid
+			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY `+order+` LIMIT ? OFFSET ?)
+		SELECT `+articleColumns+`, a.text, page.rank
+		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
+		ORDER BY `+pageOrder, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -155,13 +164,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	if len(phrases) == 0 {
 		return nil, nil
 	}
+	// As in Search, the texts are read for the chosen candidates only.
 	rows, err := db.reader.QueryContext(ctx, `
-		SELECT `+articleColumns+`, a.text, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-		FROM article_search JOIN articles a ON a.id = article_search.rowid
-		JOIN sources s ON s.id = a.source_id
-		WHERE article_search MATCH ? AND a.duplicate_of IS NULL AND a.id <> ?
-			AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
-		ORDER BY rank LIMIT ?`, strings.Join(phrases, " OR "), id, id, limit)
+		WITH best AS (
+			SELECT a.id AS id, bm25(article_search, `+titleWeight+`, 1.0) AS rank
+			FROM article_search JOIN articles a ON a.id = article_search.rowid
+			WHERE article_search MATCH ? AND a.duplicate_of IS NULL AND a.id <> ?
+				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
+			ORDER BY rank LIMIT ?)
+		SELECT `+articleColumns+`, a.text, best.rank
+		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
+		ORDER BY best.rank, a.id`, strings.Join(phrases, " OR "), id, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
@@ -184,17 +197,17 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 }
 
 // SetRelated implements herald.RelatedService.
-func (db *DB) SetRelated(ctx context.Context, id int64, ids []int64) error {
-	if len(ids) > herald.MaxRelated {
-		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(ids))
+func (db *DB) SetRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
+	if len(items) > herald.MaxRelated {
+		return herald.Errorf(herald.EINVALID, "a related list holds at most %d articles, not %d", herald.MaxRelated, len(items))
 	}
-	if err := db.setRelated(ctx, id, ids); err != nil {
+	if err := db.setRelated(ctx, id, items); err != nil {
 		return fmt.Errorf("set related of %d: %w", id, err)
 	}
 	return nil
 }
 
-func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
+func (db *DB) setRelated(ctx context.Context, id int64, items []herald.RelatedItem) error {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -211,13 +224,13 @@ func (db *DB) setRelated(ctx context.Context, id int64, ids []int64) error {
 		return err
 	}
 	pos := 0
-	for _, r := range ids {
-		if r == id {
+	for _, r := range items {
+		if r.ID == id {
 			continue
 		}
 		res, err := tx.ExecContext(ctx, `
-			INSERT INTO related (article_id, position, related_id)
-			SELECT ?, ?, id FROM articles WHERE id = ?`, id, pos, r)
+			INSERT INTO related (article_id, position, related_id, score)
+			SELECT ?, ?, id, ? FROM articles WHERE id = ?`, id, pos, r.Score, r.ID)
 		if err != nil {
 			return err
 		}
@@ -266,4 +279,39 @@ func (db *DB) FindRelated(ctx context.Context, id int64) ([]*herald.Article, err
 		return nil, fmt.Errorf("find related of %d: %w", id, err)
 	}
 	return list, nil
+}
+
+// FindRelatedItems implements herald.RelatedService.
+func (db *DB) FindRelatedItems(ctx context.Context, id int64) ([]herald.RelatedItem, error) {
+	rows, err := db.reader.QueryContext(ctx, `
+		SELECT r.related_id, a.source_id, r.score FROM related r JOIN articles a ON a.id = r.related_id
+		WHERE r.article_id = ? ORDER BY r.position`, id)
+	if err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
+	}
+	defer rows.Close()
+	list := []herald.RelatedItem{}
+	for rows.Next() {
+		var it herald.RelatedItem
+		if err := rows.Scan(&it.ID, &it.SourceID, &it.Score); err != nil {
+			return nil, fmt.Errorf("find related items of %d: %w", id, err)
+		}
+		list = append(list, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find related items of %d: %w", id, err)
+	}
+	return list, nil
+}
+
+// SearchIndexSize returns the bytes the full-text index takes (its FTS5
+// shadow tables) and the whole database, for benchmarks.
+func (db *DB) SearchIndexSize(ctx context.Context) (index, total int64, err error) {
+	err = db.reader.QueryRowContext(ctx, `
+		SELECT coalesce(sum(CASE WHEN name LIKE 'article\_search%' ESCAPE '\' THEN pgsize END), 0), sum(pgsize)
+		FROM dbstat`).Scan(&index, &total)
+	if err != nil {
+		return 0, 0, fmt.Errorf("search index size: %w", err)
+	}
+	return index, total, nil
 }

@@ -151,5 +151,6 @@ func TestMigrateCopiesKeepsData(t *testing.T) {
 		t.Fatalf("open after 0002: %v", err)
 	}
 	defer db.Close()
+	storetest.CheckMigratedSearch(t, db)
 	storetest.CheckMigratedCopies(t, db)
 }

@@ -257,7 +257,7 @@ func testRelatedLists(t *testing.T, s herald.Store) {
 		t.Fatalf("FindRelated before any list = %v, %v; want empty", got, err)
 	}
 	before := mustVersion(t, s)
-	if err := s.SetRelated(ctx, a.ID, []int64{list[3].ID, a.ID, 99999, list[1].ID}); err != nil {
+	if err := s.SetRelated(ctx, a.ID, relItems(list[3].ID, a.ID, 99999, list[1].ID)); err != nil {
 		t.Fatal(err)
 	}
 	if mustVersion(t, s) == before {
@@ -273,13 +273,21 @@ func testRelatedLists(t *testing.T, s herald.Store) {
 	if got[0].Title != list[3].Title || got[0].Source.Name != "Ledger" || !got[0].PublishedAt.Equal(list[3].PublishedAt) {
 		t.Errorf("item = %+v", got[0])
 	}
+	stored, err := s.FindRelatedItems(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []herald.RelatedItem{{ID: list[3].ID, SourceID: list[3].Source.ID, Score: 1}, {ID: list[1].ID, SourceID: list[1].Source.ID, Score: 1.0 / 4}}
+	if !slices.Equal(stored, want) {
+		t.Errorf("FindRelatedItems = %+v, want %+v", stored, want)
+	}
 
 	// A later copy with a better licence takes over list[1]'s page: the
 	// list shows the new shown copy; a copy of a itself is never shown.
 	list[1].Licence = herald.LicenceExcerpt // as stored below, for the take-over
 	better := newCopy(10, "Courier", herald.LicenceFull, list[1].ID, fingerprint(101, 1))
 	mustAdd(t, s, better)
-	if err := s.SetRelated(ctx, a.ID, []int64{list[1].ID, list[2].ID}); err != nil {
+	if err := s.SetRelated(ctx, a.ID, relItems(list[1].ID, list[2].ID)); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.FindRelated(ctx, a.ID)
@@ -292,7 +300,7 @@ func testRelatedLists(t *testing.T, s herald.Store) {
 	}
 
 	// Replacing a list replaces it; deleting an item's article drops it.
-	if err := s.SetRelated(ctx, a.ID, []int64{list[4].ID}); err != nil {
+	if err := s.SetRelated(ctx, a.ID, relItems(list[4].ID)); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.FindRelated(ctx, a.ID); !slices.Equal(articleIDs(got), []int64{list[4].ID}) {
@@ -300,7 +308,7 @@ func testRelatedLists(t *testing.T, s herald.Store) {
 	}
 	other := NewArticle(20, "Gazette")
 	mustAdd(t, s, other)
-	if err := s.SetRelated(ctx, a.ID, []int64{other.ID, list[2].ID}); err != nil {
+	if err := s.SetRelated(ctx, a.ID, relItems(other.ID, list[2].ID)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.RemoveSource(ctx, other.Source.Slug, true); err != nil {
@@ -313,7 +321,30 @@ func testRelatedLists(t *testing.T, s herald.Store) {
 	if err := s.SetRelated(ctx, 99999, nil); herald.ErrorCode(err) != herald.ENOTFOUND {
 		t.Errorf("SetRelated of a missing article: %v, want ENOTFOUND", err)
 	}
-	if err := s.SetRelated(ctx, a.ID, make([]int64, herald.MaxRelated+1)); herald.ErrorCode(err) != herald.EINVALID {
+	if err := s.SetRelated(ctx, a.ID, make([]herald.RelatedItem, herald.MaxRelated+1)); herald.ErrorCode(err) != herald.EINVALID {
 		t.Errorf("SetRelated of %d items: %v, want EINVALID", herald.MaxRelated+1, err)
+	}
+}
+
+// relItems makes a list of ids scored 1, 1/2, 1/3…
+func relItems(ids ...int64) []herald.RelatedItem {
+	out := make([]herald.RelatedItem, len(ids))
+	for i, id := range ids {
+		out[i] = herald.RelatedItem{ID: id, Score: 1 / float64(i+1)}
+	}
+	return out
+}
+
+// CheckMigratedSearch checks a store migrated from a database made before
+// search, which held articles with the slugs "a" and "b" and the bodies
+// "A" and "B": the migration indexed them.
+func CheckMigratedSearch(t *testing.T, db herald.Store) {
+	t.Helper()
+	b, err := db.FindArticleBySlug(context.Background(), "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := mustSearch(t, db, "b", herald.SearchFilter{}); !slices.Equal(got, []int64{b.ID}) {
+		t.Errorf("search b after migrating = %v, want [%d]", got, b.ID)
 	}
 }

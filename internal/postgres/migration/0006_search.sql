@@ -23,6 +23,7 @@ CREATE TABLE related (
 	article_id bigint   NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
 	position   smallint NOT NULL CHECK (position BETWEEN 0 AND 5),
 	related_id bigint   NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	score      double precision NOT NULL,
 	CHECK (related_id <> article_id),
 	PRIMARY KEY (article_id, position)
 );

@@ -31,6 +31,7 @@ CREATE TABLE related (
 	article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
 	position   INTEGER NOT NULL CHECK (position BETWEEN 0 AND 5),
 	related_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+	score      REAL    NOT NULL,
 	CHECK (related_id <> article_id),
 	PRIMARY KEY (article_id, position)
 ) WITHOUT ROWID;
