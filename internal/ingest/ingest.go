@@ -117,11 +117,7 @@ func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 			}
 		}
 	}
-	created, err := p.Articles.AddArticle(ctx, a)
-	if err != nil {
-		return false, err
-	}
-	return created, p.relate(ctx, a, created)
+	return p.Articles.AddArticle(ctx, a)
 }
 
 // prepare does everything that needs no store: it is the part of Add that
