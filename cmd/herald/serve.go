@@ -164,6 +164,13 @@ func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, met
 	// The outlets are ours and on this machine: a short pause between
 	// requests is polite enough and fills the site in seconds.
 	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: 20 * time.Millisecond, HostAddrs: hosts, Observe: metrics.ObserveFetch})
+	for _, t := range demo.Topics() {
+		// Added before the outlets are followed, so articles are tagged as
+		// they arrive; a topic kept from an earlier run is left as it is.
+		if err := store.AddTopic(ctx, t); err != nil && herald.ErrorCode(err) != herald.ECONFLICT {
+			return nil, fmt.Errorf("demo topic %s: %w", t.Name, err)
+		}
+	}
 	for _, out := range origin.Outlets() {
 		if existing, err := store.FindSourceBySlug(ctx, herald.Slugify(out.Name)); err == nil && existing.Following() {
 			continue

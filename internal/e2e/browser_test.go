@@ -130,6 +130,72 @@ func TestBrowser(t *testing.T) {
 			p.close()
 		}
 	})
+
+	t.Run("developments", func(t *testing.T) {
+		path := developmentsArticle(t, srv.url)
+		for _, vp := range viewports {
+			p := b.open(t, "latest developments on "+path, path, vp)
+			if p == nil {
+				continue
+			}
+			if p.waitVisible("aside.developments li a") {
+				heading, _ := p.text("aside.developments h2", chromedp.Text[chromedp.CSS])
+				if !strings.HasPrefix(normalize(heading), "Latest developments on ") {
+					t.Errorf("%s: the box is headed %q", p.name, heading)
+				}
+			}
+			p.checkNoSidewaysScroll()
+			p.close()
+		}
+	})
+}
+
+// developmentsArticle returns the path of an article whose page must show
+// a "Latest developments" box: the article behind the second point of the
+// digest of the demo's largest topic (its own point is left out of its
+// page, the first remains).
+func developmentsArticle(t *testing.T, base string) string {
+	t.Helper()
+	client := &http.Client{Timeout: 10 * time.Second}
+	var topics struct {
+		Items []struct {
+			Slug     string `json:"slug"`
+			Articles int    `json:"article_count"`
+		} `json:"items"`
+	}
+	getAPI(t, client, base+"/api/v1/topics", &topics)
+	slug, most := "", 0
+	for _, tp := range topics.Items {
+		if tp.Articles > most {
+			slug, most = tp.Slug, tp.Articles
+		}
+	}
+	var digest struct {
+		Items []struct {
+			ArticleURL string `json:"article_url"`
+		} `json:"items"`
+	}
+	getAPI(t, client, base+"/api/v1/topics/"+slug+"/digest", &digest)
+	if len(digest.Items) < 2 {
+		t.Fatalf("the demo's largest topic %q (%d articles) has %d points; want at least 2", slug, most, len(digest.Items))
+	}
+	return strings.TrimPrefix(digest.Items[1].ArticleURL, base)
+}
+
+// getAPI reads one JSON document from the site's API into v.
+func getAPI(t *testing.T, client *http.Client, url string, v any) {
+	t.Helper()
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
 }
 
 // longestWord returns the longest word of s, a query sure to find it.

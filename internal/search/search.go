@@ -11,6 +11,7 @@ package search
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -120,15 +121,22 @@ func isCJK(r rune) bool {
 		r == 'ー' // the katakana long vowel mark, of the common script
 }
 
-// accents removes combining marks once the text is decomposed.
-var accents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// accents hands out transformers that remove combining marks once the
+// text is decomposed. A chain keeps state while it runs, so each call
+// takes its own: the pipeline and the web server fold words on many
+// goroutines at once.
+var accents = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // fold lower-cases w and removes its accents: "Café" → "cafe".
 func fold(w string) string {
 	w = strings.ToLower(w)
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
-			out, _, err := transform.String(accents, w)
+			t := accents.Get().(transform.Transformer)
+			out, _, err := transform.String(t, w)
+			accents.Put(t)
 			if err != nil { // the transformers never fail on valid text
 				return w
 			}

@@ -3,6 +3,7 @@ package search
 import (
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/herald-news/herald"
@@ -150,5 +151,31 @@ func TestSnippet(t *testing.T) {
 	}
 	if got := Snippet("no match at all", q); len(got) != 1 || got[0].Match {
 		t.Errorf("snippet without a match = %+v, want the text's start unmarked", got)
+	}
+}
+
+// TestFoldConcurrently folds accented text on many goroutines at once, as
+// the pipeline's workers and the web server do. A shared transformer made
+// herald serve panic ("slice bounds out of range" in transform.String);
+// under -race this test also reports the race itself.
+func TestFoldConcurrently(t *testing.T) {
+	const text = "Café Zürich: Ærøskøbing élève ñandú — São Paulo, Kraków"
+	want := IndexText(text)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				if got := IndexText(text); got != want {
+					t.Errorf("IndexText = %q; want %q", got, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if !strings.Contains(want, "cafe") || !strings.Contains(want, "zurich") {
+		t.Errorf("IndexText(%q) = %q; want accents removed", text, want)
 	}
 }
