@@ -68,7 +68,10 @@ type Comment struct {
 	AuthorEmail string
 	AuthorURL   string
 	AuthorIP    string
-	UserAgent   string
+	// AuthorNetwork is the /24 (IPv4) or /48 (IPv6) network of AuthorIP,
+	// under which the stores count comments for the rate limit.
+	AuthorNetwork string
+	UserAgent     string
 
 	Text      string
 	Status    CommentStatus
@@ -214,6 +217,10 @@ type CommentService interface {
 	// another comment within MinCommentGap. An approved comment makes
 	// Version move.
 	AddComment(ctx context.Context, c *Comment) error
+	// CountNetworkComments returns how many comments from network were
+	// stored since the given time, by any process sharing the store: the
+	// rate limit per network holds however many servers take comments.
+	CountNetworkComments(ctx context.Context, network string, since time.Time) (int, error)
 	// FindCommentByID returns the comment, or ENOTFOUND.
 	FindCommentByID(ctx context.Context, id int64) (*Comment, error)
 	// FindComments returns the comments f selects and how many it

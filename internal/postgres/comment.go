@@ -82,10 +82,10 @@ func (db *DB) addComment(ctx context.Context, c *herald.Comment) error {
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO comments (article_id, parent_id, user_id, author_name, author_email, author_url, author_ip,
-			user_agent, text, status, reasons, score, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+			user_agent, text, status, reasons, score, created_at, author_network)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		c.ArticleID, nullID(c.ParentID), nullID(c.UserID), c.AuthorName, email, c.AuthorURL, c.AuthorIP,
-		c.UserAgent, c.Text, string(c.Status), reasons, c.Score, now).Scan(&id)
+		c.UserAgent, c.Text, string(c.Status), reasons, c.Score, now, c.AuthorNetwork).Scan(&id)
 	if err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func (db *DB) EraseCommentAuthor(ctx context.Context, email string) (int, error)
 	}
 	defer tx.Rollback(ctx)
 	tag, err := tx.Exec(ctx, `UPDATE comments SET author_name = '', author_email = '', author_url = '',
-		author_ip = '', user_agent = '', text = '', erased = true WHERE author_email = $1`, email)
+		author_ip = '', author_network = '', user_agent = '', text = '', erased = true WHERE author_email = $1`, email)
 	if err != nil {
 		return 0, fmt.Errorf("erase %s: %w", email, err)
 	}
@@ -438,4 +438,18 @@ func (db *DB) FindCommentsClose(ctx context.Context, articleID int64) (time.Time
 		return time.Time{}, nil
 	}
 	return closes.UTC(), nil
+}
+
+// CountNetworkComments implements herald.CommentService.
+func (db *DB) CountNetworkComments(ctx context.Context, network string, since time.Time) (int, error) {
+	if network == "" {
+		return 0, nil
+	}
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM comments
+		WHERE author_network = $1 AND author_network <> '' AND created_at >= $2`, network, since).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count comments from %s: %w", network, err)
+	}
+	return n, nil
 }

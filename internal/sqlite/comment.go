@@ -72,10 +72,10 @@ func (db *DB) addComment(ctx context.Context, c *herald.Comment) error {
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO comments (article_id, parent_id, user_id, author_name, author_email, author_url, author_ip,
-			user_agent, text, status, reasons, score, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			user_agent, text, status, reasons, score, created_at, author_network)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ArticleID, nullID(c.ParentID), nullID(c.UserID), c.AuthorName, email, c.AuthorURL, c.AuthorIP,
-		c.UserAgent, c.Text, string(c.Status), strings.Join(c.Reasons, " "), c.Score, nanos(now))
+		c.UserAgent, c.Text, string(c.Status), strings.Join(c.Reasons, " "), c.Score, nanos(now), c.AuthorNetwork)
 	if err != nil {
 		return err
 	}
@@ -305,7 +305,7 @@ func (db *DB) EraseCommentAuthor(ctx context.Context, email string) (int, error)
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE comments SET author_name = '', author_email = '', author_url = '',
-		author_ip = '', user_agent = '', text = '', erased = 1 WHERE author_email = ?`, email)
+		author_ip = '', author_network = '', user_agent = '', text = '', erased = 1 WHERE author_email = ?`, email)
 	if err != nil {
 		return 0, fmt.Errorf("erase %s: %w", email, err)
 	}
@@ -428,4 +428,18 @@ func (db *DB) FindCommentsClose(ctx context.Context, articleID int64) (time.Time
 		return time.Time{}, nil
 	}
 	return fromNanos(closes), nil
+}
+
+// CountNetworkComments implements herald.CommentService.
+func (db *DB) CountNetworkComments(ctx context.Context, network string, since time.Time) (int, error) {
+	if network == "" {
+		return 0, nil
+	}
+	var n int
+	err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM comments
+		WHERE author_network = ? AND author_network <> '' AND created_at >= ?`, network, nanos(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count comments from %s: %w", network, err)
+	}
+	return n, nil
 }

@@ -405,3 +405,51 @@ func testCommentsClose(t *testing.T, s herald.Store) {
 		t.Errorf("unknown article = %v, want ENOTFOUND", err)
 	}
 }
+
+// testCommentNetworks checks the count behind the rate limit per network:
+// comments from the network since a time, whoever stored them, and none
+// once the authors' data is erased.
+func testCommentNetworks(t *testing.T, s herald.Store) {
+	clock := fixClock(t, s)
+	ctx := context.Background()
+	a := NewArticle(1, "Outlet")
+	mustAdd(t, s, a)
+	const network, other = "198.51.100.0/24", "2001:db8:1::/48"
+	add := func(n int, net string) {
+		c := NewComment(n, a.ID, fmt.Sprintf("net%d@example.com", n))
+		c.AuthorNetwork = net
+		mustAddComment(t, s, c)
+	}
+	start := clock.Now()
+	add(1, network)
+	clock.Add(30 * time.Second)
+	add(2, network)
+	add(3, other)
+	clock.Add(40 * time.Second)
+	count := func(net string, since time.Time) int {
+		t.Helper()
+		n, err := s.CountNetworkComments(ctx, net, since)
+		if err != nil {
+			t.Fatalf("CountNetworkComments(%s): %v", net, err)
+		}
+		return n
+	}
+	if got := count(network, start); got != 2 {
+		t.Errorf("comments from %s since the first = %d; want 2", network, got)
+	}
+	if got := count(network, clock.Now().Add(-time.Minute)); got != 1 {
+		t.Errorf("comments from %s in the last minute = %d; want 1", network, got)
+	}
+	if got := count(other, start); got != 1 {
+		t.Errorf("comments from %s = %d; want 1", other, got)
+	}
+	if got := count("", start); got != 0 {
+		t.Errorf("comments from no network = %d; want 0", got)
+	}
+	if _, err := s.EraseCommentAuthor(ctx, "net2@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(network, start); got != 1 {
+		t.Errorf("after erasing one author, comments from %s = %d; want 1", network, got)
+	}
+}

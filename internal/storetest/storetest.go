@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("CommentApprovedMovesVersion", func(t *testing.T) { testCommentApprovedMovesVersion(t, open(t)) })
 	t.Run("CommentErase", func(t *testing.T) { testCommentErase(t, open(t)) })
 	t.Run("CommentsClose", func(t *testing.T) { testCommentsClose(t, open(t)) })
+	t.Run("CommentNetworks", func(t *testing.T) { testCommentNetworks(t, open(t)) })
 	t.Run("ClassifierCounts", func(t *testing.T) { testClassifierCounts(t, open(t)) })
 	t.Run("UsersAndSessions", func(t *testing.T) { testUsersAndSessions(t, open(t)) })
 	t.Run("Secret", func(t *testing.T) { testSecret(t, open(t)) })

@@ -78,10 +78,7 @@ func (s *Server) signer(ctx context.Context) (*comment.Signer, error) {
 // allowPost reports whether the network of addr may post another comment
 // now. Idle limiters are dropped now and then so the map stays small.
 func (s *Server) allowPost(addr string) bool {
-	perMinute := s.Config.Comments.PerMinute
-	if perMinute <= 0 {
-		perMinute = 2
-	}
+	perMinute := s.perMinute()
 	now := s.now()
 	c := &s.comments
 	c.mu.Lock()
@@ -96,6 +93,28 @@ func (s *Server) allowPost(addr string) bool {
 		c.limits[key] = l
 	}
 	return l.AllowN(now, 1)
+}
+
+// networkBusy reports whether the network of addr has had its share of
+// comments stored in the last minute, by this process or any other on
+// the same database. allowPost counts attempts in this process alone; this
+// counts what every process stored. A store that cannot say lets the
+// comment through: the limit is a defence, not a reason to lose comments.
+func (s *Server) networkBusy(ctx context.Context, addr string) bool {
+	n, err := s.Store.CountNetworkComments(ctx, comment.Network(addr), s.now().Add(-time.Minute))
+	if err != nil {
+		s.Logger.Error("count comments from a network", "err", err)
+		return false
+	}
+	return n >= s.perMinute()
+}
+
+// perMinute is how many comments a network may post in a minute.
+func (s *Server) perMinute() int {
+	if s.Config.Comments.PerMinute > 0 {
+		return s.Config.Comments.PerMinute
+	}
+	return 2
 }
 
 // clientIP is the address the request came from: the one the trusted
@@ -336,7 +355,7 @@ func newCommentEntry(e comment.Entry, held bool, slug string) commentEntry {
 // handlePostComment takes a comment from the form under an article.
 func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if !s.allowPost(s.clientIP(r)) {
+	if !s.allowPost(s.clientIP(r)) || s.networkBusy(ctx, s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		s.commentRefused(w, r, http.StatusTooManyRequests, "Too many comments",
 			"Too many comments have come from your network in the last minute. Please wait a minute, then go back and send yours again.")
@@ -377,7 +396,7 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 	form.ParentID, _ = strconv.ParseInt(r.PostFormValue("parent"), 10, 64) // a bad one is 0: a comment on the article
 	c := &herald.Comment{
 		ArticleID: a.ID, ParentID: form.ParentID, AuthorName: form.Name, AuthorEmail: form.Email,
-		AuthorURL: form.Website, AuthorIP: s.clientIP(r), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
+		AuthorURL: form.Website, AuthorIP: s.clientIP(r), AuthorNetwork: comment.Network(s.clientIP(r)), UserAgent: truncate(r.UserAgent(), 300), Text: form.Text,
 	}
 	form.Errors = c.Validate()
 	signer, err := s.signer(ctx)

@@ -286,6 +286,36 @@ func TestCommentRateLimit(t *testing.T) {
 	}
 }
 
+// TestRateLimitAcrossServers posts from one network to two servers on one
+// store, as to two herald processes behind a load balancer: each server
+// alone has seen too few posts to refuse, but the store has the network's
+// share for the minute, so the third is refused wherever it lands.
+func TestRateLimitAcrossServers(t *testing.T) {
+	a := newCommentSite(t, web.CommentConfig{})
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	w, err := web.New(a.store, logger, web.Config{BaseURL: "https://news.test", SiteName: "Test Herald",
+		PollEvery: 10 * time.Millisecond, Comments: web.CommentConfig{MinFillTime: time.Nanosecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvB := httptest.NewServer(w.Handler())
+	t.Cleanup(srvB.Close)
+	b := &commentSite{srv: srvB, store: a.store, article: a.article}
+
+	ra, rb := a.newReader(t), b.newReader(t)
+	var statuses []int
+	for i, r := range []*reader{ra, rb, ra} {
+		resp, _ := r.post(fields("Spread", fmt.Sprintf("spread%d@example.com", i), "", fmt.Sprintf("Message %d", i)))
+		statuses = append(statuses, resp.StatusCode)
+	}
+	if statuses[0] != 303 || statuses[1] != 303 || statuses[2] != http.StatusTooManyRequests {
+		t.Errorf("three posts in a minute from one network to two servers: %v, want 303 303 429", statuses)
+	}
+	if _, n, _ := a.store.FindComments(context.Background(), herald.CommentFilter{}); n != 2 {
+		t.Errorf("%d comments stored; want the first two", n)
+	}
+}
+
 func TestRateLimitBehindAProxy(t *testing.T) {
 	s := newCommentSite(t, web.CommentConfig{RealIPHeader: "X-Forwarded-For"})
 	r := s.newReader(t)
