@@ -3,6 +3,7 @@ package web_test
 import (
 	"bufio"
 	"context"
+	"crypto/md5"
 	"fmt"
 	"io"
 	"log/slog"
@@ -418,11 +419,15 @@ func TestEmailIsNeverPublished(t *testing.T) {
 	}
 	anyone := s.newReader(t)
 	anyone.waitFor(articlePath, "Please keep my address private.")
+	emailHash := fmt.Sprintf("%x", md5.Sum([]byte(secret)))
 	for _, path := range []string{articlePath, articlePath + "/comments.rss", "/", "/rss.xml", "/atom.xml",
 		"/sitemap.xml", "/news-sitemap.xml", "/api/v1/articles", fmt.Sprintf("/api/v1/articles/%d", s.article.ID)} {
 		for _, who := range []*reader{anyone, r} {
 			_, body := who.get(path)
-			for _, leak := range []string{secret, "private-mail", "hidden.person", "gravatar", "md5"} {
+			// The hash is what Gravatar-style avatars leak; the bare word
+			// "md5" is not checked, since random form tokens contain it
+			// now and then.
+			for _, leak := range []string{secret, "private-mail", "hidden.person", "gravatar", emailHash} {
 				if strings.Contains(strings.ToLower(body), leak) {
 					t.Errorf("%s shows %q", path, leak)
 				}
