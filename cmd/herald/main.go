@@ -115,3 +115,22 @@ func parseFlags(fs *flag.FlagSet, args []string, e env) error {
 }
 
 var errHelp = errors.New("help")
+
+// subcommand runs one verb of a command, such as the "add" of
+// "herald source add", with the arguments after it.
+type subcommand func(ctx context.Context, args []string, e env) error
+
+// runSubcommand runs the subcommand of "herald name" that args[0] names,
+// or prints usage and returns errUsage when it names none.
+func runSubcommand(ctx context.Context, name, usage string, subs map[string]subcommand, args []string, e env) error {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	sub, ok := subs[args[0]]
+	if !ok {
+		fmt.Fprintf(e.stderr, "herald %s: unknown subcommand %q\n\n%s", name, args[0], usage)
+		return errUsage
+	}
+	return sub(ctx, args[1:], e)
+}

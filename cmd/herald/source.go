@@ -21,21 +21,11 @@ Every subcommand takes --db.
 `
 
 func runSource(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
-	}
-	switch args[0] {
-	case "add":
-		return runSourceAdd(ctx, args[1:], e)
-	case "list":
-		return runSourceList(ctx, args[1:], e)
-	case "remove":
-		return runSourceRemove(ctx, args[1:], e)
-	default:
-		fmt.Fprintf(e.stderr, "herald source: unknown subcommand %q\n\n%s", args[0], sourceUsage)
-		return errUsage
-	}
+	return runSubcommand(ctx, "source", sourceUsage, map[string]subcommand{
+		"add":    runSourceAdd,
+		"list":   runSourceList,
+		"remove": runSourceRemove,
+	}, args, e)
 }
 
 func runSourceAdd(ctx context.Context, args []string, e env) error {

@@ -22,21 +22,11 @@ Every subcommand takes --db.
 `
 
 func runStory(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, storyUsage)
-		return errUsage
-	}
-	switch args[0] {
-	case "list":
-		return runStoryList(ctx, args[1:], e)
-	case "split":
-		return runStorySplit(ctx, args[1:], e)
-	case "merge":
-		return runStoryMerge(ctx, args[1:], e)
-	default:
-		fmt.Fprintf(e.stderr, "herald story: unknown subcommand %q\n\n%s", args[0], storyUsage)
-		return errUsage
-	}
+	return runSubcommand(ctx, "story", storyUsage, map[string]subcommand{
+		"list":  runStoryList,
+		"split": runStorySplit,
+		"merge": runStoryMerge,
+	}, args, e)
 }
 
 func runStoryList(ctx context.Context, args []string, e env) error {

@@ -24,23 +24,12 @@ Every subcommand takes --db. --match, --exclude and --outlet may be repeated.
 `
 
 func runTopic(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, topicUsage)
-		return errUsage
-	}
-	switch args[0] {
-	case "add":
-		return runTopicAdd(ctx, args[1:], e, false)
-	case "edit":
-		return runTopicAdd(ctx, args[1:], e, true)
-	case "list":
-		return runTopicList(ctx, args[1:], e)
-	case "suggest":
-		return runTopicSuggest(ctx, args[1:], e)
-	default:
-		fmt.Fprintf(e.stderr, "herald topic: unknown subcommand %q\n\n%s", args[0], topicUsage)
-		return errUsage
-	}
+	return runSubcommand(ctx, "topic", topicUsage, map[string]subcommand{
+		"add":     func(ctx context.Context, args []string, e env) error { return runTopicAdd(ctx, args, e, false) },
+		"edit":    func(ctx context.Context, args []string, e env) error { return runTopicAdd(ctx, args, e, true) },
+		"list":    runTopicList,
+		"suggest": runTopicSuggest,
+	}, args, e)
 }
 
 // listFlag is a flag that may be given several times.
