@@ -54,7 +54,6 @@ func newCommentSite(t *testing.T, cfg web.CommentConfig) *commentSite {
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	go w.WatchChanges(ctx)
 	pipe := &ingest.Pipeline{Articles: store}
 	if _, _, err := pipe.Add(ctx, ingest.Item{URL: "https://gazette.example/full", Title: "Council approves harbour wall",
 		HTML: longBody, Source: "Harbour Gazette", SourceURL: "https://gazette.example/", Licence: "full",
@@ -65,6 +64,8 @@ func newCommentSite(t *testing.T, cfg web.CommentConfig) *commentSite {
 	if err != nil {
 		t.Fatal(err)
 	}
+	w.CatchUp(ctx)
+	go w.WatchChanges(ctx)
 	return &commentSite{srv: srv, store: store, article: a}
 }
 

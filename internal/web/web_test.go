@@ -58,9 +58,6 @@ func newSite(t *testing.T) *site {
 	}
 	s := &site{srv: httptest.NewServer(w.Handler()), store: store, web: w, pipe: &ingest.Pipeline{Articles: store, Stories: store}}
 	t.Cleanup(s.srv.Close)
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	go w.WatchChanges(ctx)
 	for _, it := range []ingest.Item{
 		{URL: "https://gazette.example/full", Title: "Council approves harbour wall", Byline: "By Ann Reed",
 			HTML:   longBody + `<script>alert(1)</script><p onclick="steal()">Click <a href="javascript:alert(2)">here</a></p><iframe src="https://evil.example"></iframe>`,
@@ -77,6 +74,10 @@ func newSite(t *testing.T) *site {
 			t.Fatal(err)
 		}
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	w.CatchUp(ctx)
+	go w.WatchChanges(ctx)
 	return s
 }
 
