@@ -131,8 +131,10 @@ type SearchService interface {
 	// FindSimilar returns up to limit shown copies, with their text, that
 	// contain any of terms, best match first, never the article id itself
 	// or a copy of its text. Score is the store's relevance, higher is
-	// better, comparable only within one call.
-	FindSimilar(ctx context.Context, id int64, terms []string, limit int) ([]Similar, error)
+	// better, comparable only within one call. Only the within articles
+	// stored last are looked at (all when within is 0), so that the cost
+	// of a call does not grow with the store.
+	FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]Similar, error)
 }
 
 // MaxTermDocs caps the document frequencies TermDocs counts: past it a
@@ -161,6 +163,16 @@ type RelatedService interface {
 	// item its text's shown copy, without HTML and Text; never id itself
 	// or a copy of its text. An article with no list has an empty one.
 	FindRelated(ctx context.Context, id int64) ([]*Article, error)
+
+	// ClaimRelatedWork returns up to limit articles whose lists are due,
+	// oldest first, each with its text, and holds them until lease has
+	// passed, so that other processes pass them over meanwhile. AddArticle
+	// queues every new article; an article claimed and never finished is
+	// offered again once its lease ends.
+	ClaimRelatedWork(ctx context.Context, limit int, lease time.Duration) ([]*Article, error)
+
+	// FinishRelatedWork takes the articles ids off the queue.
+	FinishRelatedWork(ctx context.Context, ids []int64) error
 }
 
 // RelatedItem is one entry of a stored related list: the article, its

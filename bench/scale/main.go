@@ -3,14 +3,17 @@
 // standard input, fills a store through the real import pipeline up to each
 // of the given sizes, and at each size times the next -probe articles one
 // at a time through ingest.Pipeline.Add: parsing, cleaning, fingerprinting,
-// the copy look-up, the story placement, and the store's transaction.
+// the copy look-up, the story placement, topics, and the store's
+// transactions. After each, it times apart the related-list worker
+// (Pipeline.RelateQueued), which herald serve runs off the ingest path.
 //
 //	go run ./bench/gen -n 1002000 | go run ./bench/scale -sizes 10000,100000,1000000
 //	go run ./bench/gen -n 102000 | go run ./bench/scale -db postgres://…/scale -sizes 10000,100000
 //
 // It prints one Markdown table row per size: articles placed per second,
-// p50 and p99 time per article, the process's resident memory and the
-// database's size on disk (SQLite only).
+// p50 and p99 time per article, p50 and p99 of the related lists' time
+// per article, the process's resident memory and the database's size on
+// disk (SQLite only).
 package main
 
 import (
@@ -25,6 +28,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +47,7 @@ type config struct {
 	sizes     []int
 	probe     int
 	chunk     int
+	profile   string
 }
 
 func parseFlags(args []string) (config, error) {
@@ -52,10 +57,11 @@ func parseFlags(args []string) (config, error) {
 	probe := fs.Int("probe", 2000, "articles timed one by one at each size (1-100000)")
 	chunk := fs.Int("chunk", 10000, "articles per import batch while filling")
 	dedupOnly := fs.Bool("dedup-only", false, "run only the copy look-up and the add, without stories, topics and related lists")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the last size's probe to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly}
+	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly, profile: *profile}
 	if cfg.probe < 1 || cfg.probe > 100000 {
 		return config{}, fmt.Errorf("-probe must be between 1 and 100000, not %d", cfg.probe)
 	}
@@ -126,11 +132,13 @@ type row struct {
 	stored    int // articles offered to the store before the probe
 	probed    int
 	perSecond float64
-	p50, p99  time.Duration
-	rss, hwm  int64 // bytes
-	disk      int64 // bytes; 0 when unknown
-	written   int64 // bytes the process wrote to storage per probed article; 0 when unknown
-	fillRate  float64
+	p50, p99  time.Duration // placing one article: Pipeline.Add
+	// computing the related lists one arrival changes: RelateQueued
+	relatedP50, relatedP99 time.Duration
+	rss, hwm               int64 // bytes
+	disk                   int64 // bytes; 0 when unknown
+	written                int64 // bytes the process wrote to storage per probed article; 0 when unknown
+	fillRate               float64
 }
 
 func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) error {
@@ -148,10 +156,10 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 	}
 	fmt.Fprintf(out, "Store: %s; %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
 		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
-	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | written per article | RSS | peak RSS | on disk | fill rate |")
-	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | related p50 | related p99 | written per article | RSS | peak RSS | on disk | fill rate |")
+	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	stored := 0
-	for _, size := range cfg.sizes {
+	for i, size := range cfg.sizes {
 		start, want := time.Now(), max(size-stored, 0)
 		filled, err := fill(ctx, pipe, lines, want, cfg.chunk, logw)
 		if err != nil {
@@ -163,7 +171,11 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 			return fmt.Errorf("input ended after %d articles, before size %d", stored, size)
 		}
 		before := writtenBytes()
-		r, err := probe(ctx, pipe, lines, cfg.probe)
+		profile := ""
+		if i == len(cfg.sizes)-1 {
+			profile = cfg.profile
+		}
+		r, err := profiled(profile, func() (row, error) { return probe(ctx, pipe, lines, cfg.probe) })
 		if err != nil {
 			return err
 		}
@@ -176,8 +188,9 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if file != "" {
 			r.disk = fileSize(file) + fileSize(file+"-wal")
 		}
-		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
-			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), kb(r.written), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
+		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
+			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), ms(r.relatedP50), ms(r.relatedP99),
+			kb(r.written), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
 	}
 	fmt.Fprintf(out, "\nLoad after: %s.\n", machine.LoadAvg())
 	return nil
@@ -210,16 +223,37 @@ func fill(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n, ch
 		if _, err := im.Import(ctx, bytes.NewReader(batch)); err != nil {
 			return done, fmt.Errorf("fill: %w", err)
 		}
+		if _, err := pipe.RelateQueued(ctx); err != nil {
+			return done, fmt.Errorf("fill: related lists: %w", err)
+		}
 		done += k
 		fmt.Fprintf(logw, "filled %d of %d\n", done, n)
 	}
 	return done, nil
 }
 
+// profiled runs measure under the CPU profiler, writing the profile to
+// file, when file is set.
+func profiled(file string, measure func() (row, error)) (row, error) {
+	if file == "" {
+		return measure()
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return row{}, fmt.Errorf("cpu profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return row{}, fmt.Errorf("cpu profile: %w", err)
+	}
+	defer pprof.StopCPUProfile()
+	return measure()
+}
+
 // probe adds the next n articles one at a time and times each.
 func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n int) (row, error) {
 	times := make([]time.Duration, 0, n)
-	start := time.Now()
+	relating := make([]time.Duration, 0, n)
 	for len(times) < n {
 		b, err := lines.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -237,18 +271,39 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n in
 			return row{}, fmt.Errorf("probe: add %s: %w", it.URL, err)
 		}
 		times = append(times, time.Since(t0))
+		// The related lists are computed off the ingest path, by the
+		// worker that empties the store's queue: timed apart.
+		t1 := time.Now()
+		if _, err := pipe.RelateQueued(ctx); err != nil {
+			return row{}, fmt.Errorf("probe: related lists of %s: %w", it.URL, err)
+		}
+		relating = append(relating, time.Since(t1))
 	}
 	if len(times) == 0 {
 		return row{}, errors.New("probe: input ended")
 	}
-	wall := time.Since(start)
+	var placing time.Duration
+	for _, d := range times {
+		placing += d
+	}
 	slices.Sort(times)
+	slices.Sort(relating)
 	return row{
-		probed:    len(times),
-		perSecond: float64(len(times)) / wall.Seconds(),
-		p50:       times[len(times)/2],
-		p99:       times[min(len(times)-1, len(times)*99/100)],
+		probed:     len(times),
+		perSecond:  float64(len(times)) / placing.Seconds(),
+		p50:        percentile(times, 50),
+		p99:        percentile(times, 99),
+		relatedP50: percentile(relating, 50),
+		relatedP99: percentile(relating, 99),
 	}, nil
+}
+
+// percentile returns the p-th percentile of sorted.
+func percentile(sorted []time.Duration, p int) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
 }
 
 // readLines reads up to n non-blank lines.

@@ -54,13 +54,50 @@ func runImport(ctx context.Context, args []string, e env) error {
 		},
 	}
 	start := time.Now()
+	relating := relateWhile(ctx, pipe)
 	prog, err := im.Import(ctx, in)
 	show.clear()
 	elapsed := time.Since(start)
 	fmt.Fprintf(e.stderr, "imported %d, skipped %d (already present), rejected %d — %d lines in %s (%.0f lines/s)\n",
 		prog.Imported, prog.Skipped, prog.Rejected, prog.Lines, elapsed.Round(time.Millisecond),
 		float64(prog.Lines)/max(elapsed.Seconds(), 1e-9))
-	return err
+	if err != nil {
+		relating()
+		return err
+	}
+	fmt.Fprintln(e.stderr, "computing the remaining related lists…")
+	if err := relating(); err != nil {
+		return fmt.Errorf("related lists: %w", err)
+	}
+	return nil
+}
+
+// relateWhile computes related lists in the background, beside the
+// import, which stores articles one at a time and so leaves a core free.
+// The function it returns stops that, computes the lists still queued,
+// and reports the first error.
+func relateWhile(ctx context.Context, pipe *ingest.Pipeline) (finish func() error) {
+	stop := make(chan struct{})
+	result := make(chan error, 1)
+	go func() {
+		for {
+			if _, err := pipe.RelateQueued(ctx); err != nil {
+				result <- err
+				return
+			}
+			select {
+			case <-stop:
+				_, err := pipe.RelateQueued(ctx)
+				result <- err
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	return func() error {
+		close(stop)
+		return <-result
+	}
 }
 
 // openInput opens the named file, or standard input for "-", and returns

@@ -81,6 +81,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go site.WatchChanges(background)
 	go backfill(background, store, logger)
 	go retagInBackground(background, store, logger)
+	go ingest.NewPipeline(store).KeepRelating(background, 2*time.Second, logger)
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {

@@ -43,9 +43,12 @@ type Pipeline struct {
 	Stories herald.StoryService
 	// Topics, when set, files each new article under its topics and
 	// updates their digests (see topic.go).
-	Topics  herald.TopicService
-	Related Relater          // keeps related lists; nil for none
-	Now     func() time.Time // the clock; time.Now when nil
+	Topics herald.TopicService
+	// Related computes the related lists of the articles RelatedQueue
+	// holds (see RelateQueued); nil for none.
+	Related      Relater
+	RelatedQueue RelatedQueue
+	Now          func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in
@@ -76,8 +79,9 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 const maxCopyCandidates = 20
 
 // store adds a prepared article, then derives from it what depends on
-// the articles before it: its story, its topics (and their digests), and
-// the related lists. It must run in the order articles arrive (see add).
+// the articles before it: its story and its topics (and their digests).
+// It must run in the order articles arrive (see add). The related lists
+// are computed later, from the store's queue (see RelateQueued).
 func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 	created, err := p.add(ctx, a)
 	if err != nil {
@@ -87,10 +91,6 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 		return created, err
 	}
 	if err := p.tagTopics(ctx, a, created); err != nil {
-		return created, err
-	}
-	// After the topics: the related list weighs shared topics.
-	if err := p.relate(ctx, a, created); err != nil {
 		return created, err
 	}
 	return created, nil
@@ -192,13 +192,14 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // NewPipeline returns the pipeline with every stage on store: copies,
 // stories, topics and their digests, related lists (starting with the
-// article's story). herald import, herald serve and the benchmarks all
-// use it, so they ingest alike.
+// article's story; computed by RelateQueued). herald import, herald serve
+// and the benchmarks all use it, so they ingest alike.
 func NewPipeline(store herald.Store) *Pipeline {
 	return &Pipeline{
-		Articles: store,
-		Stories:  store,
-		Topics:   store,
-		Related:  &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}},
+		Articles:     store,
+		Stories:      store,
+		Topics:       store,
+		Related:      &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}},
+		RelatedQueue: store,
 	}
 }

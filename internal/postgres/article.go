@@ -139,6 +139,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 			return false, err
 		}
 	}
+	if _, err := tx.Exec(ctx, `INSERT INTO related_queue (article_id) VALUES ($1)`, id); err != nil {
+		return false, err
+	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return false, err

@@ -148,7 +148,7 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 
 // FindSimilar implements herald.SearchService: an OR of the terms, ranked
 // by ts_rank, over the shown copies other than the article's text.
-func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit int) ([]herald.Similar, error) {
+func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
 	var q herald.Clause
 	for _, t := range terms {
 		if toks := search.Tokens(t); len(toks) > 0 {
@@ -158,13 +158,16 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	if len(q) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	args := []any{id, limit}
+	// ids grow as articles are stored: the window is the ids above the
+	// newest less within, which the primary key finds at once.
+	args := []any{id, limit, max(within, 0)}
 	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
 	rows, err := db.pool.Query(ctx, `
 		WITH best AS (
 			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
 			FROM (SELECT `+query+` AS q) q, articles a
 			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
+				AND ($3 = 0 OR a.id > (SELECT coalesce(max(id), 0) FROM articles) - $3)
 				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
 			ORDER BY rank DESC LIMIT $2)
 		SELECT `+articleColumns+`, a.text, best.rank

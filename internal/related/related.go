@@ -45,6 +45,7 @@ type Params struct {
 	HalfLife     time.Duration // time apart at which that share halves
 	MinItems     int           // fill to this many from recent articles
 	Affected     int           // closest stored articles whose lists a is offered to
+	Window       int           // candidates come from this many articles stored last
 }
 
 // DefaultParams returns the parameters measured with bench/related.
@@ -52,7 +53,7 @@ func DefaultParams() Params {
 	return Params{
 		TermsLooked: 48, QueryTerms: 16, Candidates: 40, TitleBoost: 3,
 		MinSimilar: 0.08, RecencyShare: 0.25, HalfLife: 7 * 24 * time.Hour,
-		MinItems: 4, Affected: 6,
+		MinItems: 4, Affected: 6, Window: 50000,
 	}
 }
 
@@ -61,6 +62,8 @@ type Recommender struct {
 	Store   Store
 	Stories StorySource // nil until stories exist
 	Params  Params      // zero means DefaultParams
+
+	df dfCache
 }
 
 func (r *Recommender) params() Params {
@@ -207,7 +210,7 @@ type scoredArticle struct {
 func (r *Recommender) similar(ctx context.Context, a *herald.Article, p Params) ([]scoredArticle, error) {
 	counts := termCounts(a.Title, a.Text, p.TitleBoost)
 	looked := heaviest(counts, p.TermsLooked)
-	docs, df, err := r.Store.TermDocs(ctx, looked)
+	docs, df, err := r.df.termDocs(ctx, r.Store, looked, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +219,7 @@ func (r *Recommender) similar(ctx context.Context, a *herald.Article, p Params) 
 	if len(query) == 0 {
 		return nil, nil
 	}
-	found, err := r.Store.FindSimilar(ctx, a.ID, query, p.Candidates)
+	found, err := r.Store.FindSimilar(ctx, a.ID, query, p.Window, p.Candidates)
 	if err != nil {
 		return nil, err
 	}

@@ -24,7 +24,8 @@ func openStore(t *testing.T) *sqlite.DB {
 	return db
 }
 
-// add stores an item through the pipeline with related lists on.
+// add stores an item through the pipeline, then lets its related worker
+// empty the queue, as herald serve's does between arrivals.
 func add(t *testing.T, p *ingest.Pipeline, n int, source, title, text string) *herald.Article {
 	t.Helper()
 	a, created, err := p.Add(context.Background(), ingest.Item{
@@ -33,6 +34,9 @@ func add(t *testing.T, p *ingest.Pipeline, n int, source, title, text string) *h
 	})
 	if err != nil || !created {
 		t.Fatalf("add %d: created=%v err=%v", n, created, err)
+	}
+	if _, err := p.RelateQueued(context.Background()); err != nil {
+		t.Fatalf("related lists after %d: %v", n, err)
 	}
 	return a
 }
@@ -64,7 +68,7 @@ const (
 
 func TestListsFollowContent(t *testing.T) {
 	db := openStore(t)
-	p := &ingest.Pipeline{Articles: db, Related: &related.Recommender{Store: db}}
+	p := &ingest.Pipeline{Articles: db, Related: &related.Recommender{Store: db}, RelatedQueue: db}
 
 	first := add(t, p, 1, "ledger", "River floods market town", flood1)
 	if got := list(t, db, first); len(got) != 0 {

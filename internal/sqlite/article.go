@@ -130,6 +130,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := indexArticle(ctx, tx, id, a); err != nil {
 		return false, err
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id) VALUES (?)`, id); err != nil {
+		return false, err
+	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return false, err
@@ -316,6 +319,20 @@ func findArticle(ctx context.Context, q querier, where string, arg any) (*herald
 
 // scanArticle reads articleColumns, then bodyColumns when withBody. Of the
 // fingerprint it fills Hash and Signature; the bands are not read back.
+// scanArticles reads every row of rows as an article and closes rows.
+func scanArticles(rows *sql.Rows, withBody bool) ([]*herald.Article, error) {
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, withBody)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, errors.Join(rows.Err(), rows.Close())
+}
+
 func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
 	var published, created, sourceCreated, hash int64
@@ -429,16 +446,8 @@ func (db *DB) findArticles(ctx context.Context, query string, args []any, limit 
 	if err != nil {
 		return nil, "", err
 	}
-	defer rows.Close()
-	var list []*herald.Article
-	for rows.Next() {
-		a, err := scanArticle(rows.Scan, false)
-		if err != nil {
-			return nil, "", err
-		}
-		list = append(list, a)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	list, err := scanArticles(rows, false)
+	if err != nil {
 		return nil, "", err
 	}
 	list, next, err := herald.NextPage(list, limit)

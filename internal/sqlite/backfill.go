@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/herald-news/herald"
@@ -19,16 +18,8 @@ func (db *DB) FindUnfingerprinted(ctx context.Context, after int64, limit int) (
 	if err != nil {
 		return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
 	}
-	defer rows.Close()
-	var list []*herald.Article
-	for rows.Next() {
-		a, err := scanArticle(rows.Scan, true)
-		if err != nil {
-			return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
-		}
-		list = append(list, a)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	list, err := scanArticles(rows, true)
+	if err != nil {
 		return nil, fmt.Errorf("find unfingerprinted articles: %w", err)
 	}
 	return list, nil

@@ -151,7 +151,7 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 
 // FindSimilar implements herald.SearchService: an OR of the terms, ranked
 // by bm25, over the shown copies other than the article's text.
-func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit int) ([]herald.Similar, error) {
+func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
 	if len(terms) == 0 || limit <= 0 {
 		return nil, nil
 	}
@@ -164,17 +164,23 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 	if len(phrases) == 0 {
 		return nil, nil
 	}
+	after, err := db.windowStart(ctx, within)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
 	// As in Search, the texts are read for the chosen candidates only.
+	// FTS5 applies the bound on rowid as it reads the index.
 	rows, err := db.reader.QueryContext(ctx, `
 		WITH best AS (
 			SELECT a.id AS id, bm25(article_search, `+titleWeight+`, 1.0) AS rank
 			FROM article_search JOIN articles a ON a.id = article_search.rowid
-			WHERE article_search MATCH ? AND a.duplicate_of IS NULL AND a.id <> ?
+			WHERE article_search MATCH ? AND article_search.rowid > ?
+				AND a.duplicate_of IS NULL AND a.id <> ?
 				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
 			ORDER BY rank LIMIT ?)
 		SELECT `+articleColumns+`, a.text, best.rank
 		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
-		ORDER BY best.rank, a.id`, strings.Join(phrases, " OR "), id, id, limit)
+		ORDER BY best.rank, a.id`, strings.Join(phrases, " OR "), after, id, id, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
@@ -194,6 +200,19 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, limit i
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// windowStart returns the id after which the within articles stored last
+// come (ids grow as articles are stored); 0 when within is 0.
+func (db *DB) windowStart(ctx context.Context, within int) (int64, error) {
+	if within <= 0 {
+		return 0, nil
+	}
+	var last int64
+	if err := db.reader.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&last); err != nil {
+		return 0, err
+	}
+	return max(last-int64(within), 0), nil
 }
 
 // SetRelated implements herald.RelatedService.

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/search"
@@ -226,7 +227,7 @@ func testFindSimilar(t *testing.T, s herald.Store) {
 	mustAdd(t, s, newText(5, "Gazette", "Football results", "The home side won."))
 
 	for _, from := range []*herald.Article{a, cp} {
-		got, err := s.FindSimilar(ctx, from.ID, []string{"volcano", "ash", "villagers"}, 10)
+		got, err := s.FindSimilar(ctx, from.ID, []string{"volcano", "ash", "villagers"}, 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -240,6 +241,18 @@ func testFindSimilar(t *testing.T, s herald.Store) {
 		if want := []int64{near.ID, far.ID}; !slices.Equal(ids, want) {
 			t.Errorf("FindSimilar(%d) = %v, want %v: neither the article nor its copy, best first", from.ID, ids, want)
 		}
+	}
+	// Within the two articles stored last, only far matches: near is older.
+	got, err := s.FindSimilar(ctx, a.ID, []string{"volcano", "ash", "villagers"}, 2, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Article.ID != far.ID {
+		var ids []int64
+		for _, c := range got {
+			ids = append(ids, c.Article.ID)
+		}
+		t.Errorf("FindSimilar within the last 2 = %v, want [%d]", ids, far.ID)
 	}
 }
 
@@ -346,5 +359,60 @@ func CheckMigratedSearch(t *testing.T, db herald.Store) {
 	}
 	if got, _ := mustSearch(t, db, "b", herald.SearchFilter{}); !slices.Equal(got, []int64{b.ID}) {
 		t.Errorf("search b after migrating = %v, want [%d]", got, b.ID)
+	}
+}
+
+// testRelatedQueue checks the queue of articles whose related lists are
+// due: every new article is queued, a claim holds its articles for its
+// lease, finished ones leave, and a purged article leaves with its row.
+func testRelatedQueue(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	clock := fixClock(t, s)
+	var added []*herald.Article
+	for n := range 4 {
+		a := NewArticle(n, "Ledger")
+		mustAdd(t, s, a)
+		added = append(added, a)
+	}
+	purged := NewArticle(9, "Gone Outlet")
+	mustAdd(t, s, purged)
+	if err := s.RemoveSource(ctx, purged.Source.Slug, true); err != nil {
+		t.Fatal(err)
+	}
+
+	first, err := s.ClaimRelatedWork(ctx, 3, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := articleIDs(added[:3]); !slices.Equal(articleIDs(first), want) {
+		t.Fatalf("first claim = %v, want the three oldest %v", articleIDs(first), want)
+	}
+	if first[0].Text != added[0].Text || first[0].Source.Name != "Ledger" {
+		t.Errorf("claimed article lacks its text or outlet: %+v", first[0])
+	}
+	second, err := s.ClaimRelatedWork(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := articleIDs(added[3:]); !slices.Equal(articleIDs(second), want) {
+		t.Fatalf("second claim = %v, want only the unclaimed %v (the purged article is gone)", articleIDs(second), want)
+	}
+	if err := s.FinishRelatedWork(ctx, articleIDs(first[:2])); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(2 * time.Minute) // every lease has lapsed
+	again, err := s.ClaimRelatedWork(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int64{added[2].ID, added[3].ID}; !slices.Equal(articleIDs(again), want) {
+		t.Errorf("after the leases lapsed: claimed %v, want the unfinished %v", articleIDs(again), want)
+	}
+	if err := s.FinishRelatedWork(ctx, articleIDs(again)); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(2 * time.Minute)
+	if rest, err := s.ClaimRelatedWork(ctx, 10, time.Minute); err != nil || len(rest) != 0 {
+		t.Errorf("after every article finished: claimed %v, %v; want none", articleIDs(rest), err)
 	}
 }

@@ -72,6 +72,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TermDocs", func(t *testing.T) { testTermDocs(t, open(t)) })
 	t.Run("FindSimilar", func(t *testing.T) { testFindSimilar(t, open(t)) })
 	t.Run("RelatedLists", func(t *testing.T) { testRelatedLists(t, open(t)) })
+	t.Run("RelatedQueue", func(t *testing.T) { testRelatedQueue(t, open(t)) })
 
 	t.Run("CommentAddAndFind", func(t *testing.T) { testCommentAddAndFind(t, open(t)) })
 	t.Run("CommentInvalidWritesNothing", func(t *testing.T) { testCommentInvalid(t, open(t)) })

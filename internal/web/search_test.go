@@ -18,11 +18,16 @@ import (
 func (s *site) addItems(t *testing.T, items ...ingest.Item) {
 	t.Helper()
 	s.pipe.Related = &related.Recommender{Store: s.store}
+	s.pipe.RelatedQueue = s.store
 	for _, it := range items {
 		if _, _, err := s.pipe.Add(context.Background(), it); err != nil {
 			t.Fatal(err)
 		}
 	}
+	if _, err := s.pipe.RelateQueued(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.web.CatchUp(context.Background())
 }
 
 func TestSearchPage(t *testing.T) {

@@ -1,0 +1,85 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// ClaimRelatedWork implements herald.RelatedService.
+func (db *DB) ClaimRelatedWork(ctx context.Context, limit int, lease time.Duration) ([]*herald.Article, error) {
+	ids, err := db.claimRelated(ctx, limit, lease)
+	if err != nil {
+		return nil, fmt.Errorf("claim related work: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	marks := strings.Repeat(",?", len(ids))[1:]
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (`+marks+`) ORDER BY a.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim related work: %w", err)
+	}
+	list, err := scanArticles(rows, true)
+	if err != nil {
+		return nil, fmt.Errorf("claim related work: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) claimRelated(ctx context.Context, limit int, lease time.Duration) ([]int64, error) {
+	now := db.Now().UTC()
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE related_queue SET claimed_until = ?
+		WHERE article_id IN (SELECT article_id FROM related_queue
+			WHERE claimed_until <= ? ORDER BY article_id LIMIT ?)
+		RETURNING article_id`, nanos(now.Add(lease)), nanos(now), max(limit, 1))
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	return ids, tx.Commit()
+}
+
+// FinishRelatedWork implements herald.RelatedService.
+func (db *DB) FinishRelatedWork(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	_, err := db.writer.ExecContext(ctx, `DELETE FROM related_queue WHERE article_id IN (`+
+		strings.Repeat(",?", len(ids))[1:]+`)`, args...)
+	if err != nil {
+		return fmt.Errorf("finish related work: %w", err)
+	}
+	return nil
+}
