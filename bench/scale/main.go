@@ -42,17 +42,22 @@ import (
 )
 
 type config struct {
-	dsn       string
-	dedupOnly bool
-	sizes     []int
-	probe     int
-	chunk     int
-	profile   string
+	dsn    string
+	stored int // input articles the kept store already holds
+	// relatedWindow bounds the fill's related lists (see fill); 0: all
+	relatedWindow int
+	dedupOnly     bool
+	sizes         []int
+	probe         int
+	chunk         int
+	profile       string
 }
 
 func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("scale", flag.ContinueOnError)
 	dsn := fs.String("db", "", "a new SQLite file, or an empty PostgreSQL database (postgres://…); a temporary SQLite file when empty")
+	relatedWindow := fs.Int("related-window", 0, "while filling, compute related lists only for the last N articles before each size (0: all)")
+	stored := fs.Int("stored", 0, "the -db store is kept from an earlier run and holds the first N input articles: skip them")
 	sizes := fs.String("sizes", "10000,100000", "store sizes at which to measure, ascending, comma-separated")
 	probe := fs.Int("probe", 2000, "articles timed one by one at each size (1-100000)")
 	chunk := fs.Int("chunk", 10000, "articles per import batch while filling")
@@ -61,7 +66,10 @@ func parseFlags(args []string) (config, error) {
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{dsn: *dsn, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly, profile: *profile}
+	cfg := config{dsn: *dsn, stored: *stored, relatedWindow: *relatedWindow, probe: *probe, chunk: *chunk, dedupOnly: *dedupOnly, profile: *profile}
+	if cfg.stored < 0 || (cfg.stored > 0 && cfg.dsn == "") {
+		return config{}, fmt.Errorf("-stored needs a kept -db and a count of at least 0, not %d", cfg.stored)
+	}
 	if cfg.probe < 1 || cfg.probe > 100000 {
 		return config{}, fmt.Errorf("-probe must be between 1 and 100000, not %d", cfg.probe)
 	}
@@ -100,7 +108,7 @@ func main() {
 
 // openStore opens the store dsn names, or a temporary SQLite file when it
 // is empty; file is the SQLite file, "" for PostgreSQL.
-func openStore(ctx context.Context, dsn string) (db herald.Store, name, file string, cleanup func(), err error) {
+func openStore(ctx context.Context, dsn string, kept bool) (db herald.Store, name, file string, cleanup func(), err error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		pg, err := postgres.Open(ctx, dsn)
 		if err != nil {
@@ -116,7 +124,7 @@ func openStore(ctx context.Context, dsn string) (db herald.Store, name, file str
 		}
 		dsn = filepath.Join(dir, "herald.db")
 		removeDir = func() { os.RemoveAll(dir) }
-	} else if _, err := os.Stat(dsn); err == nil {
+	} else if _, err := os.Stat(dsn); err == nil && !kept {
 		return nil, "", "", nil, fmt.Errorf("-db %s exists: give the path of a new file", dsn)
 	}
 	lite, err := sqlite.Open(ctx, dsn)
@@ -142,7 +150,7 @@ type row struct {
 }
 
 func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) error {
-	db, name, file, cleanup, err := openStore(ctx, cfg.dsn)
+	db, name, file, cleanup, err := openStore(ctx, cfg.dsn, cfg.stored > 0)
 	if err != nil {
 		return err
 	}
@@ -158,10 +166,13 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
 	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | related p50 | related p99 | written per article | RSS | peak RSS | on disk | fill rate |")
 	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	stored := 0
+	if _, k, err := readLines(lines, cfg.stored); err != nil || k < cfg.stored {
+		return fmt.Errorf("skip the %d articles stored already: input has %d (%v)", cfg.stored, k, err)
+	}
+	stored := cfg.stored
 	for i, size := range cfg.sizes {
 		start, want := time.Now(), max(size-stored, 0)
-		filled, err := fill(ctx, pipe, lines, want, cfg.chunk, logw)
+		filled, err := fill(ctx, pipe, db, lines, want, cfg, logw)
 		if err != nil {
 			return err
 		}
@@ -206,8 +217,13 @@ func newPipeline(db herald.Store, dedupOnly bool) *ingest.Pipeline {
 }
 
 // fill imports n articles from lines through the import pipeline, in
-// batches of chunk, and returns how many lines it consumed.
-func fill(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n, chunk int, logw io.Writer) (int, error) {
+// batches of cfg.chunk, and returns how many lines it consumed. The
+// related lists are computed for the last cfg.relatedWindow of them only
+// (all when it is 0): candidates for a new list come from that many
+// articles stored last, so older lists would change nothing measured but
+// the size of their table, and they cost most of a fill's time.
+func fill(ctx context.Context, pipe *ingest.Pipeline, db herald.Store, lines *bufio.Reader, n int, cfg config, logw io.Writer) (int, error) {
+	chunk := cfg.chunk
 	im := &ingest.Importer{Pipeline: pipe, OnReject: func(no int, err error) {
 		fmt.Fprintf(logw, "rejected line %d: %v\n", no, err)
 	}}
@@ -223,7 +239,11 @@ func fill(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n, ch
 		if _, err := im.Import(ctx, bytes.NewReader(batch)); err != nil {
 			return done, fmt.Errorf("fill: %w", err)
 		}
-		if _, err := pipe.RelateQueued(ctx); err != nil {
+		if cfg.relatedWindow > 0 && n-done-k >= cfg.relatedWindow {
+			if err := skipRelated(ctx, db); err != nil {
+				return done, err
+			}
+		} else if _, err := pipe.RelateQueued(ctx); err != nil {
 			return done, fmt.Errorf("fill: related lists: %w", err)
 		}
 		done += k
@@ -248,6 +268,24 @@ func profiled(file string, measure func() (row, error)) (row, error) {
 	}
 	defer pprof.StopCPUProfile()
 	return measure()
+}
+
+// skipRelated empties the store's related-list queue without computing
+// the lists.
+func skipRelated(ctx context.Context, db herald.Store) error {
+	for {
+		list, err := db.ClaimRelatedWork(ctx, 1000, time.Hour)
+		if err != nil || len(list) == 0 {
+			return err
+		}
+		ids := make([]int64, len(list))
+		for i, a := range list {
+			ids[i] = a.ID
+		}
+		if err := db.FinishRelatedWork(ctx, ids); err != nil {
+			return err
+		}
+	}
 }
 
 // probe adds the next n articles one at a time and times each.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -59,5 +60,32 @@ func TestRun(t *testing.T) {
 	err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "input ended") {
 		t.Errorf("run with too little input = %v; want an error saying the input ended", err)
+	}
+}
+
+// TestRunKeptStore fills a kept SQLite file with related lists for the
+// last articles only, then measures again on it, skipping what it holds.
+func TestRunKeptStore(t *testing.T) {
+	var in strings.Builder
+	for i := range 40 {
+		fmt.Fprintf(&in, `{"url":"https://a.example/%d","title":"Title %d","text":"Body of article %d about the harbour wall and the council vote.","source":"Outlet %d","published_at":"2026-03-01T10:%02d:00Z"}`+"\n",
+			i, i, i, i%3, i)
+	}
+	file := filepath.Join(t.TempDir(), "kept.db")
+	cfg := config{dsn: file, sizes: []int{20}, probe: 5, chunk: 4, relatedWindow: 8}
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	cfg = config{dsn: file, stored: 25, sizes: []int{30}, probe: 5, chunk: 4}
+	var out bytes.Buffer
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| 30 | 5 |") {
+		t.Errorf("the second run lacks its row:\n%s", out.String())
+	}
+	cfg = config{dsn: file, sizes: []int{30}, probe: 5, chunk: 4}
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard); err == nil {
+		t.Error("an existing file was accepted without -stored")
 	}
 }

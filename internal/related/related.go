@@ -293,17 +293,11 @@ func keep(a *herald.Article, list []scoredArticle) []scoredArticle {
 	return out
 }
 
-// outletTurn is how much weaker than the best waiting item an item from
-// another outlet may be and still go first, so that outlets take turns.
-// Below it the better item wins even from the same outlet: a reader is
-// served worse by an unrelated article than by a second one from an outlet.
-// On ecbplus precision@k was 0.905 at 0.8 and 0.925 at 0.95 (bench/related).
-const outletTurn = 0.95
-
 // diversify returns up to n of list (best first), in its order except that
-// an item from another outlet moves ahead of one whose outlet would follow
-// itself, when it scores at least outletTurn of it. A filler (score 0)
-// that would follow its own outlet is left out.
+// no outlet follows itself while a candidate from another outlet waits:
+// the best such candidate moves ahead. Fillers (score 0, recent articles
+// with nothing in common) never move ahead of a candidate, and one that
+// would follow its own outlet is left out.
 func diversify(list []scoredArticle, n int) []scoredArticle {
 	out := make([]scoredArticle, 0, min(n, len(list)))
 	used := make([]bool, len(list))
@@ -320,13 +314,7 @@ func diversify(list []scoredArticle, n int) []scoredArticle {
 		}
 		pick := best
 		if len(out) > 0 && list[best].article.Source.ID == out[len(out)-1].article.Source.ID {
-			for i := best + 1; i < len(list); i++ {
-				if !used[i] && list[i].article.Source.ID != out[len(out)-1].article.Source.ID &&
-					list[i].score >= outletTurn*list[best].score {
-					pick = i
-					break
-				}
-			}
+			pick = nextOtherOutlet(list, used, best, out[len(out)-1].article.Source.ID)
 		}
 		used[pick] = true
 		if pick == best && len(out) > 0 && list[pick].score == 0 &&
@@ -336,6 +324,18 @@ func diversify(list []scoredArticle, n int) []scoredArticle {
 		out = append(out, list[pick])
 	}
 	return out
+}
+
+// nextOtherOutlet returns the first unused item after best whose outlet
+// is not last and which is a candidate on its merits (a filler only when
+// best is a filler too), or best when there is none.
+func nextOtherOutlet(list []scoredArticle, used []bool, best int, last int64) int {
+	for i := best + 1; i < len(list); i++ {
+		if !used[i] && list[i].article.Source.ID != last && (list[i].score > 0 || list[best].score == 0) {
+			return i
+		}
+	}
+	return best
 }
 
 // List returns a's related list as pages show it: the stored list, or, for
