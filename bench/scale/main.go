@@ -12,7 +12,7 @@
 //
 // It prints one Markdown table row per size: articles placed per second,
 // p50 and p99 time per article, p50 and p99 of the related lists' time
-// per article, the process's resident memory and the database's size on
+// per article and of reading one list, the process's resident memory and the database's size on
 // disk (SQLite only).
 package main
 
@@ -143,9 +143,10 @@ type row struct {
 	p50, p99  time.Duration // placing one article: Pipeline.Add
 	// computing the related lists one arrival changes: RelateQueued
 	relatedP50, relatedP99 time.Duration
-	rss, hwm               int64 // bytes
-	disk                   int64 // bytes; 0 when unknown
-	written                int64 // bytes the process wrote to storage per probed article; 0 when unknown
+	readP50, readP99       time.Duration // reading one related list
+	rss, hwm               int64         // bytes
+	disk                   int64         // bytes; 0 when unknown
+	written                int64         // bytes the process wrote to storage per probed article; 0 when unknown
 	fillRate               float64
 }
 
@@ -164,8 +165,8 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 	}
 	fmt.Fprintf(out, "Store: %s; %s. CPU: %s, %d cores seen by Go. Load before: %s.\n\n",
 		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
-	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | related p50 | related p99 | written per article | RSS | peak RSS | on disk | fill rate |")
-	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | related p50 | related p99 | list read p50 | list read p99 | written per article | RSS | peak RSS | on disk | fill rate |")
+	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	if _, k, err := readLines(lines, cfg.stored); err != nil || k < cfg.stored {
 		return fmt.Errorf("skip the %d articles stored already: input has %d (%v)", cfg.stored, k, err)
 	}
@@ -186,7 +187,7 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if i == len(cfg.sizes)-1 {
 			profile = cfg.profile
 		}
-		r, err := profiled(profile, func() (row, error) { return probe(ctx, pipe, lines, cfg.probe) })
+		r, err := profiled(profile, func() (row, error) { return probe(ctx, pipe, db, lines, cfg.probe) })
 		if err != nil {
 			return err
 		}
@@ -199,8 +200,8 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if file != "" {
 			r.disk = fileSize(file) + fileSize(file+"-wal")
 		}
-		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
-			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), ms(r.relatedP50), ms(r.relatedP99),
+		fmt.Fprintf(out, "| %d | %d | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f/s |\n",
+			r.stored, r.probed, r.perSecond, ms(r.p50), ms(r.p99), ms(r.relatedP50), ms(r.relatedP99), ms(r.readP50), ms(r.readP99),
 			kb(r.written), mb(r.rss), mb(r.hwm), mb(r.disk), r.fillRate)
 	}
 	fmt.Fprintf(out, "\nLoad after: %s.\n", machine.LoadAvg())
@@ -289,9 +290,10 @@ func skipRelated(ctx context.Context, db herald.Store) error {
 }
 
 // probe adds the next n articles one at a time and times each.
-func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n int) (row, error) {
+func probe(ctx context.Context, pipe *ingest.Pipeline, db herald.Store, lines *bufio.Reader, n int) (row, error) {
 	times := make([]time.Duration, 0, n)
 	relating := make([]time.Duration, 0, n)
+	reading := make([]time.Duration, 0, n)
 	for len(times) < n {
 		b, err := lines.ReadBytes('\n')
 		if len(bytes.TrimSpace(b)) == 0 {
@@ -305,7 +307,8 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n in
 		if perr != nil {
 			return row{}, fmt.Errorf("probe: %w", perr)
 		}
-		if _, _, err := pipe.Add(ctx, it); err != nil {
+		a, _, err := pipe.Add(ctx, it)
+		if err != nil {
 			return row{}, fmt.Errorf("probe: add %s: %w", it.URL, err)
 		}
 		times = append(times, time.Since(t0))
@@ -316,6 +319,12 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n in
 			return row{}, fmt.Errorf("probe: related lists of %s: %w", it.URL, err)
 		}
 		relating = append(relating, time.Since(t1))
+		// What an article page does to show the list: one query.
+		t2 := time.Now()
+		if _, err := db.FindRelated(ctx, a.ID); err != nil {
+			return row{}, fmt.Errorf("probe: read the related list of %s: %w", it.URL, err)
+		}
+		reading = append(reading, time.Since(t2))
 	}
 	if len(times) == 0 {
 		return row{}, errors.New("probe: input ended")
@@ -326,6 +335,7 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n in
 	}
 	slices.Sort(times)
 	slices.Sort(relating)
+	slices.Sort(reading)
 	return row{
 		probed:     len(times),
 		perSecond:  float64(len(times)) / placing.Seconds(),
@@ -333,6 +343,8 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, lines *bufio.Reader, n in
 		p99:        percentile(times, 99),
 		relatedP50: percentile(relating, 50),
 		relatedP99: percentile(relating, 99),
+		readP50:    percentile(reading, 50),
+		readP99:    percentile(reading, 99),
 	}, nil
 }
 
