@@ -199,7 +199,7 @@ func NewPipeline(store herald.Store) *Pipeline {
 		Articles:     store,
 		Stories:      store,
 		Topics:       store,
-		Related:      &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}},
+		Related:      &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}, Topics: store},
 		RelatedQueue: store,
 	}
 }

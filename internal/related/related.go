@@ -46,6 +46,7 @@ type Params struct {
 	MinItems     int           // fill to this many from recent articles
 	Affected     int           // closest stored articles whose lists a is offered to
 	Window       int           // candidates come from this many articles stored last
+	TopicShare   float64       // a candidate sharing a topic scores this much more
 }
 
 // DefaultParams returns the parameters measured with bench/related.
@@ -53,7 +54,7 @@ func DefaultParams() Params {
 	return Params{
 		TermsLooked: 48, QueryTerms: 16, Candidates: 40, TitleBoost: 3,
 		MinSimilar: 0.08, RecencyShare: 0.25, HalfLife: 7 * 24 * time.Hour,
-		MinItems: 4, Affected: 6, Window: 50000,
+		MinItems: 4, Affected: 6, Window: 50000, TopicShare: 0.2,
 	}
 }
 
@@ -61,7 +62,10 @@ func DefaultParams() Params {
 type Recommender struct {
 	Store   Store
 	Stories StorySource // nil until stories exist
-	Params  Params      // zero means DefaultParams
+	// Topics, when set, ranks candidates filed under one of the article's
+	// topics higher and fills short lists from its topic first.
+	Topics herald.TopicService
+	Params Params // zero means DefaultParams
 
 	df dfCache
 }
@@ -173,6 +177,11 @@ func (r *Recommender) compute(ctx context.Context, a *herald.Article) (list, clo
 	if err != nil {
 		return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}
+	topics, err := r.topicsOf(ctx, a, close)
+	if err != nil {
+		return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
+	}
+	close = boostSharedTopics(close, topics, topics[a.ID], p.TopicShare)
 	// The story's articles come first, whatever their words.
 	picks := make([]scoredArticle, 0, len(story)+len(close))
 	for _, s := range story {
@@ -181,7 +190,7 @@ func (r *Recommender) compute(ctx context.Context, a *herald.Article) (list, clo
 	picks = append(picks, close...)
 	picks = keep(a, picks)
 	if len(picks) < p.MinItems {
-		recent, err := r.recent(ctx, a)
+		recent, err := r.recent(ctx, a, topics[a.ID])
 		if err != nil {
 			return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 		}
@@ -261,9 +270,55 @@ func sameText(a, c *herald.Article) bool {
 	return a.Title == c.Title || dedup.Same(a.Text, c.Text)
 }
 
-// recent returns the newest articles of a's outlet, then of any outlet.
-func (r *Recommender) recent(ctx context.Context, a *herald.Article) ([]*herald.Article, error) {
+// topicsOf returns the topic ids of a and of the candidates, by article;
+// none when the Recommender has no Topics.
+func (r *Recommender) topicsOf(ctx context.Context, a *herald.Article, close []scoredArticle) (map[int64][]int64, error) {
+	if r.Topics == nil {
+		return nil, nil
+	}
+	ids := []int64{a.ID}
+	for _, c := range close {
+		ids = append(ids, c.article.ID)
+	}
+	found, err := r.Topics.FindTopicsOfArticles(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	out := make(map[int64][]int64, len(found))
+	for id, list := range found {
+		for _, t := range list {
+			out[id] = append(out[id], t.ID)
+		}
+	}
+	return out, nil
+}
+
+// boostSharedTopics raises by share the score of each candidate that is
+// filed under one of own topics, and sorts the candidates again.
+func boostSharedTopics(close []scoredArticle, topics map[int64][]int64, own []int64, share float64) []scoredArticle {
+	if len(own) == 0 || share == 0 {
+		return close
+	}
+	for i, c := range close {
+		if slices.ContainsFunc(topics[c.article.ID], func(t int64) bool { return slices.Contains(own, t) }) {
+			close[i].score *= 1 + share
+		}
+	}
+	slices.SortStableFunc(close, func(x, y scoredArticle) int { return cmpDesc(x.score, y.score) })
+	return close
+}
+
+// recent returns the newest articles of a's most specific topic (the
+// first of topics), then of its outlet, then of any outlet.
+func (r *Recommender) recent(ctx context.Context, a *herald.Article, topics []int64) ([]*herald.Article, error) {
 	var out []*herald.Article
+	if len(topics) > 0 && r.Topics != nil {
+		list, _, err := r.Topics.FindTopicArticles(ctx, topics[0], herald.ArticleFilter{Limit: 2 * herald.MaxRelated})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, list...)
+	}
 	for _, f := range []herald.ArticleFilter{{SourceID: a.Source.ID, Limit: 2 * herald.MaxRelated}, {Limit: 2 * herald.MaxRelated}} {
 		list, _, err := r.Store.FindArticles(ctx, f)
 		if err != nil {
@@ -348,7 +403,7 @@ func List(ctx context.Context, s Store, a *herald.Article) ([]*herald.Article, e
 		return list, err
 	}
 	r := &Recommender{Store: s}
-	recent, err := r.recent(ctx, a)
+	recent, err := r.recent(ctx, a, nil)
 	if err != nil {
 		return nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}

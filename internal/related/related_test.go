@@ -131,3 +131,30 @@ func TestSameStoryComesFirst(t *testing.T) {
 		t.Errorf("related = %q, want %q: the story's other article first, never the article itself", titles(got), want)
 	}
 }
+
+// TestTopicFillsShortLists checks the fallback of an article with nothing
+// close to it: the newest articles of its topic come before those of its
+// outlet and of others.
+func TestTopicFillsShortLists(t *testing.T) {
+	for _, withTopics := range []bool{true, false} {
+		db := openStore(t)
+		ctx := context.Background()
+		topic := &herald.Topic{Name: "Board games", Rules: herald.TopicRules{Match: []string{"chess", "draughts"}}}
+		if err := db.AddTopic(ctx, topic); err != nil {
+			t.Fatal(err)
+		}
+		r := &related.Recommender{Store: db}
+		if withTopics {
+			r.Topics = db
+		}
+		p := &ingest.Pipeline{Articles: db, Topics: db, RelatedQueue: db, Related: r}
+		other := add(t, p, 1, "gazette", "Draughts league starts", "Members meet on Tuesdays in the reading room.")
+		add(t, p, 2, "ledger", "Budget raises fuel tax", budget)
+		add(t, p, 3, "ledger", "Market town floods", flood1)
+		a := add(t, p, 4, "ledger", "Champion keeps chess title", chess)
+		got := titles(list(t, db, a))
+		if first := len(got) > 0 && got[0] == other.Title; first != withTopics {
+			t.Errorf("with topics %v: related = %q; want %q first only when topics are used", withTopics, got, other.Title)
+		}
+	}
+}

@@ -50,3 +50,16 @@ func TestDiversify(t *testing.T) {
 		})
 	}
 }
+
+func TestSharedTopicRanksHigher(t *testing.T) {
+	art := func(id int64) *herald.Article { return &herald.Article{ID: id, Source: &herald.Source{ID: id}} }
+	close := []scoredArticle{{article: art(1), score: 0.50}, {article: art(2), score: 0.45}, {article: art(3), score: 0.30}}
+	got := boostSharedTopics(close, map[int64][]int64{2: {7}, 3: {8}}, []int64{7}, 0.2)
+	var ids []int64
+	for _, c := range got {
+		ids = append(ids, c.article.ID)
+	}
+	if want := []int64{2, 1, 3}; !slices.Equal(ids, want) {
+		t.Errorf("order %v, want %v: the candidate sharing topic 7 (0.45 × 1.2) first", ids, want)
+	}
+}
