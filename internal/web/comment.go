@@ -185,7 +185,8 @@ type commentState struct {
 
 // visitorState reads the cookies and query that make an article page the
 // reader's own. Most readers have none, and get the shared cached page.
-func (s *Server) visitorState(r *http.Request, a *herald.Article) (commentState, error) {
+// The cookie of held comments is rewritten on w once some are decided.
+func (s *Server) visitorState(w http.ResponseWriter, r *http.Request, a *herald.Article) (commentState, error) {
 	var st commentState
 	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
 		st.replyTo, st.personal = id, true
@@ -199,15 +200,29 @@ func (s *Server) visitorState(r *http.Request, a *herald.Article) (commentState,
 	if len(ids) == 0 {
 		return st, nil
 	}
-	list, _, err := s.Store.FindComments(r.Context(), herald.CommentFilter{ArticleID: a.ID, IDs: ids})
+	// The reader's held comments on every article are read, so that the
+	// cookie can forget those decided since: once none waits, the reader
+	// gets the shared page again without this query.
+	list, _, err := s.Store.FindComments(r.Context(), herald.CommentFilter{IDs: ids})
 	if err != nil {
 		return st, err
 	}
+	var waiting []int64
 	for _, c := range list {
-		if c.Status == herald.CommentPending || c.Status == herald.CommentSpam {
+		if c.Status != herald.CommentPending && c.Status != herald.CommentSpam {
+			continue
+		}
+		waiting = append(waiting, c.ID)
+		if c.ArticleID == a.ID {
 			st.held = append(st.held, c)
 			st.personal = true
 		}
+	}
+	if len(waiting) < len(ids) {
+		if err := s.setHeld(w, r, waiting); err != nil {
+			return st, err
+		}
+		st.personal = true // a response setting a cookie is never shared
 	}
 	return st, nil
 }
@@ -436,7 +451,10 @@ func (s *Server) handlePostComment(w http.ResponseWriter, r *http.Request) {
 		// Drop this process's cached pages now, so the redirect shows it.
 		s.refreshVersion(ctx)
 	} else {
-		s.addHeld(w, r, signer, c.ID)
+		if err := s.addHeld(w, r, c.ID); err != nil {
+			// The comment is stored; only the notice to its author is lost.
+			s.Logger.Warn("remember a held comment", "comment", c.ID, "err", err)
+		}
 	}
 	http.Redirect(w, r, fmt.Sprintf("/articles/%s#comment-%d", a.Slug, c.ID), http.StatusSeeOther)
 }
@@ -478,17 +496,32 @@ func (s *Server) rememberAuthor(w http.ResponseWriter, f commentForm) {
 }
 
 // addHeld adds id to the reader's signed list of held comments.
-func (s *Server) addHeld(w http.ResponseWriter, r *http.Request, signer *comment.Signer, id int64) {
+func (s *Server) addHeld(w http.ResponseWriter, r *http.Request, id int64) error {
 	ids := append(s.heldIDs(r), id)
 	if len(ids) > heldKept {
 		ids = ids[len(ids)-heldKept:]
 	}
-	parts := make([]string, len(ids))
-	for i, id := range ids {
-		parts[i] = strconv.FormatInt(id, 10)
+	return s.setHeld(w, r, ids)
+}
+
+// setHeld replaces the reader's signed list of held comments with ids,
+// removing the cookie when there are none.
+func (s *Server) setHeld(w http.ResponseWriter, r *http.Request, ids []int64) error {
+	ck := &http.Cookie{Name: heldCookie, Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.secureCookies()}
+	if len(ids) > 0 {
+		signer, err := s.signer(r.Context())
+		if err != nil {
+			return err
+		}
+		parts := make([]string, len(ids))
+		for i, id := range ids {
+			parts[i] = strconv.FormatInt(id, 10)
+		}
+		ck.Value, ck.MaxAge = signer.Sign("held", strings.Join(parts, "-")), 30*24*3600
 	}
-	http.SetCookie(w, &http.Cookie{Name: heldCookie, Value: signer.Sign("held", strings.Join(parts, "-")),
-		Path: "/", MaxAge: 30 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies()})
+	http.SetCookie(w, ck)
+	return nil
 }
 
 func (s *Server) secureCookies() bool { return strings.HasPrefix(s.Config.BaseURL, "https://") }
@@ -496,7 +529,7 @@ func (s *Server) secureCookies() bool { return strings.HasPrefix(s.Config.BaseUR
 // renderForm shows the article again with the reader's form as they sent
 // it and a message beside each problem. The page is theirs alone.
 func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, a *herald.Article, f commentForm, status int) {
-	st, err := s.visitorState(r, a)
+	st, err := s.visitorState(w, r, a)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -640,7 +673,7 @@ func (s *Server) serveVisitorArticle(w http.ResponseWriter, r *http.Request, slu
 	if err != nil || a.DuplicateOf != 0 {
 		return false // the shared path answers both
 	}
-	st, err := s.visitorState(r, a)
+	st, err := s.visitorState(w, r, a)
 	if err != nil {
 		s.error(w, r, err)
 		return true

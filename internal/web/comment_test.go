@@ -184,6 +184,20 @@ func TestCommentIsHeldThenApproved(t *testing.T) {
 		}
 	}
 
+	// Once nothing of theirs waits, the author's next visit forgets the
+	// held comment, so their pages are the shared cached ones again.
+	author.get(articlePath)
+	resp, _ = author.get(articlePath)
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "public") {
+		t.Errorf("after approval the author gets Cache-Control %q; want the shared page", cc)
+	}
+	u, _ := url.Parse(s.srv.URL)
+	for _, ck := range author.client.Jar.Cookies(u) {
+		if ck.Name == "herald_held" {
+			t.Errorf("the held-comments cookie outlived its comment's approval")
+		}
+	}
+
 	// Approved once, the author's next comment appears at once.
 	time.Sleep(10 * time.Millisecond)
 	s.store.SetNow(func() time.Time { return time.Now().Add(time.Minute) })
