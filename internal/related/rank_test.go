@@ -19,8 +19,10 @@ func TestDiversify(t *testing.T) {
 		n    int
 		want []int64
 	}{
-		{"outlets take turns however weak the other",
-			[]item{{1, 10, 0.9}, {2, 10, 0.8}, {3, 10, 0.7}, {4, 20, 0.1}}, 4, []int64{1, 4, 2, 3}},
+		{"outlets take turns when the other is about as close",
+			[]item{{1, 10, 0.9}, {2, 10, 0.8}, {3, 20, 0.78}, {4, 10, 0.7}}, 4, []int64{1, 3, 2, 4}},
+		{"a much weaker article does not jump ahead for its outlet",
+			[]item{{1, 10, 0.9}, {2, 10, 0.8}, {3, 10, 0.7}, {4, 20, 0.1}}, 4, []int64{1, 2, 3, 4}},
 		{"one outlet alone may repeat",
 			[]item{{1, 10, 0.9}, {2, 10, 0.8}, {3, 10, 0.7}}, 3, []int64{1, 2, 3}},
 		{"a filler never jumps ahead of a candidate",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/sqlite"
+	"github.com/herald-news/herald/internal/storetest"
 )
 
 func openStore(t *testing.T) *sqlite.DB {
@@ -129,6 +131,25 @@ func TestSameStoryComesFirst(t *testing.T) {
 	}
 	if want := []string{c.Title, b.Title}; !slices.Equal(titles(got), want) {
 		t.Errorf("related = %q, want %q: the story's other article first, never the article itself", titles(got), want)
+	}
+
+	// A story holding a's text under another address and title, which
+	// copy detection never saw (stored before fingerprints existed, so
+	// without one), never lists it.
+	long := strings.Repeat(flood1+" "+flood2+" ", 4)
+	own := add(t, p, 4, "ledger", "Floods in pictures", long)
+	retold := storetest.NewArticle(5, "Courier")
+	retold.Title, retold.Text, retold.HTML = "Market town under water", long+" Pictures: Courier.", "<p>"+long+"</p>"
+	if _, err := db.AddArticle(context.Background(), retold); err != nil {
+		t.Fatal(err)
+	}
+	r.Stories = stories{own.ID: {retold, c}}
+	got, _, err = r.Compute(context.Background(), own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(titles(got), retold.Title) {
+		t.Errorf("related = %q: lists the story's copy of the article's own text", titles(got))
 	}
 }
 
