@@ -79,23 +79,30 @@ func (r *Recommender) params() Params {
 
 // Refresh computes and stores the list of a (a stored article, or the
 // shown copy of its text when a is a copy), then offers a to the lists of
-// the stored articles closest to it: a takes its place in a list when it
-// scores better than what the list holds, by the score that list's items
-// were placed with. Nothing else is computed again, so an arrival costs
+// the other articles of its story and of the stored articles closest to
+// it: a takes its place in a list when it scores better than what the
+// list holds, by the score that list's items were placed with. Nothing else is computed again, so an arrival costs
 // one list and a few small updates.
 func (r *Recommender) Refresh(ctx context.Context, a *herald.Article) error {
 	shown, err := r.shown(ctx, a)
 	if err != nil {
 		return err
 	}
-	list, close, err := r.compute(ctx, shown)
+	list, close, story, err := r.compute(ctx, shown)
 	if err != nil {
 		return err
 	}
 	if err := r.Store.SetRelated(ctx, shown.ID, items(list)); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
 		return fmt.Errorf("related: %w", err)
 	}
-	for _, c := range close[:min(len(close), r.params().Affected)] {
+	// The story's other articles have a new development to list first;
+	// then the articles closest in content may take a in.
+	offered := map[int64]bool{}
+	for _, c := range append(story, close[:min(len(close), r.params().Affected)]...) {
+		if offered[c.article.ID] {
+			continue
+		}
+		offered[c.article.ID] = true
 		if err := r.offer(ctx, c.article.ID, shown, c.score); err != nil {
 			return err
 		}
@@ -155,7 +162,7 @@ func (r *Recommender) shown(ctx context.Context, a *herald.Article) (*herald.Art
 // Compute returns a's list in display order, and the candidates close in
 // content, best first. a must carry its title and text.
 func (r *Recommender) Compute(ctx context.Context, a *herald.Article) (list, close []*herald.Article, err error) {
-	l, c, err := r.compute(ctx, a)
+	l, c, _, err := r.compute(ctx, a)
 	for _, x := range l {
 		list = append(list, x.article)
 	}
@@ -165,45 +172,47 @@ func (r *Recommender) Compute(ctx context.Context, a *herald.Article) (list, clo
 	return list, close, err
 }
 
-func (r *Recommender) compute(ctx context.Context, a *herald.Article) (list, close []scoredArticle, err error) {
+// compute returns a's list in display order, the candidates close in
+// content (best first) and the other articles of a's story, each scored.
+func (r *Recommender) compute(ctx context.Context, a *herald.Article) (list, close, story []scoredArticle, err error) {
 	p := r.params()
-	var story []*herald.Article
+	var members []*herald.Article
 	if r.Stories != nil {
-		if story, err = r.Stories.SameStory(ctx, a); err != nil {
-			return nil, nil, fmt.Errorf("related of %d: same story: %w", a.ID, err)
+		if members, err = r.Stories.SameStory(ctx, a); err != nil {
+			return nil, nil, nil, fmt.Errorf("related of %d: same story: %w", a.ID, err)
 		}
 	}
 	close, sameTexts, err := r.similar(ctx, a, p)
 	if err != nil {
-		return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
+		return nil, nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}
 	// A story may hold a's text under another address that copy
 	// detection did not join: the index finds it among the closest
 	// (sameTexts, which keep drops), or it carries a's very title.
-	story = slices.DeleteFunc(story, func(s *herald.Article) bool { return s.Title == a.Title })
+	members = slices.DeleteFunc(members, func(s *herald.Article) bool { return s.Title == a.Title })
+	for _, m := range members {
+		story = append(story, scoredArticle{article: m, score: storyScore})
+	}
+	story = keep(a, story, sameTexts)
 	topics, err := r.topicsOf(ctx, a, close)
 	if err != nil {
-		return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
+		return nil, nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 	}
 	close = boostSharedTopics(close, topics, topics[a.ID], p.TopicShare)
 	// The story's articles come first, whatever their words.
-	picks := make([]scoredArticle, 0, len(story)+len(close))
-	for _, s := range story {
-		picks = append(picks, scoredArticle{article: s, score: storyScore})
-	}
-	picks = append(picks, close...)
+	picks := append(slices.Clone(story), close...)
 	picks = keep(a, picks, sameTexts)
 	if len(picks) < p.MinItems {
 		recent, err := r.recent(ctx, a, topics[a.ID])
 		if err != nil {
-			return nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
+			return nil, nil, nil, fmt.Errorf("related of %d: %w", a.ID, err)
 		}
 		for _, x := range recent {
 			picks = append(picks, scoredArticle{article: x})
 		}
 		picks = keep(a, picks, sameTexts)
 	}
-	return diversify(picks, max(p.MinItems, min(len(picks), herald.MaxRelated))), close, nil
+	return diversify(picks, max(p.MinItems, min(len(picks), herald.MaxRelated))), close, story, nil
 }
 
 // storyScore ranks the articles of the same story above any similarity.

@@ -179,3 +179,26 @@ func TestTopicFillsShortLists(t *testing.T) {
 		}
 	}
 }
+
+// TestNewDevelopmentJoinsStoryLists checks that a story's new article is
+// put first in the lists of the story's other articles, even when its
+// words are far from theirs.
+func TestNewDevelopmentJoinsStoryLists(t *testing.T) {
+	db := openStore(t)
+	p := &ingest.Pipeline{Articles: db}
+	a := add(t, p, 1, "ledger", "River floods market town", flood1)
+	add(t, p, 2, "gazette", "Flood town counts the damage", flood2)
+	add(t, p, 3, "courier", "Insurers count flood cost", flood3)
+	r := &related.Recommender{Store: db}
+	if err := r.Refresh(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	later := add(t, p, 4, "wire", "Minister announces relief fund", budget)
+	r.Stories = stories{later.ID: {a}}
+	if err := r.Refresh(context.Background(), later); err != nil {
+		t.Fatal(err)
+	}
+	if got := titles(list(t, db, a)); len(got) == 0 || got[0] != later.Title {
+		t.Errorf("related of the story's first article = %q; want its new development %q first", got, later.Title)
+	}
+}
