@@ -42,10 +42,13 @@ func importDemo(t *testing.T, pipe *ingest.Pipeline) map[string]string {
 
 // demoFloorRecall is the least B-cubed recall the demo world must keep:
 // what DefaultParams reach on it, slightly rounded down. The world's
-// stories develop over days, with articles one to three days apart, and
-// a story of one article stays open for two days only (Params.OpenBase),
-// so some follow-ups start stories of their own. Precision must be 1.
-const demoFloorRecall = 0.6
+// stories develop over days, with articles one to three days apart. When
+// a story of one article stayed open for two days only (Params.OpenBase)
+// the follow-ups started stories of their own: 38 stories for 16 events,
+// recall 0.62. Now 27 stories, recall 0.76; what still splits are
+// follow-ups that the time decay takes below the threshold. Precision
+// must be 1.
+const demoFloorRecall = 0.75
 
 // TestDemoStories runs the demo world, ten developing stories told by
 // several outlets and six one-off articles, through the pipeline on a

@@ -723,6 +723,7 @@ func TestCorpusAblation(t *testing.T) {
 		{"one name + strong cosine (MinShared 1, MinRest 0)", func(p *Params) { p.MinShared, p.MinRest = 1, 0 }},
 		{"MinShared 2 without MinRest", func(p *Params) { p.MinRest = 0 }},
 		{"MinRest without MinShared", func(p *Params) { p.MinShared = 0 }},
+		{"no subject rule (SubjectTerms 0)", func(p *Params) { p.SubjectTerms = 0 }},
 		{"no local weighting (Local 0)", func(p *Params) { p.Local = 0 }},
 		{"no local weighting, threshold 0.35", func(p *Params) { p.Local, p.Threshold = 0, 0.35 }},
 		{"no names (NameBoost 1, PhraseBoost 0)", func(p *Params) { p.NameBoost, p.PhraseBoost = 1, 0 }},
@@ -924,4 +925,86 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(Encode(Decode(%x))) = %v, %v; want %v", b, got, err, v)
 		}
 	})
+}
+
+// TestDevelopingStory follows one event whose articles come one to three
+// days apart, as developing news does (the demo world's stories), and a
+// later event of the same kind elsewhere. With a one-article story open
+// for two days and a seven-day half-life, the demo world split its 16
+// events into 38 stories: the follow-ups must join, the other event not.
+func TestDevelopingStory(t *testing.T) {
+	p := DefaultParams()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	docs := []struct {
+		event string
+		at    time.Duration
+		Doc
+	}{
+		{"brannock", 0, Doc{Title: "Brannock paper mill to close with loss of 340 jobs",
+			Text: "Holdenfield said on Monday it would close the Brannock paper mill in Ashby Vale, ending 340 jobs. The company blamed energy costs for the closure of the mill, which has made paper since 1868."}},
+		{"brannock", 3 * day, Doc{Title: "Minister promises task force for Brannock mill",
+			Text: "The industry minister promised a task force to help the 340 Brannock mill workers in Ashby Vale find new jobs after Holdenfield announced the closure of the paper mill."}},
+		{"brannock", 5 * day, Doc{Title: "Buyer in talks for Brannock paper mill site",
+			Text: "Corrin Packaging is in talks with Holdenfield to buy the Brannock paper mill in Ashby Vale, the union said, raising hopes that some of the 340 jobs at the mill could be saved."}},
+		{"brannock", 7 * day, Doc{Title: "Brannock mill buyer would keep 180 jobs",
+			Text: "Corrin Packaging would keep 180 of the 340 jobs at the Brannock paper mill in Ashby Vale if its purchase from Holdenfield goes ahead, union officials were told."}},
+		{"brannock", 10 * day, Doc{Title: "Holdenfield agrees sale of Brannock mill",
+			Text: "Holdenfield agreed to sell the Brannock paper mill in Ashby Vale to Corrin Packaging, saving 180 jobs at the mill that it had planned to close."}},
+		{"tarrow", 11 * day, Doc{Title: "Tarrow steelworks to close with loss of 600 jobs",
+			Text: "Vennor Steel said it would close its Tarrow steelworks in Millbrook, ending 600 jobs. The company blamed falling demand for the closure of the works, open since 1921."}},
+	}
+	stats := background()
+	var open []Story
+	story := map[string]map[int64]bool{}
+	for _, d := range docs {
+		d.Published = t0.Add(d.at)
+		v := Vectorize(d.Doc, stats, p)
+		stats.Observe(Terms(d.Doc))
+		dec := Assign(v, d.Published, open, p)
+		k := slices.IndexFunc(open, func(s Story) bool { return s.ID == dec.StoryID })
+		if dec.New {
+			open = append(open, Story{ID: int64(len(open) + 1)})
+			k = len(open) - 1
+		}
+		open[k].Add(v, d.Published, p)
+		if story[d.event] == nil {
+			story[d.event] = map[int64]bool{}
+		}
+		story[d.event][open[k].ID] = true
+		t.Logf("%s +%v: story %d (best score %.3f)", d.event, d.at, open[k].ID, dec.Score)
+	}
+	if n := len(story["brannock"]); n != 1 {
+		t.Errorf("the developing story was split into %d stories", n)
+	}
+	for id := range story["tarrow"] {
+		if story["brannock"][id] {
+			t.Errorf("another closure of the same kind joined story %d", id)
+		}
+	}
+}
+
+// TestSameKindDifferentSubject: two events of one kind share most words
+// but not what each is about; they are not merged, however high their
+// cosine.
+func TestSameKindDifferentSubject(t *testing.T) {
+	p := DefaultParams()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	// A title fight of one champion against another challenger: the
+	// champion, the belts and the knockout are shared; each opponent
+	// is the heaviest term of its own side only.
+	story := Vector{{"heavyweight", 0.3}, {"klitschko", 0.45}, {"knockout", 0.3}, {"rahman", 0.6}, {"round", 0.3}, {"title", 0.4}}.normalize()
+	v := Vector{{"heavyweight", 0.3}, {"klitschko", 0.45}, {"knockout", 0.3}, {"round", 0.3}, {"thompson", 0.6}, {"title", 0.4}}.normalize()
+	s := Story{ID: 1, Centroid: story, Size: 5, First: t0, Last: t0}
+	if ev := Compare(v, story, p.MinContribution); ev.Cosine < p.Threshold || ev.Rest < p.MinRest || ev.Groups < p.MinShared {
+		t.Fatalf("evidence %+v: the case does not reach the other rules", ev)
+	}
+	if d := Assign(v, t0, []Story{s}, p); !d.New {
+		t.Errorf("merged two events whose subjects differ: %+v", d)
+	}
+	// The same article with the story's subject in it is a follow-up.
+	v = Vector{{"heavyweight", 0.3}, {"klitschko", 0.45}, {"knockout", 0.3}, {"rahman", 0.3}, {"round", 0.3}, {"thompson", 0.6}, {"title", 0.4}}.normalize()
+	if d := Assign(v, t0, []Story{s}, p); d.New {
+		t.Errorf("an article naming the story's subject was not merged: %+v", d)
+	}
 }
