@@ -20,11 +20,6 @@ const topicCacheFor = 5 * time.Second
 
 // topicCache holds the topics the pipeline tags with.
 type topicCache struct {
-	// refresh makes the look at a digest and the write of a point one
-	// step within this process, so that two articles arriving at once
-	// cannot both add the same news.
-	refresh sync.Mutex
-
 	mu     sync.Mutex // guards the fields below
 	topics []*herald.Topic
 	at     time.Time
@@ -72,8 +67,6 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 	if a.DuplicateOf != 0 {
 		return nil // another copy of a text already in the digest
 	}
-	p.topics.refresh.Lock()
-	defer p.topics.refresh.Unlock()
 	points := Points(a)
 	for _, t := range matched {
 		if err := RefreshDigest(ctx, p.Topics, t.ID, a, points); err != nil {
@@ -111,24 +104,23 @@ func Points(a *herald.Article) []digest.Point {
 // RefreshDigest brings the digest of a topic up to date with article a and
 // its Points: the best of them becomes the point of a's development,
 // unless every one repeats a point of another development already shown.
+// The store runs the look at the digest and the write under the topic's
+// lock, so that two articles arriving at once, in this process or
+// another, cannot both add the same news.
 func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a *herald.Article, points []digest.Point) error {
-	shown, err := ts.FindDigest(ctx, topicID, false)
-	if err != nil {
-		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
-	}
-	dev := Development(a)
-	for _, c := range points {
-		if repeats(c.Sentence, dev, shown) {
-			continue
-		}
-		pt := &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
-			Sentence: c.Sentence, PublishedAt: a.PublishedAt}
-		if err := ts.PutDigestPoint(ctx, pt); err != nil {
-			return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
-		}
+	if len(points) == 0 {
 		return nil
 	}
-	return nil
+	dev := Development(a)
+	return ts.RefreshDigest(ctx, topicID, func(shown []*herald.DigestPoint) (*herald.DigestPoint, error) {
+		for _, c := range points {
+			if !repeats(c.Sentence, dev, shown) {
+				return &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
+					Sentence: c.Sentence, PublishedAt: a.PublishedAt}, nil
+			}
+		}
+		return nil, nil
+	})
 }
 
 // repeats reports whether sentence says what a point of another
