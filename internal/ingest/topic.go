@@ -18,11 +18,57 @@ import (
 // every minute) tags it.
 const topicCacheFor = 5 * time.Second
 
-// topicCache holds the topics the pipeline tags with.
+// topicCache holds the topics the pipeline tags with, and the digest
+// points chosen ahead for articles on their way to the store.
 type topicCache struct {
 	mu     sync.Mutex // guards the fields below
 	topics []*herald.Topic
 	at     time.Time
+	ahead  map[*herald.Article][]digest.Point
+}
+
+// maxAhead bounds the articles whose points wait for their store step. An
+// import stopped by an error leaves some behind; past the bound they are
+// all dropped, and an article that finds none chooses its own.
+const maxAhead = 1024
+
+// chooseAhead chooses the digest points of a prepared article, off the
+// pipeline's one-at-a-time store step: choosing sentences is most of what
+// a topic costs on arrival. It skips an article that matches none of the
+// topics last read, as most do; if a topic added since then takes it,
+// tagTopics chooses its points itself.
+func (c *topicCache) chooseAhead(a *herald.Article) {
+	c.mu.Lock()
+	topics, started := c.topics, c.topics != nil
+	c.mu.Unlock()
+	if started && !matchesAny(topics, a) {
+		return
+	}
+	points := Points(a)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ahead == nil || len(c.ahead) >= maxAhead {
+		c.ahead = map[*herald.Article][]digest.Point{}
+	}
+	c.ahead[a] = points
+}
+
+// takeAhead returns the points chosen ahead for a, and forgets them.
+func (c *topicCache) takeAhead(a *herald.Article) ([]digest.Point, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	points, ok := c.ahead[a]
+	delete(c.ahead, a)
+	return points, ok
+}
+
+func matchesAny(topics []*herald.Topic, a *herald.Article) bool {
+	for _, t := range topics {
+		if t.Rules.Matches(a.Title, a.Lead, herald.Slugify(a.Source.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *topicCache) get(ctx context.Context, ts herald.TopicService, now time.Time) ([]*herald.Topic, error) {
@@ -43,6 +89,7 @@ func (c *topicCache) get(ctx context.Context, ts herald.TopicService, now time.T
 // matches and brings those topics' digests up to date. An article stored
 // before (created false) was tagged then.
 func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created bool) error {
+	ahead, chosen := p.topics.takeAhead(a)
 	if p.Topics == nil || !created {
 		return nil
 	}
@@ -67,7 +114,10 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 	if a.DuplicateOf != 0 {
 		return nil // another copy of a text already in the digest
 	}
-	points := Points(a)
+	points := ahead
+	if !chosen {
+		points = Points(a)
+	}
 	for _, t := range matched {
 		if err := RefreshDigest(ctx, p.Topics, t.ID, a, points); err != nil {
 			return err

@@ -204,14 +204,33 @@ func (db *DB) FindTopicStories(ctx context.Context, topicID int64, f herald.Stor
 	return list, next, nil
 }
 
+// topicStoriesQuery is the first query of FindTopicStories; its
+// arguments are the topic, the cursor's time and id when after is set,
+// and the limit.
+func topicStoriesQuery(after bool) string {
+	cursor := ``
+	if after {
+		cursor = ` AND (at.published_at, at.article_id) < (?, ?)`
+	}
+	return `SELECT coalesce(st.lead_id, 0), ` + articleColumns + `
+		FROM article_topics at
+		JOIN articles a ON a.id = at.article_id
+		JOIN sources s ON s.id = a.source_id
+		LEFT JOIN stories st ON st.id = a.story_id
+		WHERE at.topic_id = ? AND a.duplicate_of IS NULL` + cursor + `
+		AND NOT EXISTS (SELECT 1 FROM articles b
+			WHERE b.story_id = a.story_id AND (b.published_at, b.id) > (a.published_at, a.id) AND b.duplicate_of IS NULL
+			AND EXISTS (SELECT 1 FROM article_topics bt WHERE bt.topic_id = at.topic_id AND bt.article_id = b.id))
+		ORDER BY at.published_at DESC, at.article_id DESC LIMIT ?`
+}
+
 func (db *DB) findTopicStories(ctx context.Context, topicID int64, f herald.StoryFilter) ([]*herald.TopicStory, string, error) {
-	where, args := ``, []any{topicID}
+	args := []any{topicID}
 	if f.Cursor != "" {
 		c, err := herald.DecodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
-		where = ` AND (at.published_at, at.article_id) < (?, ?)`
 		args = append(args, nanos(c.PublishedAt), c.ID)
 	}
 	limit := f.PageLimit()
@@ -222,16 +241,7 @@ func (db *DB) findTopicStories(ctx context.Context, topicID int64, f herald.Stor
 		return nil, "", err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT coalesce(st.lead_id, 0), `+articleColumns+`
-		FROM article_topics at
-		JOIN articles a ON a.id = at.article_id
-		JOIN sources s ON s.id = a.source_id
-		LEFT JOIN stories st ON st.id = a.story_id
-		WHERE at.topic_id = ? AND a.duplicate_of IS NULL`+where+`
-		AND NOT EXISTS (SELECT 1 FROM articles b
-			WHERE b.story_id = a.story_id AND (b.published_at, b.id) > (a.published_at, a.id) AND b.duplicate_of IS NULL
-			AND EXISTS (SELECT 1 FROM article_topics bt WHERE bt.topic_id = at.topic_id AND bt.article_id = b.id))
-		ORDER BY at.published_at DESC, at.article_id DESC LIMIT ?`, args...)
+	rows, err := tx.QueryContext(ctx, topicStoriesQuery(f.Cursor != ""), args...)
 	if err != nil {
 		return nil, "", err
 	}
