@@ -18,7 +18,7 @@ func (p *Pipeline) TopicsStore(ctx context.Context, a *herald.Article) (bool, er
 // that the store step chooses them itself, as it did before they were
 // chosen ahead.
 func (p *Pipeline) TopicsForgetAhead() {
-	p.topics.mu.Lock()
-	defer p.topics.mu.Unlock()
+	p.topics.aheadMu.Lock()
+	defer p.topics.aheadMu.Unlock()
 	p.topics.ahead = nil
 }

@@ -21,10 +21,12 @@ const topicCacheFor = 5 * time.Second
 // topicCache holds the topics the pipeline tags with, and the digest
 // points chosen ahead for articles on their way to the store.
 type topicCache struct {
-	mu     sync.Mutex // guards the fields below
+	mu     sync.Mutex // guards topics and at
 	topics []*herald.Topic
 	at     time.Time
-	ahead  map[*herald.Article][]digest.Point
+
+	aheadMu sync.Mutex // guards ahead
+	ahead   map[*herald.Article][]digest.Point
 }
 
 // maxAhead bounds the articles whose points wait for their store step. An
@@ -45,8 +47,8 @@ func (c *topicCache) chooseAhead(a *herald.Article) {
 		return
 	}
 	points := Points(a)
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.aheadMu.Lock()
+	defer c.aheadMu.Unlock()
 	if c.ahead == nil || len(c.ahead) >= maxAhead {
 		c.ahead = map[*herald.Article][]digest.Point{}
 	}
@@ -55,13 +57,17 @@ func (c *topicCache) chooseAhead(a *herald.Article) {
 
 // takeAhead returns the points chosen ahead for a, and forgets them.
 func (c *topicCache) takeAhead(a *herald.Article) ([]digest.Point, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.aheadMu.Lock()
+	defer c.aheadMu.Unlock()
 	points, ok := c.ahead[a]
 	delete(c.ahead, a)
 	return points, ok
 }
 
+// matchesAny reports whether a prepared article matches any of topics.
+// Its outlet has no slug before it is stored: the slug its name makes
+// stands in, and an article it wrongly leaves out has its points chosen
+// in the store step.
 func matchesAny(topics []*herald.Topic, a *herald.Article) bool {
 	for _, t := range topics {
 		if t.Rules.Matches(a.Title, a.Lead, herald.Slugify(a.Source.Name)) {
