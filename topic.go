@@ -261,6 +261,24 @@ func (e DigestEdit) Validate() error {
 	return nil
 }
 
+// TopicStory is one entry of a topic's page: a story with articles in
+// the topic, or an article of the topic in no story.
+type TopicStory struct {
+	// Story is summarised as FindStories does: its lead, every article and
+	// outlet, in the topic or not. For an article in no story, ID is 0
+	// and the article is its lead and only article.
+	Story *Story
+	// Latest is the story's newest shown article in the topic: the page
+	// is ordered by it. Filled without HTML and Text.
+	Latest *Article
+}
+
+// DigestDecider chooses, from the points a topic's digest shows (as
+// FindDigest returns them), the point to put for one development, or nil
+// to put none. TopicService.RefreshDigest calls it under the topic's
+// digest lock, so it must be quick and must not call the store.
+type DigestDecider func(shown []*DigestPoint) (*DigestPoint, error)
+
 // TopicService stores topics, which articles belong to them, and their
 // digests. Find methods return an ENOTFOUND error when nothing matches.
 type TopicService interface {
@@ -283,6 +301,13 @@ type TopicService interface {
 	// FindArticles (shown copies only, newest first, f.Cursor and f.Limit;
 	// other fields are ignored).
 	FindTopicArticles(ctx context.Context, topicID int64, f ArticleFilter) ([]*Article, string, error)
+	// FindTopicStories returns one page of the topic's stories, the one
+	// whose newest article in the topic is newest first, and the next
+	// page's cursor ("" on the last one). A shown article of the topic in
+	// no story is an entry of its own. Each page costs what it lists (and
+	// the older articles of its stories it passes), never a read of all
+	// the topic's articles.
+	FindTopicStories(ctx context.Context, topicID int64, f StoryFilter) ([]*TopicStory, string, error)
 
 	// SetArticleTopics replaces the topics of an article, as found on its
 	// arrival.
@@ -304,6 +329,15 @@ type TopicService interface {
 	// the editor's decisions, then forgets the oldest points beyond
 	// DigestKept that no editor touched. It fills p.ID.
 	PutDigestPoint(ctx context.Context, p *DigestPoint) error
+	// RefreshDigest reads the topic's digest as FindDigest(topicID,
+	// false) does, passes it to decide, and puts the point decide returns
+	// (none when nil; its TopicID is set to topicID) as PutDigestPoint
+	// does, in one transaction that
+	// holds the topic's digest lock: refreshes of one topic, in this
+	// process or another, run one after the other, each deciding on the
+	// points those before it put. An error from decide is returned and
+	// nothing is written. A topic that does not exist is ENOTFOUND.
+	RefreshDigest(ctx context.Context, topicID int64, decide DigestDecider) error
 	// FindDigest returns the topic's points in one query: pinned first,
 	// then newest first, at most DigestMax, hidden ones left out unless
 	// all is set (then every kept point is returned).

@@ -79,3 +79,54 @@ func BenchmarkImportSQLiteStories(b *testing.B) {
 		b.Fatalf("%+v %v", prog, err)
 	}
 }
+
+// BenchmarkStoreStepTopics times the store step alone (the part of an
+// import that runs one article at a time) on the articles of
+// BenchmarkImportSQLiteTopics, prepared beforehand: with their digest
+// points chosen while preparing, as the importer does, and with the store
+// step choosing them, as it did before.
+func BenchmarkStoreStepTopics(b *testing.B) {
+	for _, ahead := range []bool{true, false} {
+		name := "ChosenAhead"
+		if !ahead {
+			name = "ChosenInStore"
+		}
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			db := mustOpen(b)
+			for i := range 10 {
+				match := fmt.Sprintf("subject number %d", i)
+				if i == 0 {
+					match = "harbour wall"
+				}
+				if err := db.AddTopic(ctx, &herald.Topic{Name: fmt.Sprintf("Topic %d", i), Rules: herald.TopicRules{Match: []string{match}}}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			p := &ingest.Pipeline{Articles: db, Topics: db}
+			var arts []*herald.Article
+			for line := range strings.Lines(benchLines(b.N)) {
+				it, err := ingest.ParseLine([]byte(line))
+				if err != nil {
+					b.Fatal(err)
+				}
+				a, err := p.TopicsPrepare(it)
+				if err != nil {
+					b.Fatal(err)
+				}
+				arts = append(arts, a)
+			}
+			if !ahead {
+				p.TopicsForgetAhead()
+			}
+			b.ResetTimer()
+			cpu := topicsCPUTime()
+			for _, a := range arts {
+				if _, err := p.TopicsStore(ctx, a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(topicsCPUTime()-cpu)/float64(b.N), "cpu-ns/op")
+		})
+	}
+}

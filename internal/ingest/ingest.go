@@ -176,6 +176,9 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
+	if p.Topics != nil {
+		p.topics.chooseAhead(a)
+	}
 	return a, nil
 }
 

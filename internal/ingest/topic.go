@@ -18,16 +18,63 @@ import (
 // every minute) tags it.
 const topicCacheFor = 5 * time.Second
 
-// topicCache holds the topics the pipeline tags with.
+// topicCache holds the topics the pipeline tags with, and the digest
+// points chosen ahead for articles on their way to the store.
 type topicCache struct {
-	// refresh makes the look at a digest and the write of a point one
-	// step within this process, so that two articles arriving at once
-	// cannot both add the same news.
-	refresh sync.Mutex
-
-	mu     sync.Mutex // guards the fields below
+	mu     sync.Mutex // guards topics and at
 	topics []*herald.Topic
 	at     time.Time
+
+	aheadMu sync.Mutex // guards ahead
+	ahead   map[*herald.Article][]digest.Point
+}
+
+// maxAhead bounds the articles whose points wait for their store step. An
+// import stopped by an error leaves some behind; past the bound they are
+// all dropped, and an article that finds none chooses its own.
+const maxAhead = 1024
+
+// chooseAhead chooses the digest points of a prepared article, off the
+// pipeline's one-at-a-time store step: choosing sentences is most of what
+// a topic costs on arrival. It skips an article that matches none of the
+// topics last read, as most do; if a topic added since then takes it,
+// tagTopics chooses its points itself.
+func (c *topicCache) chooseAhead(a *herald.Article) {
+	c.mu.Lock()
+	topics, started := c.topics, c.topics != nil
+	c.mu.Unlock()
+	if started && !matchesAny(topics, a) {
+		return
+	}
+	points := Points(a)
+	c.aheadMu.Lock()
+	defer c.aheadMu.Unlock()
+	if c.ahead == nil || len(c.ahead) >= maxAhead {
+		c.ahead = map[*herald.Article][]digest.Point{}
+	}
+	c.ahead[a] = points
+}
+
+// takeAhead returns the points chosen ahead for a, and forgets them.
+func (c *topicCache) takeAhead(a *herald.Article) ([]digest.Point, bool) {
+	c.aheadMu.Lock()
+	defer c.aheadMu.Unlock()
+	points, ok := c.ahead[a]
+	delete(c.ahead, a)
+	return points, ok
+}
+
+// matchesAny reports whether a prepared article matches any of topics.
+// Its outlet has no slug before it is stored: the slug its name makes
+// stands in, and an article it wrongly leaves out has its points chosen
+// in the store step.
+func matchesAny(topics []*herald.Topic, a *herald.Article) bool {
+	for _, t := range topics {
+		if t.Rules.Matches(a.Title, a.Lead, herald.Slugify(a.Source.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *topicCache) get(ctx context.Context, ts herald.TopicService, now time.Time) ([]*herald.Topic, error) {
@@ -48,6 +95,7 @@ func (c *topicCache) get(ctx context.Context, ts herald.TopicService, now time.T
 // matches and brings those topics' digests up to date. An article stored
 // before (created false) was tagged then.
 func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created bool) error {
+	ahead, chosen := p.topics.takeAhead(a)
 	if p.Topics == nil || !created {
 		return nil
 	}
@@ -72,9 +120,10 @@ func (p *Pipeline) tagTopics(ctx context.Context, a *herald.Article, created boo
 	if a.DuplicateOf != 0 {
 		return nil // another copy of a text already in the digest
 	}
-	p.topics.refresh.Lock()
-	defer p.topics.refresh.Unlock()
-	points := Points(a)
+	points := ahead
+	if !chosen {
+		points = Points(a)
+	}
 	for _, t := range matched {
 		if err := RefreshDigest(ctx, p.Topics, t.ID, a, points); err != nil {
 			return err
@@ -111,24 +160,23 @@ func Points(a *herald.Article) []digest.Point {
 // RefreshDigest brings the digest of a topic up to date with article a and
 // its Points: the best of them becomes the point of a's development,
 // unless every one repeats a point of another development already shown.
+// The store runs the look at the digest and the write under the topic's
+// lock, so that two articles arriving at once, in this process or
+// another, cannot both add the same news.
 func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a *herald.Article, points []digest.Point) error {
-	shown, err := ts.FindDigest(ctx, topicID, false)
-	if err != nil {
-		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
-	}
-	dev := Development(a)
-	for _, c := range points {
-		if repeats(c.Sentence, dev, shown) {
-			continue
-		}
-		pt := &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
-			Sentence: c.Sentence, PublishedAt: a.PublishedAt}
-		if err := ts.PutDigestPoint(ctx, pt); err != nil {
-			return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
-		}
+	if len(points) == 0 {
 		return nil
 	}
-	return nil
+	dev := Development(a)
+	return ts.RefreshDigest(ctx, topicID, func(shown []*herald.DigestPoint) (*herald.DigestPoint, error) {
+		for _, c := range points {
+			if !repeats(c.Sentence, dev, shown) {
+				return &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
+					Sentence: c.Sentence, PublishedAt: a.PublishedAt}, nil
+			}
+		}
+		return nil, nil
+	})
 }
 
 // repeats reports whether sentence says what a point of another

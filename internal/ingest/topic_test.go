@@ -193,3 +193,36 @@ func TestImportTags(t *testing.T) {
 		t.Errorf("after import: %d articles, digest %v; want the approval alone", got.ArticleCount, texts(d))
 	}
 }
+
+// TestPointsChosenWhenTopicsChange checks the article that the preparing
+// step passed over, because it matched none of the topics then known,
+// still gets its point once a newer list of topics takes it.
+func TestPointsChosenWhenTopicsChange(t *testing.T) {
+	ctx := context.Background()
+	db := mustOpen(t)
+	wall := &herald.Topic{Name: "Harbour wall", Rules: herald.TopicRules{Match: []string{"harbour wall"}}}
+	if err := db.AddTopic(ctx, wall); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	p := &ingest.Pipeline{Articles: db, Topics: db, Now: func() time.Time { return now }}
+	if _, _, err := p.Add(ctx, harbourItem(1, "Council approves harbour wall", "Port Ellery council approved a twelve million pound harbour wall on Tuesday night after a long debate.")); err != nil {
+		t.Fatal(err)
+	}
+	ferry := &herald.Topic{Name: "Ferry", Rules: herald.TopicRules{Match: []string{"ferry strike"}}}
+	if err := db.AddTopic(ctx, ferry); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute) // the pipeline's list of topics is out of date
+	a, _, err := p.Add(ctx, harbourItem(2, "Ferry strike ends", "The ferry workers of Port Ellery returned to work on Wednesday after a two day strike over pay."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := db.FindDigest(ctx, ferry.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d) != 1 || d[0].ArticleID != a.ID || !strings.HasPrefix(d[0].Sentence, "The ferry workers") {
+		t.Errorf("ferry digest = %v; want the strike's point", texts(d))
+	}
+}

@@ -376,3 +376,10 @@ func TestMigrateCopiesKeepsData(t *testing.T) {
 	storetest.CheckMigratedSearch(t, db)
 	storetest.CheckMigratedCopies(t, db)
 }
+
+// TestConcurrentDigestRefresh refreshes one digest through two pools on
+// one schema, as two herald processes would.
+func TestConcurrentDigestRefresh(t *testing.T) {
+	dsn, _ := MustCreateSchema(t)
+	storetest.CheckConcurrentDigestRefresh(t, mustOpen(t, dsn), mustOpen(t, dsn))
+}

@@ -424,24 +424,8 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 	for i, r := range page {
 		ids[i] = r.ID
 	}
-	rows, err = tx.Query(ctx, `SELECT a.story_id, `+articleColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.story_id = ANY($1) ORDER BY a.published_at, a.id`, ids)
+	byStory, err := storiesArticles(ctx, tx, ids)
 	if err != nil {
-		return nil, "", err
-	}
-	byStory := make(map[int64][]*herald.Article, len(page))
-	for rows.Next() {
-		var sid int64
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
-		if err != nil {
-			rows.Close()
-			return nil, "", err
-		}
-		byStory[sid] = append(byStory[sid], a)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, "", err
 	}
 	stories := store.SummariseStories(page, byStory)
@@ -453,6 +437,31 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 		return nil, "", err
 	}
 	return stories, next, tx.Commit(ctx)
+}
+
+// storiesArticles returns every article of each story in ids, copies
+// included, the earliest first, in one query through articles_by_story.
+func storiesArticles(ctx context.Context, q querier, ids []int64) (map[int64][]*herald.Article, error) {
+	byStory := make(map[int64][]*herald.Article, len(ids))
+	if len(ids) == 0 {
+		return byStory, nil
+	}
+	rows, err := q.Query(ctx, `SELECT a.story_id, `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id = ANY($1) ORDER BY a.published_at, a.id`, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
+		if err != nil {
+			return nil, err
+		}
+		byStory[sid] = append(byStory[sid], a)
+	}
+	return byStory, rows.Err()
 }
 
 // SplitArticle implements herald.StoryService, under storyLock.

@@ -192,6 +192,84 @@ func (db *DB) FindTopicArticles(ctx context.Context, topicID int64, f herald.Art
 	return list, next, nil
 }
 
+// FindTopicStories implements herald.TopicService. The first query walks
+// article_topics_by_time newest first from the cursor and keeps the
+// articles that are the newest of their story in the topic: the NOT
+// EXISTS reads only the story's newer articles, through articles_by_story,
+// and looks each up in article_topics_by_article. (Written as a nested
+// EXISTS, the planner may hash all of article_topics instead.) The second
+// query reads the page's stories, as FindStories does.
+func (db *DB) FindTopicStories(ctx context.Context, topicID int64, f herald.StoryFilter) ([]*herald.TopicStory, string, error) {
+	list, next, err := db.findTopicStories(ctx, topicID, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("find stories of topic %d: %w", topicID, err)
+	}
+	return list, next, nil
+}
+
+func (db *DB) findTopicStories(ctx context.Context, topicID int64, f herald.StoryFilter) ([]*herald.TopicStory, string, error) {
+	limit := f.PageLimit()
+	where, args := ``, []any{topicID, limit + 1}
+	if f.Cursor != "" {
+		c, err := herald.DecodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		at, id := micro(c.PublishedAt), c.ID
+		if !at.Equal(c.PublishedAt) {
+			id = 1<<63 - 1 // see FindArticles
+		}
+		where = ` AND (at.published_at, at.article_id) < ($3, $4)`
+		args = append(args, at, id)
+	}
+
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT coalesce(st.lead_id, 0), `+articleColumns+`
+		FROM article_topics at
+		JOIN articles a ON a.id = at.article_id
+		JOIN sources s ON s.id = a.source_id
+		LEFT JOIN stories st ON st.id = a.story_id
+		WHERE at.topic_id = $1 AND a.duplicate_of IS NULL`+where+`
+		AND NOT EXISTS (SELECT 1 FROM articles b JOIN article_topics bt ON bt.topic_id = at.topic_id AND bt.article_id = b.id
+			WHERE b.story_id = a.story_id AND (b.published_at, b.id) > (a.published_at, a.id) AND b.duplicate_of IS NULL)
+		ORDER BY at.published_at DESC, at.article_id DESC LIMIT $2`, args...)
+	if err != nil {
+		return nil, "", err
+	}
+	var page []store.TopicStoryRow
+	for rows.Next() {
+		var r store.TopicStoryRow
+		r.Latest, err = scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&r.LeadID}, dest...)...) }, false)
+		if err != nil {
+			rows.Close()
+			return nil, "", err
+		}
+		page = append(page, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, "", err
+	}
+	page, next := store.NextTopicStoryPage(page, limit)
+	byStory, err := storiesArticles(ctx, tx, store.TopicStoryIDs(page))
+	if err != nil {
+		return nil, "", err
+	}
+	list := store.TopicStories(page, byStory)
+	leads := make([]*herald.Article, len(list))
+	for i, e := range list {
+		leads[i] = e.Story.Lead
+	}
+	if err := fillCopies(ctx, tx, leads); err != nil {
+		return nil, "", err
+	}
+	return list, next, tx.Commit(ctx)
+}
+
 // SetArticleTopics implements herald.TopicService.
 func (db *DB) SetArticleTopics(ctx context.Context, articleID int64, topicIDs []int64) error {
 	if err := store.CheckTopicIDs(topicIDs); err != nil {
@@ -307,7 +385,61 @@ func (db *DB) PutDigestPoint(ctx context.Context, p *herald.DigestPoint) error {
 		return err
 	}
 	defer tx.Rollback(ctx)
-	err = tx.QueryRow(ctx, `
+	if err := db.putDigestPoint(ctx, tx, p); err != nil {
+		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
+	}
+	return tx.Commit(ctx)
+}
+
+// RefreshDigest implements herald.TopicService. The transaction first
+// locks the topic's row FOR NO KEY UPDATE: a second refresh of the topic,
+// from this process or another, waits there until the first commits, and
+// then reads the digest as the first left it (READ COMMITTED reads anew
+// at each statement). The lock leaves tagging alone: inserting rows that
+// refer to the topic takes only a FOR KEY SHARE lock on it.
+func (db *DB) RefreshDigest(ctx context.Context, topicID int64, decide herald.DigestDecider) error {
+	if err := db.refreshDigest(ctx, topicID, decide); err != nil {
+		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
+	}
+	return nil
+}
+
+func (db *DB) refreshDigest(ctx context.Context, topicID int64, decide herald.DigestDecider) error {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.ReadCommitted})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	var id int64
+	err = tx.QueryRow(ctx, `SELECT id FROM topics WHERE id = $1 FOR NO KEY UPDATE`, topicID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "topic %d not found", topicID)
+	}
+	if err != nil {
+		return err
+	}
+	shown, err := findDigest(ctx, tx, topicID, false)
+	if err != nil {
+		return err
+	}
+	p, err := decide(shown)
+	if err != nil || p == nil {
+		return err
+	}
+	p.TopicID = topicID
+	if err := store.CheckDigestPoint(p); err != nil {
+		return err
+	}
+	if err := db.putDigestPoint(ctx, tx, p); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// putDigestPoint stores p in tx, forgets the points beyond what the store
+// keeps, and records the change.
+func (db *DB) putDigestPoint(ctx context.Context, tx pgx.Tx, p *herald.DigestPoint) error {
+	err := tx.QueryRow(ctx, `
 		INSERT INTO digest_points (topic_id, development, article_id, sentence, published_at)
 		VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (topic_id, development) DO UPDATE SET
@@ -315,34 +447,39 @@ func (db *DB) PutDigestPoint(ctx context.Context, p *herald.DigestPoint) error {
 		RETURNING id`,
 		p.TopicID, p.Development, p.ArticleID, p.Sentence, micro(p.PublishedAt)).Scan(&p.ID)
 	if err != nil {
-		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
+		return err
 	}
 	if _, err := tx.Exec(ctx, `
 		DELETE FROM digest_points WHERE topic_id = $1 AND NOT pinned AND NOT hidden AND edited_text = ''
 		AND id NOT IN (SELECT id FROM digest_points WHERE topic_id = $1
 			ORDER BY pinned DESC, published_at DESC, id DESC LIMIT $2)`,
 		p.TopicID, herald.DigestKept); err != nil {
-		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
-	}
-	if err := recordChange(ctx, tx, "digest", p.TopicID, micro(db.Now())); err != nil {
 		return err
 	}
-	return tx.Commit(ctx)
+	return recordChange(ctx, tx, "digest", p.TopicID, micro(db.Now()))
 }
 
 // FindDigest implements herald.TopicService.
 func (db *DB) FindDigest(ctx context.Context, topicID int64, all bool) ([]*herald.DigestPoint, error) {
+	out, err := findDigest(ctx, db.pool, topicID, all)
+	if err != nil {
+		return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+	}
+	return out, nil
+}
+
+func findDigest(ctx context.Context, q querier, topicID int64, all bool) ([]*herald.DigestPoint, error) {
 	limit := herald.DigestMax
 	if all {
 		limit = herald.DigestKept * 2
 	}
-	rows, err := db.pool.Query(ctx, `SELECT p.id, p.topic_id, p.development, p.article_id, p.sentence, p.published_at,
+	rows, err := q.Query(ctx, `SELECT p.id, p.topic_id, p.development, p.article_id, p.sentence, p.published_at,
 			p.edited_text, p.pinned, p.hidden, a.slug, a.title, a.original_url, s.id, s.slug, s.name, s.homepage
 		FROM digest_points p JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id
 		WHERE p.topic_id = $1 AND ($2 OR NOT p.hidden)
 		ORDER BY p.pinned DESC, p.published_at DESC, p.id DESC LIMIT $3`, topicID, all, limit)
 	if err != nil {
-		return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*herald.DigestPoint
@@ -351,7 +488,7 @@ func (db *DB) FindDigest(ctx context.Context, topicID int64, all bool) ([]*heral
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Development, &p.ArticleID, &p.Sentence, &p.PublishedAt,
 			&p.EditedText, &p.Pinned, &p.Hidden, &p.ArticleSlug, &p.ArticleTitle, &p.OriginalURL,
 			&p.Source.ID, &p.Source.Slug, &p.Source.Name, &p.Source.Homepage); err != nil {
-			return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+			return nil, err
 		}
 		p.PublishedAt = p.PublishedAt.UTC()
 		out = append(out, p)

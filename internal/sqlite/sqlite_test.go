@@ -154,3 +154,19 @@ func TestMigrateCopiesKeepsData(t *testing.T) {
 	storetest.CheckMigratedSearch(t, db)
 	storetest.CheckMigratedCopies(t, db)
 }
+
+// TestConcurrentDigestRefresh refreshes one digest through two handles on
+// one file, as two herald processes would.
+func TestConcurrentDigestRefresh(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	var dbs [2]*sqlite.DB
+	for i := range dbs {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs[i] = db
+	}
+	storetest.CheckConcurrentDigestRefresh(t, dbs[0], dbs[1])
+}

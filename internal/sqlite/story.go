@@ -447,28 +447,12 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 		return nil, next, tx.Commit()
 	}
 
-	ids := make([]any, len(page))
+	ids := make([]int64, len(page))
 	for i, r := range page {
 		ids[i] = r.ID
 	}
-	in := `?` + strings.Repeat(`, ?`, len(ids)-1)
-	rows, err = tx.QueryContext(ctx, `SELECT a.story_id, `+articleColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.story_id IN (`+in+`) ORDER BY a.published_at, a.id`, ids...)
+	byStory, err := storiesArticles(ctx, tx, ids)
 	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	byStory := make(map[int64][]*herald.Article, len(page))
-	for rows.Next() {
-		var sid int64
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
-		if err != nil {
-			return nil, "", err
-		}
-		byStory[sid] = append(byStory[sid], a)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return nil, "", err
 	}
 	stories := store.SummariseStories(page, byStory)
@@ -480,6 +464,35 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 		return nil, "", err
 	}
 	return stories, next, tx.Commit()
+}
+
+// storiesArticles returns every article of each story in ids, copies
+// included, the earliest first, in one query through articles_by_story.
+func storiesArticles(ctx context.Context, q querier, ids []int64) (map[int64][]*herald.Article, error) {
+	byStory := make(map[int64][]*herald.Article, len(ids))
+	if len(ids) == 0 {
+		return byStory, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := q.QueryContext(ctx, `SELECT a.story_id, `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`) ORDER BY a.published_at, a.id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&sid}, dest...)...) }, false)
+		if err != nil {
+			return nil, err
+		}
+		byStory[sid] = append(byStory[sid], a)
+	}
+	return byStory, errors.Join(rows.Err(), rows.Close())
 }
 
 // SplitArticle implements herald.StoryService.

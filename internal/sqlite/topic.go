@@ -189,6 +189,91 @@ func (db *DB) FindTopicArticles(ctx context.Context, topicID int64, f herald.Art
 	return list, next, nil
 }
 
+// FindTopicStories implements herald.TopicService. The first query walks
+// article_topics_by_time newest first from the cursor and keeps the
+// articles that are the newest of their story in the topic: the NOT
+// EXISTS reads only the story's newer articles, through articles_by_story,
+// and looks each up in article_topics_by_article. (Written as a join, the
+// planner would rather read the whole topic for every row.) The second
+// query reads the page's stories, as FindStories does.
+func (db *DB) FindTopicStories(ctx context.Context, topicID int64, f herald.StoryFilter) ([]*herald.TopicStory, string, error) {
+	list, next, err := db.findTopicStories(ctx, topicID, f)
+	if err != nil {
+		return nil, "", fmt.Errorf("find stories of topic %d: %w", topicID, err)
+	}
+	return list, next, nil
+}
+
+// topicStoriesQuery is the first query of FindTopicStories; its
+// arguments are the topic, the cursor's time and id when after is set,
+// and the limit.
+func topicStoriesQuery(after bool) string {
+	cursor := ``
+	if after {
+		cursor = ` AND (at.published_at, at.article_id) < (?, ?)`
+	}
+	return `SELECT coalesce(st.lead_id, 0), ` + articleColumns + `
+		FROM article_topics at
+		JOIN articles a ON a.id = at.article_id
+		JOIN sources s ON s.id = a.source_id
+		LEFT JOIN stories st ON st.id = a.story_id
+		WHERE at.topic_id = ? AND a.duplicate_of IS NULL` + cursor + `
+		AND NOT EXISTS (SELECT 1 FROM articles b
+			WHERE b.story_id = a.story_id AND (b.published_at, b.id) > (a.published_at, a.id) AND b.duplicate_of IS NULL
+			AND EXISTS (SELECT 1 FROM article_topics bt WHERE bt.topic_id = at.topic_id AND bt.article_id = b.id))
+		ORDER BY at.published_at DESC, at.article_id DESC LIMIT ?`
+}
+
+func (db *DB) findTopicStories(ctx context.Context, topicID int64, f herald.StoryFilter) ([]*herald.TopicStory, string, error) {
+	args := []any{topicID}
+	if f.Cursor != "" {
+		c, err := herald.DecodeCursor(f.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		args = append(args, nanos(c.PublishedAt), c.ID)
+	}
+	limit := f.PageLimit()
+	args = append(args, limit+1)
+
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, topicStoriesQuery(f.Cursor != ""), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	defer rows.Close()
+	var page []store.TopicStoryRow
+	for rows.Next() {
+		var r store.TopicStoryRow
+		r.Latest, err = scanArticle(func(dest ...any) error { return rows.Scan(append([]any{&r.LeadID}, dest...)...) }, false)
+		if err != nil {
+			return nil, "", err
+		}
+		page = append(page, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, "", err
+	}
+	page, next := store.NextTopicStoryPage(page, limit)
+	byStory, err := storiesArticles(ctx, tx, store.TopicStoryIDs(page))
+	if err != nil {
+		return nil, "", err
+	}
+	list := store.TopicStories(page, byStory)
+	leads := make([]*herald.Article, len(list))
+	for i, e := range list {
+		leads[i] = e.Story.Lead
+	}
+	if err := fillCopies(ctx, tx, leads); err != nil {
+		return nil, "", err
+	}
+	return list, next, tx.Commit()
+}
+
 // SetArticleTopics implements herald.TopicService.
 func (db *DB) SetArticleTopics(ctx context.Context, articleID int64, topicIDs []int64) error {
 	if err := store.CheckTopicIDs(topicIDs); err != nil {
@@ -306,7 +391,58 @@ func (db *DB) PutDigestPoint(ctx context.Context, p *herald.DigestPoint) error {
 		return err
 	}
 	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `
+	if err := db.putDigestPoint(ctx, tx, p); err != nil {
+		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
+	}
+	return tx.Commit()
+}
+
+// RefreshDigest implements herald.TopicService. The transaction runs on
+// the writer connection and is begun IMMEDIATE: it holds SQLite's write
+// lock from the start, so no other refresh, in this process or another
+// sharing the file, can put a point between the read and the write.
+func (db *DB) RefreshDigest(ctx context.Context, topicID int64, decide herald.DigestDecider) error {
+	if err := db.refreshDigest(ctx, topicID, decide); err != nil {
+		return fmt.Errorf("refresh digest of topic %d: %w", topicID, err)
+	}
+	return nil
+}
+
+func (db *DB) refreshDigest(ctx context.Context, topicID int64, decide herald.DigestDecider) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM topics WHERE id = ?`, topicID).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return herald.Errorf(herald.ENOTFOUND, "topic %d not found", topicID)
+	}
+	shown, err := findDigest(ctx, tx, topicID, false)
+	if err != nil {
+		return err
+	}
+	p, err := decide(shown)
+	if err != nil || p == nil {
+		return err
+	}
+	p.TopicID = topicID
+	if err := store.CheckDigestPoint(p); err != nil {
+		return err
+	}
+	if err := db.putDigestPoint(ctx, tx, p); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// putDigestPoint stores p in tx, forgets the points beyond what the store
+// keeps, and records the change.
+func (db *DB) putDigestPoint(ctx context.Context, tx *sql.Tx, p *herald.DigestPoint) error {
+	err := tx.QueryRowContext(ctx, `
 		INSERT INTO digest_points (topic_id, development, article_id, sentence, published_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (topic_id, development) DO UPDATE SET
@@ -314,7 +450,7 @@ func (db *DB) PutDigestPoint(ctx context.Context, p *herald.DigestPoint) error {
 		RETURNING id`,
 		p.TopicID, p.Development, p.ArticleID, p.Sentence, nanos(p.PublishedAt)).Scan(&p.ID)
 	if err != nil {
-		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
+		return err
 	}
 	// Forget the oldest untouched points beyond what the store keeps.
 	if _, err := tx.ExecContext(ctx, `
@@ -322,16 +458,21 @@ func (db *DB) PutDigestPoint(ctx context.Context, p *herald.DigestPoint) error {
 		AND id NOT IN (SELECT id FROM digest_points WHERE topic_id = ?
 			ORDER BY pinned DESC, published_at DESC, id DESC LIMIT ?)`,
 		p.TopicID, p.TopicID, herald.DigestKept); err != nil {
-		return fmt.Errorf("put digest point of topic %d: %w", p.TopicID, err)
-	}
-	if err := recordChange(ctx, tx, "digest", p.TopicID, db.Now().UTC()); err != nil {
 		return err
 	}
-	return tx.Commit()
+	return recordChange(ctx, tx, "digest", p.TopicID, db.Now().UTC())
 }
 
 // FindDigest implements herald.TopicService.
 func (db *DB) FindDigest(ctx context.Context, topicID int64, all bool) ([]*herald.DigestPoint, error) {
+	out, err := findDigest(ctx, db.reader, topicID, all)
+	if err != nil {
+		return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+	}
+	return out, nil
+}
+
+func findDigest(ctx context.Context, q querier, topicID int64, all bool) ([]*herald.DigestPoint, error) {
 	query := `SELECT p.id, p.topic_id, p.development, p.article_id, p.sentence, p.published_at,
 			p.edited_text, p.pinned, p.hidden, a.slug, a.title, a.original_url, s.id, s.slug, s.name, s.homepage
 		FROM digest_points p JOIN articles a ON a.id = p.article_id JOIN sources s ON s.id = a.source_id
@@ -346,9 +487,9 @@ func (db *DB) FindDigest(ctx context.Context, topicID int64, all bool) ([]*heral
 	} else {
 		args = append(args, herald.DigestMax)
 	}
-	rows, err := db.reader.QueryContext(ctx, query, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []*herald.DigestPoint
@@ -358,7 +499,7 @@ func (db *DB) FindDigest(ctx context.Context, topicID int64, all bool) ([]*heral
 		if err := rows.Scan(&p.ID, &p.TopicID, &p.Development, &p.ArticleID, &p.Sentence, &published,
 			&p.EditedText, &p.Pinned, &p.Hidden, &p.ArticleSlug, &p.ArticleTitle, &p.OriginalURL,
 			&p.Source.ID, &p.Source.Slug, &p.Source.Name, &p.Source.Homepage); err != nil {
-			return nil, fmt.Errorf("find digest of topic %d: %w", topicID, err)
+			return nil, err
 		}
 		p.PublishedAt = fromNanos(published)
 		out = append(out, p)

@@ -59,3 +59,58 @@ func PointGone(id int64) error {
 	return herald.Errorf(herald.ENOTFOUND,
 		"digest point %d no longer exists: newer developments replaced it or its article was removed; run \"herald digest show TOPIC\" for the current points", id)
 }
+
+// TopicStoryRow is one entry of a topic's page as the stores read it
+// first: the newest shown article in the topic of a story (or of no
+// story), and the lead the story names (0 for none).
+type TopicStoryRow struct {
+	Latest *herald.Article
+	LeadID int64
+}
+
+// NextTopicStoryPage trims rows fetched with limit+1 to limit and
+// returns the cursor that continues after them, "" on the last page.
+func NextTopicStoryPage(rows []TopicStoryRow, limit int) ([]TopicStoryRow, string) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	last := rows[len(rows)-1].Latest
+	return rows, herald.Cursor{PublishedAt: last.PublishedAt, ID: last.ID}.Encode()
+}
+
+func (r TopicStoryRow) storyID() int64 { return r.Latest.StoryID }
+
+// TopicStoryIDs returns the stories of rows, articles in no story left
+// out.
+func TopicStoryIDs(rows []TopicStoryRow) []int64 {
+	var ids []int64
+	for _, r := range rows {
+		if id := r.storyID(); id != 0 {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// TopicStories makes the entries of a topic's page from its rows and
+// every article of their stories (copies included, the earliest first),
+// summarised as SummariseStories does. An article in no story, or whose
+// story lost its articles since the rows were read, stands alone.
+func TopicStories(rows []TopicStoryRow, articles map[int64][]*herald.Article) []*herald.TopicStory {
+	out := make([]*herald.TopicStory, 0, len(rows))
+	for _, r := range rows {
+		var st *herald.Story
+		if id := r.storyID(); id != 0 {
+			if s := SummariseStories([]StoryRow{{ID: id, Latest: r.Latest.PublishedAt, LeadID: r.LeadID}}, articles); len(s) == 1 {
+				st = s[0]
+			}
+		}
+		if st == nil {
+			a := r.Latest
+			st = &herald.Story{Lead: a, Articles: 1, Outlets: []*herald.Source{a.Source}, First: a.PublishedAt, Last: a.PublishedAt}
+		}
+		out = append(out, &herald.TopicStory{Story: st, Latest: r.Latest})
+	}
+	return out
+}

@@ -93,6 +93,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Retagging", func(t *testing.T) { testRetagging(t, open(t)) })
 	t.Run("Digest", func(t *testing.T) { testDigest(t, open(t)) })
 	t.Run("DigestKeepsFew", func(t *testing.T) { testDigestKeepsFew(t, open(t)) })
+	t.Run("TopicStories", func(t *testing.T) { testTopicStories(t, open(t)) })
+	t.Run("RefreshDigest", func(t *testing.T) { testRefreshDigest(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

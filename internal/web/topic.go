@@ -61,13 +61,30 @@ type topicView struct {
 	layout
 	Topic        *herald.Topic
 	Developments *developmentsView
-	Items        []articleItem
+	Stories      []topicStoryItem
 	Next         string
 	IsFirst      bool
 }
 
-// handleTopic shows a topic: its digest, then its articles newest first,
-// a page at a time.
+// topicStoryItem is an entry of a topic's page: a story as the home page
+// shows it, with the outlet and time of its newest article in the topic,
+// which orders the page.
+type topicStoryItem struct {
+	storyItem
+	Latest       articleItem
+	LatestIsLead bool
+}
+
+func newTopicStoryItem(e *herald.TopicStory) topicStoryItem {
+	it := topicStoryItem{storyItem: newStoryItem(e.Story), Latest: newArticleItem(e.Latest), LatestIsLead: e.Latest.ID == e.Story.Lead.ID}
+	if e.Story.ID == 0 {
+		it.StoryHref, it.More = "", 0 // an article in no story
+	}
+	return it
+}
+
+// handleTopic shows a topic: its digest, then its stories, the one with
+// the newest article in the topic first, a page at a time.
 func (s *Server) handleTopic(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("slug")
 	s.serveCached(w, r, func() (*page, error) {
@@ -90,12 +107,12 @@ func (s *Server) handleTopic(w http.ResponseWriter, r *http.Request) {
 			}
 			v.Developments = newDevelopments(t, points, 0)
 		}
-		list, next, err := s.Store.FindTopicArticles(ctx, t.ID, herald.ArticleFilter{Cursor: cursor, Limit: herald.DefaultPageSize})
+		list, next, err := s.Store.FindTopicStories(ctx, t.ID, herald.StoryFilter{Cursor: cursor, Limit: herald.DefaultPageSize})
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range list {
-			v.Items = append(v.Items, newArticleItem(a))
+		for _, e := range list {
+			v.Stories = append(v.Stories, newTopicStoryItem(e))
 		}
 		if next != "" {
 			v.Next = path + "?after=" + url.QueryEscape(next)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -226,4 +227,100 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+len(from)+j]
+}
+
+// TestTopicListsStories checks that a topic's page groups its articles by
+// story, as the home page does: one entry for the quake, led by the
+// story's lead, with the outlet and time of its newest article.
+func TestTopicListsStories(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	town := &herald.Topic{Name: "Port Ellery", Rules: herald.TopicRules{Match: []string{"port ellery"}}}
+	if err := s.store.AddTopic(ctx, town); err != nil {
+		t.Fatal(err)
+	}
+	s.pipe.Topics = s.store
+	arts := addQuake(t, s)
+	st, _, err := s.store.FindStoryByID(ctx, storyIDOf(t, s, arts[0].ID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Articles != 3 {
+		t.Fatalf("the quake story holds %d articles, want 3", st.Articles)
+	}
+	newest := arts[2] // the Lowland Observer's, an hour after the others
+	if st.Lead.ID == newest.ID {
+		t.Fatal("the quake's lead is its newest article; the test needs them apart")
+	}
+
+	_, body := s.get(t, "/topics/port-ellery")
+	list := between(body, `<ol class="article-list">`, `</ol>`)
+	if n := strings.Count(list, "<li>"); n != 1 {
+		t.Fatalf("topic page lists %d entries, want the one story:\n%s", n, list)
+	}
+	for _, want := range []string{
+		`<h2><a href="/articles/` + st.Lead.Slug + `">`,
+		fmt.Sprintf(`<a href="/stories/%d">2 more from `, st.ID),
+		`datetime="` + newest.PublishedAt.Format(time.RFC3339) + `"`,
+		`/sources/lowland-observer`,
+	} {
+		if !strings.Contains(list, want) {
+			t.Errorf("story entry lacks %q:\n%s", want, list)
+		}
+	}
+	if !strings.Contains(list, `Latest from <a href="/sources/lowland-observer">Lowland Observer</a>`) {
+		t.Errorf("entry does not name the newest article's outlet:\n%s", list)
+	}
+}
+
+// TestTopicPagesThroughStories follows the next links of a topic's page
+// from the first to the last: every entry shows once, newest first.
+func TestTopicPagesThroughStories(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	topic := &herald.Topic{Name: "Harbour wall", Rules: herald.TopicRules{Match: []string{"harbour wall"}}}
+	if err := s.store.AddTopic(ctx, topic); err != nil {
+		t.Fatal(err)
+	}
+	s.pipe.Topics = s.store
+	s.pipe.Stories = nil // each article its own entry
+	const n = herald.DefaultPageSize + 5
+	for i := range n {
+		it := ingest.Item{
+			URL: fmt.Sprintf("https://gazette.example/page/%d", i), Title: fmt.Sprintf("Harbour wall update %d", i),
+			Text:   fmt.Sprintf("Report %d on the harbour wall works, which continued through the week without delay.", i),
+			Source: "Harbour Gazette", SourceURL: "https://gazette.example/", Licence: "full",
+			PublishedAt: time.Date(2026, 4, 1, 0, i, 0, 0, time.UTC),
+		}
+		if _, _, err := s.pipe.Add(ctx, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var titles []string
+	path := "/topics/harbour-wall"
+	for pages := 0; path != ""; pages++ {
+		if pages > 3 {
+			t.Fatal("too many pages")
+		}
+		resp, body := s.get(t, path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		list := between(body, `<ol class="article-list">`, `</ol>`)
+		for _, h := range strings.Split(list, "<h2>")[1:] {
+			titles = append(titles, strings.TrimPrefix(between(h, `">`, `</a>`), `">`))
+		}
+		next := `<a rel="next" href="`
+		path = html.UnescapeString(strings.TrimPrefix(between(body, next, `"`), next))
+	}
+	if len(titles) != n || titles[0] != fmt.Sprintf("Harbour wall update %d", n-1) || titles[n-1] != "Harbour wall update 0" {
+		t.Fatalf("pages list %d titles %q; want %d, newest first", len(titles), titles, n)
+	}
+	seen := map[string]bool{}
+	for _, title := range titles {
+		if seen[title] {
+			t.Errorf("%q is listed twice", title)
+		}
+		seen[title] = true
+	}
 }
