@@ -58,6 +58,16 @@ const (
 	MaxSearchPage    = 50
 )
 
+// SearchWindow is what bounds a search's work whatever the size of the
+// store: a search reads only the newest SearchWindow articles matching
+// its query and filters (newest as the store received them, which is
+// publication order except for back-filled archives), and orders those,
+// by relevance or by date; the pages stop at its end. A reader looking
+// for one old article finds it by words that few newer articles share,
+// as a headline's words are; a common word finds the latest coverage.
+// It equals MaxSearchPage pages of DefaultSearchLen results.
+const SearchWindow = 1000
+
 // SearchFilter is one page of a search.
 type SearchFilter struct {
 	Query    Query

@@ -58,7 +58,15 @@ const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
 // length, as bm25 does in its own way on SQLite.
 const rankNormalization = `1`
 
+// SetSearchWindow changes how many matches a search reads (see
+// herald.SearchWindow), so that tests can check the bound with a few
+// articles. It must be called before the store is used.
+func (db *DB) SetSearchWindow(n int) { db.searchWindow = n }
+
 // Search implements herald.SearchService with the GIN index on search.
+// It takes the newest herald.SearchWindow matches (by id) and ranks only
+// those with ts_rank, so that a common word does not rank every article
+// holding it; the page's rows and texts are read for it alone.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -79,19 +87,27 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where = append(where, `a.published_at < `+arg(f.To.UTC()))
 	}
+	rank := `ts_rank(` + rankWeights + `, c.search, q.q, ` + rankNormalization + `)`
 	order := `rank DESC, published DESC, id DESC`
 	if f.Sort == herald.SortDate {
-		order = `published DESC, id DESC`
+		rank, order = `0::real`, `published DESC, id DESC`
 	}
 	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
+	window := db.searchWindow
+	if window <= 0 {
+		window = herald.SearchWindow
+	}
 	limit := f.PageLimit()
-	// The page is chosen from ids, ranks and times, and its rows and texts
-	// read for it alone.
 	rows, err := db.pool.Query(ctx, `
-		WITH page AS (
-			SELECT a.id, a.published_at AS published, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-			FROM (SELECT `+query+` AS q) q, articles a
+		WITH q AS (SELECT `+query+` AS q),
+		candidates AS (
+			SELECT a.id, a.published_at AS published, a.search
+			FROM q, articles a
 			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY a.id DESC LIMIT `+arg(window)+`),
+		page AS (
+			SELECT c.id, c.published, `+rank+` AS rank
+			FROM candidates c, q
 			ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset())+`)
 		SELECT `+articleColumns+`, a.text, page.rank
 		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id

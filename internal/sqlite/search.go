@@ -60,16 +60,57 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 }
 
 // titleWeight is how much more a match in the title counts than one in the
-// body, for bm25. A reader who remembers a headline finds the article
-// first: on ecbplus, title words find their article first 88% of the time
-// at 1, 92% at 3, 94.5% at 10 (bench/related).
+// body, for bm25 in FindSimilar. (Search ranks its candidates by their
+// titles, see search.Ranker.)
 const titleWeight = `10.0`
 
-// Search implements herald.SearchService with FTS5's bm25 ranking.
+// SetSearchWindow changes how many matches a search reads (see
+// herald.SearchWindow), so that tests can check the bound with a few
+// articles. It must be called before the store is used.
+func (db *DB) SetSearchWindow(n int) { db.searchWindow = n }
+
+// Search implements herald.SearchService. It reads the newest
+// herald.SearchWindow matches: FTS5 walks a MATCH in rowid order and
+// stops there, whatever the number of matches. They are ranked in Go by
+// their titles (search.Ranker), with the index's document frequencies,
+// not by FTS5's bm25: bm25 counts every article holding each phrase of
+// the query before it scores one, which for a common word at a million
+// articles takes a second. The page is then read in full.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer tx.Rollback()
+	cands, err := db.searchCandidates(ctx, tx, f)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var ranker *search.Ranker
+	if f.Sort != herald.SortDate {
+		if ranker, err = newRanker(ctx, tx, f.Query); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	search.Order(cands, f.Sort, ranker)
+	limit, offset := f.PageLimit(), f.Offset()
+	page := cands[min(offset, len(cands)):min(offset+limit+1, len(cands))]
+	res := &herald.SearchResult{}
+	if len(page) > limit {
+		page, res.More = page[:limit], true
+	}
+	if res.Hits, err = searchHits(ctx, tx, page, f.Query); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, tx.Commit()
+}
+
+// searchCandidates returns the newest matches of f that are shown
+// copies, up to the search window, with their titles.
+func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchFilter) ([]search.Candidate, error) {
 	where := []string{`article_search MATCH ?`, `a.duplicate_of IS NULL`}
 	args := []any{matchQuery(f.Query)}
 	if f.SourceID != 0 {
@@ -81,46 +122,88 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	order := `rank, published DESC, id DESC`
-	if f.Sort == herald.SortDate {
-		order = `published DESC, id DESC`
+	window := db.searchWindow
+	if window <= 0 {
+		window = herald.SearchWindow
 	}
-	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
-	limit := f.PageLimit()
-	args = append(args, limit+1, f.Offset())
-	// The page is chosen first, from ids, ranks and times only, and the
-	// rows and texts read for it alone: sorting every match with its text
-	// would carry megabytes through the sorter for a common word.
-	rows, err := db.reader.QueryContext(ctx, `
-		WITH page AS (
-			SELECT a.id AS id, a.published_at AS published, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-			FROM article_search JOIN articles a ON a.id = article_search.rowid
-			WHERE `+strings.Join(where, ` AND `)+`
-			ORDER BY `+order+` LIMIT ? OFFSET ?)
-		SELECT `+articleColumns+`, a.text, page.rank
-		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
-		ORDER BY `+pageOrder, args...)
+	rows, err := tx.QueryContext(ctx, `
+		SELECT a.id, a.published_at, a.title
+		FROM article_search JOIN articles a ON a.id = article_search.rowid
+		WHERE `+strings.Join(where, ` AND `)+`
+		ORDER BY article_search.rowid DESC LIMIT ?`, append(args, window)...)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	res := &herald.SearchResult{}
+	var cands []search.Candidate
+	for rows.Next() {
+		var c search.Candidate
+		var published int64
+		if err := rows.Scan(&c.ID, &published, &c.Title); err != nil {
+			return nil, err
+		}
+		c.Published = fromNanos(published)
+		cands = append(cands, c)
+	}
+	return cands, rows.Err()
+}
+
+// newRanker reads the document frequencies of q's tokens from the index's
+// vocabulary, one look-up each.
+func newRanker(ctx context.Context, tx *sql.Tx, q herald.Query) (*search.Ranker, error) {
+	var docs int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+		return nil, err
+	}
+	df := map[string]int{}
+	for _, t := range q.Words() {
+		var n int
+		err := tx.QueryRowContext(ctx, `SELECT doc FROM article_search_terms WHERE term = ?`, t).Scan(&n)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		df[t] = n
+	}
+	return search.NewRanker(q, docs, func(t string) int { return df[t] }), nil
+}
+
+// searchHits reads the page's articles, in the page's order, each with a
+// snippet of its text.
+func searchHits(ctx context.Context, tx *sql.Tx, page []search.Candidate, q herald.Query) ([]herald.SearchHit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(page))
+	for i, c := range page {
+		args[i] = c.ID
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(page)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]herald.SearchHit{}
 	for rows.Next() {
 		var text string
-		var rank float64
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, err
 		}
-		res.Hits = append(res.Hits, herald.SearchHit{Article: a, Snippet: search.Snippet(text, f.Query)})
+		byID[a.ID] = herald.SearchHit{Article: a, Snippet: search.Snippet(text, q)}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	if len(res.Hits) > limit {
-		res.Hits, res.More = res.Hits[:limit], true
+	hits := make([]herald.SearchHit, 0, len(page))
+	for _, c := range page {
+		if h, ok := byID[c.ID]; ok {
+			hits = append(hits, h)
+		}
 	}
-	return res, nil
+	return hits, nil
 }
 
 // TermDocs implements herald.SearchService from the index's vocabulary.
