@@ -110,12 +110,18 @@ func pairs(run string, offset int, f func(string, int, int)) {
 }
 
 func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
 
 // isCJK reports whether r belongs to a script written without spaces
 // between words, which Herald indexes in pairs of characters.
 func isCJK(r rune) bool {
+	if r < 0x1100 { // below Hangul Jamo, the first of these blocks: most text
+		return false
+	}
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) ||
 		r == 'ー' // the katakana long vowel mark, of the common script
