@@ -186,7 +186,13 @@ func fill(ctx context.Context, store herald.Store, cfg config) error {
 	if err := gen.Start(); err != nil {
 		return fmt.Errorf("bench/gen (run from the project root): %w", err)
 	}
-	defer gen.Wait()
+	// When the fill stops before the generator's end, closing the pipe
+	// stops the generator (its writes fail).
+	defer func() {
+		pipe.Close()
+		cancel()
+		gen.Wait()
+	}()
 	lines := bufio.NewReaderSize(pipe, 1<<20)
 	if err := skipLines(lines, have); err != nil {
 		return fmt.Errorf("skip the %d articles stored: %w", have, err)

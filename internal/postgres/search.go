@@ -58,15 +58,23 @@ const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
 // length, as bm25 does in its own way on SQLite.
 const rankNormalization = `1`
 
-// SetSearchWindow changes how many matches a search reads (see
-// herald.SearchWindow), so that tests can check the bound with a few
-// articles. It must be called before the store is used.
-func (db *DB) SetSearchWindow(n int) { db.searchWindow = n }
+// SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
+// this store, so that tests can check the bounds with a few articles. It
+// must be called before the store is used.
+func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
+
+func (db *DB) scanLimit() int {
+	if db.searchScan > 0 {
+		return db.searchScan
+	}
+	return herald.SearchScan
+}
 
 // Search implements herald.SearchService with the GIN index on search.
-// It takes the newest herald.SearchWindow matches (by id) and ranks only
-// those with ts_rank, so that a common word does not rank every article
-// holding it; the page's rows and texts are read for it alone.
+// It takes the newest herald.SearchWindow matches (by id; with a filter,
+// among the newest herald.SearchScan) and ranks only those with ts_rank,
+// so that a common word does not rank every article holding it; the
+// page's rows and texts are read for it alone.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -86,6 +94,12 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	}
 	if !f.To.IsZero() {
 		where = append(where, `a.published_at < `+arg(f.To.UTC()))
+	}
+	if len(where) > 2 {
+		// With a filter, only the newest herald.SearchScan matches are
+		// looked at (see herald.SearchScan).
+		where = append(where, `a.id >= coalesce((SELECT m.id FROM articles m WHERE m.search @@ (`+query+`)
+			ORDER BY m.id DESC OFFSET `+arg(db.scanLimit()-1)+` LIMIT 1), 0)`)
 	}
 	rank := `ts_rank(` + rankWeights + `, c.search, q.q, ` + rankNormalization + `)`
 	order := `rank DESC, published DESC, id DESC`

@@ -64,10 +64,10 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 // titles, see search.Ranker.)
 const titleWeight = `10.0`
 
-// SetSearchWindow changes how many matches a search reads (see
-// herald.SearchWindow), so that tests can check the bound with a few
-// articles. It must be called before the store is used.
-func (db *DB) SetSearchWindow(n int) { db.searchWindow = n }
+// SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
+// this store, so that tests can check the bounds with a few articles. It
+// must be called before the store is used.
+func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
 
 // Search implements herald.SearchService. It reads the newest
 // herald.SearchWindow matches: FTS5 walks a MATCH in rowid order and
@@ -109,10 +109,14 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 }
 
 // searchCandidates returns the newest matches of f that are shown
-// copies, up to the search window, with their titles.
+// copies, up to the search window, with their titles. Without filters the
+// walk stops at the window; with them it also stops at herald.SearchScan
+// matches, below the rowid of the last one (found by walking the index
+// alone, which is cheap).
 func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchFilter) ([]search.Candidate, error) {
+	match := matchQuery(f.Query)
 	where := []string{`article_search MATCH ?`, `a.duplicate_of IS NULL`}
-	args := []any{matchQuery(f.Query)}
+	args := []any{match}
 	if f.SourceID != 0 {
 		where, args = append(where, `a.source_id = ?`), append(args, f.SourceID)
 	}
@@ -122,15 +126,24 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	window := db.searchWindow
-	if window <= 0 {
-		window = herald.SearchWindow
+	if len(where) > 2 {
+		var floor int64
+		err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
+			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, db.scanLimit()-1).Scan(&floor)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		where, args = append(where, `article_search.rowid >= ?`), append(args, floor)
 	}
+	// The index holds what the filters read, so rows that fail them are
+	// never read; titles are read for the window only.
 	rows, err := tx.QueryContext(ctx, `
-		SELECT a.id, a.published_at, a.title
-		FROM article_search JOIN articles a ON a.id = article_search.rowid
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY article_search.rowid DESC LIMIT ?`, append(args, window)...)
+		SELECT c.id, c.published_at, a.title FROM (
+			SELECT a.id, a.published_at
+			FROM article_search JOIN articles a INDEXED BY articles_shown_by_id ON a.id = article_search.rowid
+			WHERE `+strings.Join(where, ` AND `)+`
+			ORDER BY article_search.rowid DESC LIMIT ?) c
+		JOIN articles a ON a.id = c.id`, append(args, db.windowLimit())...)
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +159,20 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 		cands = append(cands, c)
 	}
 	return cands, rows.Err()
+}
+
+func (db *DB) windowLimit() int {
+	if db.searchWindow > 0 {
+		return db.searchWindow
+	}
+	return herald.SearchWindow
+}
+
+func (db *DB) scanLimit() int {
+	if db.searchScan > 0 {
+		return db.searchScan
+	}
+	return herald.SearchScan
 }
 
 // newRanker reads the document frequencies of q's tokens from the index's

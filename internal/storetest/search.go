@@ -144,12 +144,13 @@ func testSearchFiltersAndPages(t *testing.T, s herald.Store) {
 	}
 }
 
-// SearchWindower is implemented by stores whose search window (see
-// herald.SearchWindow) a test may shrink, so that the bound is checked
-// with a handful of articles. The check is skipped for a store without it.
+// SearchWindower is implemented by stores whose search bounds (see
+// herald.SearchWindow and herald.SearchScan) a test may shrink, so that
+// they are checked with a handful of articles. The check is skipped for a
+// store without it.
 type SearchWindower interface {
 	// SetSearchWindow is called before the store is used.
-	SetSearchWindow(n int)
+	SetSearchWindow(window, scan int)
 }
 
 func testSearchWindow(t *testing.T, s herald.Store) {
@@ -157,7 +158,7 @@ func testSearchWindow(t *testing.T, s herald.Store) {
 	if !ok {
 		t.Skip("the store's search window cannot be set")
 	}
-	w.SetSearchWindow(3)
+	w.SetSearchWindow(3, 4)
 	tables := newText(1, "Ledger", "Tide tables", "The lighthouse keeper printed the tide tables.")
 	body2 := newText(2, "Ledger", "Harbour news", "A high tide is due.")
 	body3 := newText(3, "Courier", "Boat news", "The tide turned late.")
@@ -181,9 +182,13 @@ func testSearchWindow(t *testing.T, s herald.Store) {
 		{"LastPage", "tide", herald.SearchFilter{Sort: herald.SortDate, Limit: 2, Page: 2}, []*herald.Article{body3}, false},
 		// A word only an old article holds finds it.
 		{"KnownItem", "lighthouse tide", herald.SearchFilter{}, []*herald.Article{tables}, false},
-		// Filters choose the matches before the window is counted.
-		{"Outlet", "tide", herald.SearchFilter{SourceID: tables.Source.ID}, []*herald.Article{tables, body2}, false},
-		{"Dates", "tide", herald.SearchFilter{To: body3.PublishedAt}, []*herald.Article{tables, body2}, false},
+		// Filters choose among the newest four matches: the window is
+		// counted after them, but the fifth match is not looked at.
+		{"Outlet", "tide", herald.SearchFilter{SourceID: turns.Source.ID}, []*herald.Article{turns, body5, body3}, false},
+		{"OutletScan", "tide", herald.SearchFilter{SourceID: tables.Source.ID}, []*herald.Article{body2}, false},
+		{"DatesScan", "tide", herald.SearchFilter{To: body3.PublishedAt}, []*herald.Article{body2}, false},
+		{"KnownItemInOutlet", "lighthouse", herald.SearchFilter{SourceID: tables.Source.ID}, []*herald.Article{tables}, false},
+		{"KnownItemInDates", "tables", herald.SearchFilter{To: body2.PublishedAt}, []*herald.Article{tables}, false},
 	}
 	for _, tt := range tests {
 		got, res := mustSearch(t, s, tt.query, tt.f)
