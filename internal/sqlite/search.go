@@ -175,23 +175,35 @@ func (db *DB) scanLimit() int {
 	return herald.SearchScan
 }
 
-// newRanker reads the document frequencies of q's tokens from the index's
-// vocabulary, one look-up each.
+// dfSample is how many of a token's newest matches newRanker reads to
+// estimate how many articles hold it.
+const dfSample = 1000
+
+// newRanker estimates the document frequency of each of q's tokens from
+// its newest dfSample matches in the index: a token with fewer is counted
+// exactly; for one with more, the share of articles holding it is taken
+// from the span of ids those matches cover. (fts5vocab would count every
+// article holding the token, a second for a common word at a million.)
 func newRanker(ctx context.Context, tx *sql.Tx, q herald.Query) (*search.Ranker, error) {
-	var docs int
+	var docs int64
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
 		return nil, err
 	}
 	df := map[string]int{}
 	for _, t := range q.Words() {
-		var n int
-		err := tx.QueryRowContext(ctx, `SELECT doc FROM article_search_terms WHERE term = ?`, t).Scan(&n)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		var n, oldest int64
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(rowid), 0) FROM (
+			SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?)`,
+			`"`+t+`"`, dfSample).Scan(&n, &oldest)
+		if err != nil {
 			return nil, err
 		}
-		df[t] = n
+		if n >= dfSample && docs >= oldest {
+			n = n * docs / (docs - oldest + 1)
+		}
+		df[t] = int(n)
 	}
-	return search.NewRanker(q, docs, func(t string) int { return df[t] }), nil
+	return search.NewRanker(q, int(docs), func(t string) int { return df[t] }), nil
 }
 
 // searchHits reads the page's articles, in the page's order, each with a
