@@ -58,6 +58,24 @@ const (
 	MaxSearchPage    = 50
 )
 
+// SearchWindow and SearchScan bound a search's work whatever the size of
+// the store. A search reads the newest articles matching its words (newest
+// as the store received them, which is publication order except for
+// back-filled archives): it stops at the SearchWindow-th that passes its
+// outlet and date filters (with a filter, after SearchScan matches at
+// most), and orders those,
+// by relevance or by date; the pages stop at their end. A reader looking
+// for one old article finds it by words that few newer articles share, as
+// a headline's words are; a common word finds the latest coverage. An
+// outlet or date filter looks among the newest SearchScan matches of the
+// words only: a common word in a narrow or old range may find fewer
+// articles than the store holds. SearchWindow is MaxSearchPage pages of
+// DefaultSearchLen results.
+const (
+	SearchWindow = 1000
+	SearchScan   = 20000
+)
+
 // SearchFilter is one page of a search.
 type SearchFilter struct {
 	Query    Query

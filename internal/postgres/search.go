@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -51,25 +52,63 @@ func tsQuery(q herald.Query, args *[]any) string {
 }
 
 // rankWeights weigh a match by where it is, as {D, C, B, A}: a title (A)
-// match counts ten times a body (B) match, as on SQLite.
+// match counts ten times a body (B) match. FindSimilar ranks with them.
 const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
 
 // rankNormalization divides the rank by 1 + the log of the document's
 // length, as bm25 does in its own way on SQLite.
 const rankNormalization = `1`
 
+// SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
+// this store, so that tests can check the bounds with a few articles. It
+// must be called before the store is used.
+func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
+
 // Search implements herald.SearchService with the GIN index on search.
+// It takes the newest herald.SearchWindow matches (by id; with a filter,
+// among the newest herald.SearchScan) with their titles, and ranks them
+// in Go as SQLite does (search.Ranker), with document frequencies from
+// the column's statistics. ts_rank would read each candidate's whole
+// search vector, stored apart from the row (TOAST) and compressed, a
+// second time after the match. The page's rows and texts are read for it
+// alone.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	cands, err := db.searchCandidates(ctx, f)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var ranker *search.Ranker
+	if f.Sort != herald.SortDate {
+		if ranker, err = db.newRanker(ctx, f.Query); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	search.Order(cands, f.Sort, ranker)
+	limit, offset := f.PageLimit(), f.Offset()
+	page := cands[min(offset, len(cands)):min(offset+limit+1, len(cands))]
+	res := &herald.SearchResult{}
+	if len(page) > limit {
+		page, res.More = page[:limit], true
+	}
+	if res.Hits, err = db.searchHits(ctx, page, f.Query); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, nil
+}
+
+// searchCandidates returns the newest matches of f that are shown
+// copies, up to the search window, with their titles.
+func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter) ([]search.Candidate, error) {
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return `$` + strconv.Itoa(len(args))
 	}
 	query := tsQuery(f.Query, &args)
-	where := []string{`a.search @@ q.q`, `a.duplicate_of IS NULL`}
+	where := []string{`a.search @@ (` + query + `)`, `a.duplicate_of IS NULL`}
 	if f.SourceID != 0 {
 		where = append(where, `a.source_id = `+arg(f.SourceID))
 	}
@@ -79,44 +118,107 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where = append(where, `a.published_at < `+arg(f.To.UTC()))
 	}
-	order := `rank DESC, published DESC, id DESC`
-	if f.Sort == herald.SortDate {
-		order = `published DESC, id DESC`
+	if len(where) > 2 {
+		where = append(where, `a.id >= coalesce((SELECT m.id FROM articles m WHERE m.search @@ (`+query+`)
+			ORDER BY m.id DESC OFFSET `+arg(db.scanLimit()-1)+` LIMIT 1), 0)`)
 	}
-	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
-	limit := f.PageLimit()
-	// The page is chosen from ids, ranks and times, and its rows and texts
-	// read for it alone.
+	window := db.searchWindow
+	if window <= 0 {
+		window = herald.SearchWindow
+	}
 	rows, err := db.pool.Query(ctx, `
-		WITH page AS (
-			SELECT a.id, a.published_at AS published, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-			FROM (SELECT `+query+` AS q) q, articles a
-			WHERE `+strings.Join(where, ` AND `)+`
-			ORDER BY `+order+` LIMIT `+arg(limit+1)+` OFFSET `+arg(f.Offset())+`)
-		SELECT `+articleColumns+`, a.text, page.rank
-		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
-		ORDER BY `+pageOrder, args...)
+		SELECT a.id, a.published_at, a.title FROM articles a
+		WHERE `+strings.Join(where, ` AND `)+`
+		ORDER BY a.id DESC LIMIT `+arg(window), args...)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (search.Candidate, error) {
+		var c search.Candidate
+		err := row.Scan(&c.ID, &c.Published, &c.Title)
+		c.Published = c.Published.UTC()
+		return c, err
+	})
+}
+
+func (db *DB) scanLimit() int {
+	if db.searchScan > 0 {
+		return db.searchScan
+	}
+	return herald.SearchScan
+}
+
+// newRanker takes document frequencies from the statistics ANALYZE keeps
+// on the search column: the share of articles holding each of its most
+// common words. A word not among them is rarer than all of them and is
+// given the least share listed. Without statistics every word weighs the
+// same.
+func (db *DB) newRanker(ctx context.Context, q herald.Query) (*search.Ranker, error) {
+	var docs int
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+		return nil, err
+	}
+	var elems []string
+	var freqs []float64
+	err := db.pool.QueryRow(ctx, `
+		SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[] FROM pg_stats
+		WHERE schemaname = current_schema() AND tablename = 'articles' AND attname = 'search'`).Scan(&elems, &freqs)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, err
+	}
+	share := map[string]float64{}
+	least := 0.0
+	if len(freqs) >= len(elems)+2 { // then the least and the greatest share (and for some types, of nulls)
+		for i, e := range elems {
+			share[e] = freqs[i]
+		}
+		least = freqs[len(elems)]
+	}
+	return search.NewRanker(q, docs, func(t string) int {
+		if f, ok := share[t]; ok {
+			return int(f * float64(docs))
+		}
+		return int(least * float64(docs))
+	}), nil
+}
+
+// searchHits reads the page's articles, in the page's order, each with a
+// snippet of its text.
+func (db *DB) searchHits(ctx context.Context, page []search.Candidate, q herald.Query) ([]herald.SearchHit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(page))
+	for i, c := range page {
+		ids[i] = c.ID
+	}
+	rows, err := db.pool.Query(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	res := &herald.SearchResult{}
+	byID := map[int64]herald.SearchHit{}
 	for rows.Next() {
 		var text string
-		var rank float32
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, err
 		}
-		res.Hits = append(res.Hits, herald.SearchHit{Article: a, Snippet: search.Snippet(text, f.Query)})
+		byID[a.ID] = herald.SearchHit{Article: a, Snippet: search.Snippet(text, q)}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	if len(res.Hits) > limit {
-		res.Hits, res.More = res.Hits[:limit], true
+	hits := make([]herald.SearchHit, 0, len(page))
+	for _, c := range page {
+		if h, ok := byID[c.ID]; ok {
+			hits = append(hits, h)
+		}
 	}
-	return res, nil
+	return hits, nil
 }
 
 // TermDocs implements herald.SearchService. PostgreSQL keeps no document

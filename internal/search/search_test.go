@@ -179,3 +179,17 @@ func TestFoldConcurrently(t *testing.T) {
 		t.Errorf("IndexText(%q) = %q; want accents removed", text, want)
 	}
 }
+
+// BenchmarkSnippet cuts a snippet from a news-length English text, what
+// a search does for every hit on its page.
+func BenchmarkSnippet(b *testing.B) {
+	text := strings.Repeat("The council voted on Tuesday to rebuild the harbour wall, said the mayor. ", 40)
+	q, err := Parse("harbour mayor")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		Snippet(text, q)
+	}
+}

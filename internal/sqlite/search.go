@@ -60,18 +60,63 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 }
 
 // titleWeight is how much more a match in the title counts than one in the
-// body, for bm25. A reader who remembers a headline finds the article
-// first: on ecbplus, title words find their article first 88% of the time
-// at 1, 92% at 3, 94.5% at 10 (bench/related).
+// body, for bm25 in FindSimilar. (Search ranks its candidates by their
+// titles, see search.Ranker.)
 const titleWeight = `10.0`
 
-// Search implements herald.SearchService with FTS5's bm25 ranking.
+// SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
+// this store, so that tests can check the bounds with a few articles. It
+// must be called before the store is used.
+func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
+
+// Search implements herald.SearchService. It reads the newest
+// herald.SearchWindow matches: FTS5 walks a MATCH in rowid order and
+// stops there, whatever the number of matches. They are ranked in Go by
+// their titles (search.Ranker), with the index's document frequencies,
+// not by FTS5's bm25: bm25 counts every article holding each phrase of
+// the query before it scores one, which for a common word at a million
+// articles takes a second. The page is then read in full.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer tx.Rollback()
+	cands, err := db.searchCandidates(ctx, tx, f)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	var ranker *search.Ranker
+	if f.Sort != herald.SortDate {
+		if ranker, err = newRanker(ctx, tx, f.Query); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+	}
+	search.Order(cands, f.Sort, ranker)
+	limit, offset := f.PageLimit(), f.Offset()
+	page := cands[min(offset, len(cands)):min(offset+limit+1, len(cands))]
+	res := &herald.SearchResult{}
+	if len(page) > limit {
+		page, res.More = page[:limit], true
+	}
+	if res.Hits, err = searchHits(ctx, tx, page, f.Query); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	return res, tx.Commit()
+}
+
+// searchCandidates returns the newest matches of f that are shown
+// copies, up to the search window, with their titles. Without filters the
+// walk stops at the window; with them it also stops at herald.SearchScan
+// matches, below the rowid of the last one (found by walking the index
+// alone, which is cheap).
+func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchFilter) ([]search.Candidate, error) {
+	match := matchQuery(f.Query)
 	where := []string{`article_search MATCH ?`, `a.duplicate_of IS NULL`}
-	args := []any{matchQuery(f.Query)}
+	args := []any{match}
 	if f.SourceID != 0 {
 		where, args = append(where, `a.source_id = ?`), append(args, f.SourceID)
 	}
@@ -81,46 +126,123 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	order := `rank, published DESC, id DESC`
-	if f.Sort == herald.SortDate {
-		order = `published DESC, id DESC`
+	if len(where) > 2 {
+		var floor int64
+		err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
+			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, db.scanLimit()-1).Scan(&floor)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		where, args = append(where, `article_search.rowid >= ?`), append(args, floor)
 	}
-	pageOrder := `page.` + strings.ReplaceAll(order, `, `, `, page.`)
-	limit := f.PageLimit()
-	args = append(args, limit+1, f.Offset())
-	// The page is chosen first, from ids, ranks and times only, and the
-	// rows and texts read for it alone: sorting every match with its text
-	// would carry megabytes through the sorter for a common word.
-	rows, err := db.reader.QueryContext(ctx, `
-		WITH page AS (
-			SELECT a.id AS id, a.published_at AS published, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-			FROM article_search JOIN articles a ON a.id = article_search.rowid
+	// The index holds what the filters read, so rows that fail them are
+	// never read; titles are read for the window only.
+	rows, err := tx.QueryContext(ctx, `
+		SELECT c.id, c.published_at, a.title FROM (
+			SELECT a.id, a.published_at
+			FROM article_search JOIN articles a INDEXED BY articles_shown_by_id ON a.id = article_search.rowid
 			WHERE `+strings.Join(where, ` AND `)+`
-			ORDER BY `+order+` LIMIT ? OFFSET ?)
-		SELECT `+articleColumns+`, a.text, page.rank
-		FROM page JOIN articles a ON a.id = page.id JOIN sources s ON s.id = a.source_id
-		ORDER BY `+pageOrder, args...)
+			ORDER BY article_search.rowid DESC LIMIT ?) c
+		JOIN articles a ON a.id = c.id`, append(args, db.windowLimit())...)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
-	res := &herald.SearchResult{}
+	var cands []search.Candidate
+	for rows.Next() {
+		var c search.Candidate
+		var published int64
+		if err := rows.Scan(&c.ID, &published, &c.Title); err != nil {
+			return nil, err
+		}
+		c.Published = fromNanos(published)
+		cands = append(cands, c)
+	}
+	return cands, rows.Err()
+}
+
+func (db *DB) windowLimit() int {
+	if db.searchWindow > 0 {
+		return db.searchWindow
+	}
+	return herald.SearchWindow
+}
+
+func (db *DB) scanLimit() int {
+	if db.searchScan > 0 {
+		return db.searchScan
+	}
+	return herald.SearchScan
+}
+
+// dfSample is how many of a token's newest matches newRanker reads to
+// estimate how many articles hold it.
+const dfSample = 1000
+
+// newRanker estimates the document frequency of each of q's tokens from
+// its newest dfSample matches in the index: a token with fewer is counted
+// exactly; for one with more, the share of articles holding it is taken
+// from the span of ids those matches cover. (fts5vocab would count every
+// article holding the token, a second for a common word at a million.)
+func newRanker(ctx context.Context, tx *sql.Tx, q herald.Query) (*search.Ranker, error) {
+	var docs int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+		return nil, err
+	}
+	df := map[string]int{}
+	for _, t := range q.Words() {
+		var n, oldest int64
+		err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(min(rowid), 0) FROM (
+			SELECT rowid FROM article_search WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?)`,
+			`"`+t+`"`, dfSample).Scan(&n, &oldest)
+		if err != nil {
+			return nil, err
+		}
+		if n >= dfSample && docs >= oldest {
+			n = n * docs / (docs - oldest + 1)
+		}
+		df[t] = int(n)
+	}
+	return search.NewRanker(q, int(docs), func(t string) int { return df[t] }), nil
+}
+
+// searchHits reads the page's articles, in the page's order, each with a
+// snippet of its text.
+func searchHits(ctx context.Context, tx *sql.Tx, page []search.Candidate, q herald.Query) ([]herald.SearchHit, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(page))
+	for i, c := range page {
+		args[i] = c.ID
+	}
+	rows, err := tx.QueryContext(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(page)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]herald.SearchHit{}
 	for rows.Next() {
 		var text string
-		var rank float64
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
+			return nil, err
 		}
-		res.Hits = append(res.Hits, herald.SearchHit{Article: a, Snippet: search.Snippet(text, f.Query)})
+		byID[a.ID] = herald.SearchHit{Article: a, Snippet: search.Snippet(text, q)}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, err
 	}
-	if len(res.Hits) > limit {
-		res.Hits, res.More = res.Hits[:limit], true
+	hits := make([]herald.SearchHit, 0, len(page))
+	for _, c := range page {
+		if h, ok := byID[c.ID]; ok {
+			hits = append(hits, h)
+		}
 	}
-	return res, nil
+	return hits, nil
 }
 
 // TermDocs implements herald.SearchService from the index's vocabulary.

@@ -35,6 +35,10 @@ type DB struct {
 
 	// Now returns the current time; tests replace it to fix the clock.
 	Now func() time.Time
+
+	// searchWindow and searchScan override herald.SearchWindow and
+	// herald.SearchScan when above 0 (tests).
+	searchWindow, searchScan int
 }
 
 var _ herald.Store = (*DB)(nil)

@@ -145,6 +145,60 @@ func testSearchFiltersAndPages(t *testing.T, s herald.Store) {
 	}
 }
 
+// SearchWindower is implemented by stores whose search bounds (see
+// herald.SearchWindow and herald.SearchScan) a test may shrink, so that
+// they are checked with a handful of articles. The check is skipped for a
+// store without it.
+type SearchWindower interface {
+	// SetSearchWindow is called before the store is used.
+	SetSearchWindow(window, scan int)
+}
+
+func testSearchWindow(t *testing.T, s herald.Store) {
+	w, ok := s.(SearchWindower)
+	if !ok {
+		t.Skip("the store's search window cannot be set")
+	}
+	w.SetSearchWindow(3, 4)
+	tables := newText(1, "Ledger", "Tide tables", "The lighthouse keeper printed the tide tables.")
+	body2 := newText(2, "Ledger", "Harbour news", "A high tide is due.")
+	body3 := newText(3, "Courier", "Boat news", "The tide turned late.")
+	turns := newText(4, "Courier", "Tide turns", "Fishermen waited.")
+	body5 := newText(5, "Courier", "Coast news", "Low tide at noon.")
+	for _, a := range []*herald.Article{tables, body2, body3, turns, body5} {
+		mustAdd(t, s, a)
+	}
+	tests := []struct {
+		name  string
+		query string
+		f     herald.SearchFilter
+		want  []*herald.Article
+		more  bool
+	}{
+		// The newest three matches are ranked; the best title outside
+		// them is not reached.
+		{"Relevance", "tide", herald.SearchFilter{}, []*herald.Article{turns, body5, body3}, false},
+		{"ByDate", "tide", herald.SearchFilter{Sort: herald.SortDate}, []*herald.Article{body5, turns, body3}, false},
+		{"Pages", "tide", herald.SearchFilter{Sort: herald.SortDate, Limit: 2}, []*herald.Article{body5, turns}, true},
+		{"LastPage", "tide", herald.SearchFilter{Sort: herald.SortDate, Limit: 2, Page: 2}, []*herald.Article{body3}, false},
+		// A word only an old article holds finds it.
+		{"KnownItem", "lighthouse tide", herald.SearchFilter{}, []*herald.Article{tables}, false},
+		// Filters choose among the newest four matches: the window is
+		// counted after them, but the fifth match is not looked at.
+		{"Outlet", "tide", herald.SearchFilter{SourceID: turns.Source.ID}, []*herald.Article{turns, body5, body3}, false},
+		{"OutletScan", "tide", herald.SearchFilter{SourceID: tables.Source.ID}, []*herald.Article{body2}, false},
+		{"DatesScan", "tide", herald.SearchFilter{To: body3.PublishedAt}, []*herald.Article{body2}, false},
+		{"KnownItemInOutlet", "lighthouse", herald.SearchFilter{SourceID: tables.Source.ID}, []*herald.Article{tables}, false},
+		{"KnownItemInDates", "tables", herald.SearchFilter{To: body2.PublishedAt}, []*herald.Article{tables}, false},
+	}
+	for _, tt := range tests {
+		got, res := mustSearch(t, s, tt.query, tt.f)
+		if want := articleIDs(tt.want); !slices.Equal(got, want) || res.More != tt.more {
+			t.Errorf("%s: search %q = %v more=%v, want %v more=%v", tt.name, tt.query, got, res.More, want, tt.more)
+		}
+	}
+}
+
 func testSearchCJKAndSnippets(t *testing.T, s herald.Store) {
 	ja := newText(1, "Asahi Example", "東京都で新しい条例", "東京都議会は新しい条例を可決した。")
 	ko := newText(2, "Seoul Example", "서울 날씨", "오늘 서울은 맑은 날씨가 이어지겠습니다.")

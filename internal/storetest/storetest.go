@@ -67,6 +67,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SearchLanguage", func(t *testing.T) { testSearchLanguage(t, open(t)) })
 	t.Run("SearchRanking", func(t *testing.T) { testSearchRanking(t, open(t)) })
 	t.Run("SearchFiltersAndPages", func(t *testing.T) { testSearchFiltersAndPages(t, open(t)) })
+	t.Run("SearchWindow", func(t *testing.T) { testSearchWindow(t, open(t)) })
 	t.Run("SearchCJKAndSnippets", func(t *testing.T) { testSearchCJKAndSnippets(t, open(t)) })
 	t.Run("SearchFollowsArticles", func(t *testing.T) { testSearchFollowsArticles(t, open(t)) })
 	t.Run("TermDocs", func(t *testing.T) { testTermDocs(t, open(t)) })

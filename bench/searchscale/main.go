@@ -1,0 +1,422 @@
+// Command searchscale times full-text search on a large store of
+// generated articles, on SQLite or PostgreSQL.
+//
+// Usage, from the project root:
+//
+//	go run ./bench/searchscale -db /tmp/search-1m.db -n 1000000 -fill-only
+//	go run ./bench/searchscale -db /tmp/search-1m.db -n 1000000 [-samples 300]
+//	go run ./bench/searchscale -db 'postgres://postgres@127.0.0.1:5432/herald_search_bench?sslmode=disable' -n 100000
+//
+// Fill: the store at -db (a SQLite file, or a postgres:// DSN of an
+// existing database) is filled with the first -n articles that
+// `go run ./bench/gen -n N -seed S` writes, through ingest.Importer with a
+// pipeline that has only its Articles stage: the copy look-up and
+// AddArticle, the store's own write, which keeps the search index. So the
+// rows and the index are the ones ingestion makes; stories, topics and
+// related lists are left out, as search does not read them. A store that
+// already holds some of the articles is filled from where it stopped
+// (the generator gives the same lines for the same flags), so one fill
+// serves many runs, and an interrupted one can be resumed.
+//
+// Measure: -samples articles are picked at random (fixed seed) and a
+// query made from a run of their title's words: one, two and three words,
+// and two words as a quoted phrase. Titles mix common words ("in",
+// "says") with rare names, in the proportions the generator writes them,
+// so common and rare words are asked for about as often as they occur in
+// headlines. The one-word queries are also run sorted by date, limited to
+// the article's outlet, and limited to the 30 days before the article.
+// Every query is run once untimed (so the figures are for a warm cache)
+// and then timed: the first page of 20, snippets included. It prints
+// Markdown tables of p50, p99 and max per kind, and the index's size.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/bench/internal/machine"
+	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/search"
+	"github.com/herald-news/herald/internal/sqlite"
+	"github.com/jackc/pgx/v5"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "searchscale:", err)
+		os.Exit(1)
+	}
+}
+
+type config struct {
+	db       string
+	n        int
+	upto     int
+	seed     int64
+	samples  int
+	fillOnly bool
+	profile  string
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("searchscale", flag.ContinueOnError)
+	db := fs.String("db", "", "the store: a SQLite file path or a postgres:// DSN of an existing database (required)")
+	n := fs.Int("n", 0, "articles the store holds once filled: the first n that bench/gen -n n writes (required)")
+	upto := fs.Int("upto", 0, "fill only the first upto of the n articles (default n): measure at a smaller size, fill on later")
+	seed := fs.Int64("seed", 1, "bench/gen's seed, and the seed of the query sample")
+	samples := fs.Int("samples", 300, "queries of each kind")
+	fillOnly := fs.Bool("fill-only", false, "fill the store and stop")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	if err := fs.Parse(args); err != nil {
+		return config{}, err
+	}
+	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, fillOnly: *fillOnly, profile: *profile}
+	switch {
+	case cfg.db == "":
+		return config{}, errors.New("-db is required: a SQLite file or a postgres:// DSN")
+	case cfg.n < 1:
+		return config{}, errors.New("-n is required: the number of articles to fill the store with")
+	case cfg.upto < 0 || cfg.upto > cfg.n:
+		return config{}, fmt.Errorf("-upto must be from 1 to -n, not %d", cfg.upto)
+	case cfg.samples < 1:
+		return config{}, fmt.Errorf("-samples must be at least 1, not %d", cfg.samples)
+	}
+	if cfg.upto == 0 {
+		cfg.upto = cfg.n
+	}
+	return cfg, nil
+}
+
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	cfg, err := parseFlags(args)
+	if err != nil {
+		return err
+	}
+	if cfg.profile != "" {
+		f, err := os.Create(cfg.profile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var store herald.Store
+	if isPostgres(cfg.db) {
+		store, err = postgres.Open(ctx, cfg.db)
+	} else {
+		store, err = sqlite.Open(ctx, cfg.db)
+	}
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	if err := fill(ctx, store, cfg); err != nil {
+		return err
+	}
+	if cfg.fillOnly {
+		return nil
+	}
+	loadBefore := machine.LoadAvg()
+	fmt.Fprintf(out, "Command: `go run ./bench/searchscale %s`  \n", strings.Join(args, " "))
+	if err := measure(ctx, out, store, cfg); err != nil {
+		return err
+	}
+	size, err := indexSize(ctx, store, cfg.db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nIndex: %s  \n", size)
+	fmt.Fprintf(out, "Machine: %s, %d cores (shared with other work), %s; load average before %s, after %s\n",
+		machine.CPUModel(), runtime.NumCPU(), runtime.Version(), loadBefore, machine.LoadAvg())
+	return nil
+}
+
+// stored returns how many articles the store holds, by its highest id:
+// the fill never deletes.
+func stored(ctx context.Context, store herald.Store) (int, error) {
+	docs, _, err := store.TermDocs(ctx, nil)
+	return docs, err
+}
+
+// fill imports the generated articles the store lacks, skipping the lines
+// it already holds.
+func fill(ctx context.Context, store herald.Store, cfg config) error {
+	have, err := stored(ctx, store)
+	if err != nil {
+		return err
+	}
+	if have >= cfg.upto {
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	gen := exec.CommandContext(ctx, "go", "run", "./bench/gen", "-n", fmt.Sprint(cfg.n), "-seed", fmt.Sprint(cfg.seed))
+	gen.Stderr = os.Stderr
+	pipe, err := gen.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := gen.Start(); err != nil {
+		return fmt.Errorf("bench/gen (run from the project root): %w", err)
+	}
+	// When the fill stops before the generator's end, closing the pipe
+	// stops the generator (its writes fail).
+	defer func() {
+		pipe.Close()
+		cancel()
+		gen.Wait()
+	}()
+	lines := bufio.NewReaderSize(pipe, 1<<20)
+	if err := skipLines(lines, have); err != nil {
+		return fmt.Errorf("skip the %d articles stored: %w", have, err)
+	}
+	fmt.Fprintf(os.Stderr, "searchscale: %d articles stored, filling to %d\n", have, cfg.upto)
+	in := io.Reader(lines)
+	if cfg.upto < cfg.n {
+		in = &lineLimit{r: lines, left: cfg.upto - have}
+	}
+	start := time.Now()
+	im := &ingest.Importer{
+		Pipeline: &ingest.Pipeline{Articles: store},
+		OnReject: func(no int, err error) {
+			fmt.Fprintf(os.Stderr, "searchscale: line %d refused: %v\n", have+no, err)
+		},
+		OnProgress: func(p ingest.Progress) {
+			if p.Lines%10000 == 0 {
+				fmt.Fprintf(os.Stderr, "searchscale: %d of %d (%.0f articles/s), load %s\n",
+					have+p.Lines, cfg.upto, float64(p.Lines)/time.Since(start).Seconds(), machine.LoadAvg())
+			}
+		},
+	}
+	prog, err := im.Import(ctx, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "searchscale: filled %d articles in %s (%.0f articles/s)\n",
+		prog.Imported, time.Since(start).Round(time.Second), float64(prog.Imported)/time.Since(start).Seconds())
+	return nil
+}
+
+func skipLines(r *bufio.Reader, n int) error {
+	for i := 0; i < n; {
+		b, err := r.ReadSlice('\n')
+		if err == nil || len(b) > 0 && b[len(b)-1] == '\n' {
+			i++
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return err
+		}
+	}
+	return nil
+}
+
+// lineLimit reads the first left lines of r.
+type lineLimit struct {
+	r       *bufio.Reader
+	left    int
+	pending []byte // read from r, not yet returned
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if len(l.pending) == 0 {
+		if l.left <= 0 {
+			return 0, io.EOF
+		}
+		b, err := l.r.ReadSlice('\n')
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) && len(b) == 0 {
+			return 0, err
+		}
+		if len(b) > 0 && b[len(b)-1] == '\n' || err == io.EOF {
+			l.left--
+		}
+		l.pending = append(l.pending[:0], b...)
+	}
+	n := copy(p, l.pending)
+	l.pending = l.pending[n:]
+	return n, nil
+}
+
+// probe is one timed query.
+type probe struct {
+	kind   string
+	filter herald.SearchFilter
+}
+
+// probes draws the queries from the titles of randomly chosen articles.
+func probes(ctx context.Context, store herald.Store, cfg config, n int) ([]probe, error) {
+	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 2))
+	var out []probe
+	add := func(kind, text string, f herald.SearchFilter) error {
+		q, err := search.Parse(text)
+		if err != nil {
+			return fmt.Errorf("query %q: %w", text, err)
+		}
+		f.Query = q
+		out = append(out, probe{kind: kind, filter: f})
+		return nil
+	}
+	for found := 0; found < cfg.samples; {
+		a, err := store.FindArticleByID(ctx, 1+rng.Int64N(int64(n)))
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		toks := search.Tokens(a.Title)
+		if len(toks) < 3 {
+			continue
+		}
+		found++
+		i := rng.IntN(len(toks) - 2)
+		one, two, three := toks[i], strings.Join(toks[i:i+2], " "), strings.Join(toks[i:i+3], " ")
+		month := herald.SearchFilter{From: a.PublishedAt.AddDate(0, 0, -30), To: a.PublishedAt.Add(time.Second)}
+		for _, err := range []error{
+			add("one word", one, herald.SearchFilter{}),
+			add("two words", two, herald.SearchFilter{}),
+			add("three words", three, herald.SearchFilter{}),
+			add("phrase", `"`+two+`"`, herald.SearchFilter{}),
+			add("one word, by date", one, herald.SearchFilter{Sort: herald.SortDate}),
+			add("one word, one outlet", one, herald.SearchFilter{SourceID: a.Source.ID}),
+			add("one word, 30 days", one, month),
+		} {
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config) error {
+	n, err := stored(ctx, store)
+	if err != nil {
+		return err
+	}
+	ps, err := probes(ctx, store, cfg, n)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps { // warm the cache
+		if _, err := store.Search(ctx, p.filter); err != nil {
+			return err
+		}
+	}
+	// The CPU time of this thread, where SQLite does its work, tells the
+	// cost of a query apart from the waits of a loaded machine.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	times, cpu := map[string][]time.Duration{}, map[string][]time.Duration{}
+	hits := map[string]int{}
+	var kinds []string
+	for _, p := range ps {
+		c0, t0 := threadCPU(), time.Now()
+		res, err := store.Search(ctx, p.filter)
+		if err != nil {
+			return err
+		}
+		if _, ok := times[p.kind]; !ok {
+			kinds = append(kinds, p.kind)
+		}
+		times[p.kind] = append(times[p.kind], time.Since(t0))
+		cpu[p.kind] = append(cpu[p.kind], threadCPU()-c0)
+		hits[p.kind] += len(res.Hits)
+	}
+	name := "SQLite"
+	if isPostgres(cfg.db) {
+		name = "PostgreSQL"
+	}
+	fmt.Fprintf(out, "\n%s, %d articles stored:\n\n", name, n)
+	fmt.Fprintln(out, "| store | articles | query | samples | p50 | p99 | max | CPU p50 | CPU p99 | mean hits on page 1 |")
+	fmt.Fprintln(out, "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	for _, k := range kinds {
+		t, c := times[k], cpu[k]
+		fmt.Fprintf(out, "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %.1f |\n", name, n, k, len(t),
+			ms(percentile(t, 50)), ms(percentile(t, 99)), ms(percentile(t, 100)),
+			ms(percentile(c, 50)), ms(percentile(c, 99)), float64(hits[k])/float64(len(t)))
+	}
+	if isPostgres(cfg.db) {
+		fmt.Fprintln(out, "\n(CPU: this process's thread only, not the PostgreSQL server's.)")
+	}
+	return nil
+}
+
+// threadCPU returns the CPU time the calling OS thread has used.
+func threadCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rusageThread is Linux's RUSAGE_THREAD.
+const rusageThread = 1
+
+// indexSize reports the bytes the full-text index and the whole store
+// take on disk.
+func indexSize(ctx context.Context, store herald.Store, db string) (string, error) {
+	if s, ok := store.(*sqlite.DB); ok {
+		fts, total, err := s.SearchIndexSize(ctx)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("FTS5 shadow tables %.1f MB of a %.1f MB database (dbstat)", mb(fts), mb(total)), nil
+	}
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	var gin, vec, table, database int64
+	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search'),
+		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles'),
+		pg_database_size(current_database())`).Scan(&gin, &vec, &table, &database)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("GIN index %.1f MB + tsvector column %.1f MB; articles table with its indexes %.1f MB; database %.1f MB",
+		mb(gin), mb(vec), mb(table), mb(database)), nil
+}
+
+func mb(b int64) float64 { return float64(b) / (1 << 20) }
+
+func percentile(ds []time.Duration, p float64) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(0, min(i, len(s)-1))]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

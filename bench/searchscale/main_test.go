@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"strings"
+	"testing"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		args    []string
+		wantErr string
+		upto    int
+	}{
+		{args: []string{"-db", "x.db", "-n", "100"}, upto: 100},
+		{args: []string{"-db", "x.db", "-n", "100", "-upto", "10"}, upto: 10},
+		{args: []string{"-n", "100"}, wantErr: "-db"},
+		{args: []string{"-db", "x.db"}, wantErr: "-n"},
+		{args: []string{"-db", "x.db", "-n", "100", "-upto", "200"}, wantErr: "-upto"},
+		{args: []string{"-db", "x.db", "-n", "100", "-samples", "0"}, wantErr: "-samples"},
+	}
+	for _, tt := range tests {
+		cfg, err := parseFlags(tt.args)
+		if tt.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("parseFlags(%q) = %v; want an error about %s", tt.args, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || cfg.upto != tt.upto {
+			t.Errorf("parseFlags(%q) = %+v, %v; want upto %d", tt.args, cfg, err, tt.upto)
+		}
+	}
+}
+
+// TestSkipAndLimit reads lines 3 to 4 of a stream, long lines included,
+// as a resumed fill to -upto does.
+func TestSkipAndLimit(t *testing.T) {
+	long := strings.Repeat("x", 100)
+	in := "1\n2\n" + long + "\n4\n5\n"
+	r := bufio.NewReaderSize(strings.NewReader(in), 16)
+	if err := skipLines(r, 2); err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(&lineLimit{r: r, left: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := long + "\n4\n"; string(got) != want {
+		t.Errorf("read %q, want %q", got, want)
+	}
+}
