@@ -462,16 +462,9 @@ func (db *DB) FindArticles(ctx context.Context, f herald.ArticleFilter) ([]*hera
 		where = append(where, `a.duplicate_of IS NULL`)
 	}
 	if f.Cursor != "" {
-		c, err := herald.DecodeCursor(f.Cursor)
+		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
-		}
-		// Cursors carry nanoseconds, the column microseconds. Cursors we
-		// make come from stored rows and lose nothing; for any other, every
-		// row in the cursor's microsecond is older than it, whatever its id.
-		at, id := micro(c.PublishedAt), c.ID
-		if !at.Equal(c.PublishedAt) {
-			id = math.MaxInt64
 		}
 		where = append(where, `(a.published_at, a.id) < (`+arg(at)+`, `+arg(id)+`)`)
 	}
@@ -610,4 +603,20 @@ func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, 
 		return nil, err
 	}
 	return store.InOrder(ids, byID), tx.Commit(ctx)
+}
+
+// decodeCursor returns the time and id a page cursor points after.
+// Cursors carry nanoseconds, the columns microseconds. Cursors we make
+// come from stored rows and lose nothing; for any other, every row in the
+// cursor's microsecond is older than it, whatever its id.
+func decodeCursor(cursor string) (time.Time, int64, error) {
+	c, err := herald.DecodeCursor(cursor)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	at, id := micro(c.PublishedAt), c.ID
+	if !at.Equal(c.PublishedAt) {
+		id = math.MaxInt64
+	}
+	return at, id, nil
 }

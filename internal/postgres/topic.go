@@ -170,13 +170,9 @@ func (db *DB) FindTopicArticles(ctx context.Context, topicID int64, f herald.Art
 	}
 	where := []string{`at.topic_id = ` + arg(topicID), `a.duplicate_of IS NULL`}
 	if f.Cursor != "" {
-		c, err := herald.DecodeCursor(f.Cursor)
+		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
-		}
-		at, id := micro(c.PublishedAt), c.ID
-		if !at.Equal(c.PublishedAt) {
-			id = 1<<63 - 1 // see FindArticles
 		}
 		where = append(where, `(at.published_at, at.article_id) < (`+arg(at)+`, `+arg(id)+`)`)
 	}
@@ -211,13 +207,9 @@ func (db *DB) findTopicStories(ctx context.Context, topicID int64, f herald.Stor
 	limit := f.PageLimit()
 	where, args := ``, []any{topicID, limit + 1}
 	if f.Cursor != "" {
-		c, err := herald.DecodeCursor(f.Cursor)
+		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
-		}
-		at, id := micro(c.PublishedAt), c.ID
-		if !at.Equal(c.PublishedAt) {
-			id = 1<<63 - 1 // see FindArticles
 		}
 		where = ` AND (at.published_at, at.article_id) < ($3, $4)`
 		args = append(args, at, id)
