@@ -379,12 +379,12 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 	limit := f.PageLimit()
 	where, args := `merged_into IS NULL`, []any{limit + 1}
 	if f.Cursor != "" {
-		c, err := herald.DecodeCursor(f.Cursor)
+		at, id, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return nil, "", err
 		}
 		where += ` AND (latest_at, id) < ($2, $3)`
-		args = append(args, c.PublishedAt, c.ID)
+		args = append(args, at, id)
 	}
 
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
