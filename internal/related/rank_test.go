@@ -31,8 +31,8 @@ func TestDiversify(t *testing.T) {
 			[]item{{1, 10, 0.9}, {5, 10, 0}, {6, 20, 0}}, 3, []int64{1, 6, 5}},
 		{"a filler that would repeat its outlet is left out",
 			[]item{{1, 10, 0.9}, {5, 10, 0}}, 2, []int64{1}},
-		{"the story's articles come first, alternating",
-			[]item{{1, 10, storyScore}, {2, 10, storyScore}, {3, 20, storyScore}, {4, 30, 0.5}}, 4, []int64{1, 3, 2, 4}},
+		{"equals alternate",
+			[]item{{1, 10, 0.9}, {2, 10, 0.9}, {3, 20, 0.9}, {4, 30, 0.5}}, 4, []int64{1, 3, 2, 4}},
 		{"stops at n", []item{{1, 10, 0.9}, {2, 20, 0.8}, {3, 30, 0.7}}, 2, []int64{1, 2}},
 	}
 	for _, tt := range tests {
