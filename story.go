@@ -105,8 +105,9 @@ type StoryService interface {
 	// left as it is. A copy of a text, and every article of a text that
 	// already has a story, joins that story without calling place;
 	// otherwise place decides, and the text's copies follow the article.
-	// Placing into a merged story places into the story it joined.
-	PlaceArticle(ctx context.Context, id int64, place StoryPlacer) error
+	// Placing into a merged story places into the story it joined. It
+	// returns the id of the article's story.
+	PlaceArticle(ctx context.Context, id int64, place StoryPlacer) (int64, error)
 
 	// FindUnplacedArticles returns up to limit articles, with their text,
 	// that have no story yet, the earliest published first: the work a

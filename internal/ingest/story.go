@@ -35,7 +35,7 @@ func (p *Pipeline) placeInStory(ctx context.Context, a *herald.Article) error {
 	// too, but waiting here keeps a second placer from holding a pooled
 	// connection while it waits for the lock.
 	p.placing.Lock()
-	err := p.Stories.PlaceArticle(ctx, a.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+	storyID, err := p.Stories.PlaceArticle(ctx, a.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
 		if toks == nil { // a copy whose text has no story yet
 			toks = story.Terms(storyDoc(a))
 		}
@@ -45,17 +45,8 @@ func (p *Pipeline) placeInStory(ctx context.Context, a *herald.Article) error {
 	if err != nil {
 		return err
 	}
-	return p.readStoryID(ctx, a)
-}
-
-// readStoryID fills a.StoryID from the store, for the steps after the
-// story's (topic digests group by story, related lists start with it).
-func (p *Pipeline) readStoryID(ctx context.Context, a *herald.Article) error {
-	stored, err := p.Articles.FindArticleByID(ctx, a.ID)
-	if err != nil {
-		return fmt.Errorf("story of %s: %w", a, err)
-	}
-	a.StoryID = stored.StoryID
+	// The steps after this one group by story (topic digests).
+	a.StoryID = storyID
 	return nil
 }
 

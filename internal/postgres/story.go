@@ -33,28 +33,31 @@ func lockStories(ctx context.Context, tx pgx.Tx) error {
 // PlaceArticle implements herald.StoryService under storyLock. A
 // transaction that loses a deadlock with an AddArticle changing the same
 // text's copies is run again.
-func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
-	var err error
+func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
+	var (
+		storyID int64
+		err     error
+	)
 	for range maxAttempts {
-		err = db.placeArticle(ctx, id, place)
+		storyID, err = db.placeArticle(ctx, id, place)
 		if !retryable(err) {
 			break
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("place article %d: %w", id, err)
+		return 0, fmt.Errorf("place article %d: %w", id, err)
 	}
-	return nil
+	return storyID, nil
 }
 
-func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback(ctx)
 	if err := lockStories(ctx, tx); err != nil {
-		return err
+		return 0, err
 	}
 	now := micro(db.Now())
 
@@ -66,13 +69,13 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	err = tx.QueryRow(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = $1`,
 		id).Scan(&shown, &storyID, &published)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return herald.Errorf(herald.ENOTFOUND, "article not found")
+		return 0, herald.Errorf(herald.ENOTFOUND, "article not found")
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if storyID != nil {
-		return nil // placed already, by the pipeline or an editor
+		return *storyID, nil // placed already, by the pipeline or an editor
 	}
 
 	// A text has one story: a copy, or a new shown copy of a text, joins
@@ -83,41 +86,41 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	switch {
 	case err == nil:
 		if err := joinText(ctx, tx, shown, textStory, published); err != nil {
-			return err
+			return 0, err
 		}
 		if err := recordChange(ctx, tx, "story", textStory, now); err != nil {
-			return err
+			return 0, err
 		}
-		return tx.Commit(ctx)
+		return textStory, tx.Commit(ctx)
 	case !errors.Is(err, pgx.ErrNoRows):
-		return err
+		return 0, err
 	}
 
 	p, err := place(ctx, storyIndex{tx})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	target, err := saveStory(ctx, tx, p, shown, published, now)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	home, err := mergeTarget(ctx, tx, target)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := joinText(ctx, tx, shown, home, published); err != nil {
-		return err
+		return 0, err
 	}
 	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
-		return err
+		return 0, err
 	}
 	if err := countTerms(ctx, tx, p.Terms); err != nil {
-		return err
+		return 0, err
 	}
 	if err := recordChange(ctx, tx, "story", home, now); err != nil {
-		return err
+		return 0, err
 	}
-	return tx.Commit(ctx)
+	return home, tx.Commit(ctx)
 }
 
 // saveStory writes the placer's story state: a new story, or the chosen

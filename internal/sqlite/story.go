@@ -23,17 +23,18 @@ const termChunk = 400
 // write lock from its first statement: placements are serialised, in this
 // process and in any other sharing the file, from the look-up to the
 // write, so two articles of one new event cannot both start a story.
-func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
-	if err := db.placeArticle(ctx, id, place); err != nil {
-		return fmt.Errorf("place article %d: %w", id, err)
+func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
+	storyID, err := db.placeArticle(ctx, id, place)
+	if err != nil {
+		return 0, fmt.Errorf("place article %d: %w", id, err)
 	}
-	return nil
+	return storyID, nil
 }
 
-func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) error {
+func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
 	now := db.Now().UTC()
@@ -45,13 +46,13 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	err = tx.QueryRowContext(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = ?`,
 		id).Scan(&shown, &storyID, &published)
 	if errors.Is(err, sql.ErrNoRows) {
-		return herald.Errorf(herald.ENOTFOUND, "article not found")
+		return 0, herald.Errorf(herald.ENOTFOUND, "article not found")
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if storyID.Valid {
-		return nil // placed already, by the pipeline or an editor
+		return storyID.Int64, nil // placed already, by the pipeline or an editor
 	}
 
 	// A text has one story: a copy, or a new shown copy of a text, joins
@@ -62,41 +63,41 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	switch {
 	case err == nil:
 		if err := joinText(ctx, tx, shown, textStory, published); err != nil {
-			return err
+			return 0, err
 		}
 		if err := recordChange(ctx, tx, "story", textStory, now); err != nil {
-			return err
+			return 0, err
 		}
-		return tx.Commit()
+		return textStory, tx.Commit()
 	case !errors.Is(err, sql.ErrNoRows):
-		return err
+		return 0, err
 	}
 
 	p, err := place(ctx, storyIndex{tx})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	target, err := saveStory(ctx, tx, p, shown, published, now)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	home, err := mergeTarget(ctx, tx, target)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if err := joinText(ctx, tx, shown, home, published); err != nil {
-		return err
+		return 0, err
 	}
 	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
-		return err
+		return 0, err
 	}
 	if err := countTerms(ctx, tx, p.Terms); err != nil {
-		return err
+		return 0, err
 	}
 	if err := recordChange(ctx, tx, "story", home, now); err != nil {
-		return err
+		return 0, err
 	}
-	return tx.Commit()
+	return home, tx.Commit()
 }
 
 // saveStory writes the placer's story state: a new story, or the chosen

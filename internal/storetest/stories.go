@@ -66,7 +66,7 @@ func mustNotPlace(tb testing.TB) herald.StoryPlacer {
 func addPlaced(tb testing.TB, s herald.Store, a *herald.Article, event string) {
 	tb.Helper()
 	mustAdd(tb, s, a)
-	if err := s.PlaceArticle(context.Background(), a.ID, joinOrStart(event, a.PublishedAt, nil)); err != nil {
+	if _, err := s.PlaceArticle(context.Background(), a.ID, joinOrStart(event, a.PublishedAt, nil)); err != nil {
 		tb.Fatalf("PlaceArticle(%d): %v", a.ID, err)
 	}
 }
@@ -94,15 +94,19 @@ func testStoryPlacement(t *testing.T, s herald.Store) {
 	}
 	v0, _ := s.Version(ctx)
 	var view placerView
-	if err := s.PlaceArticle(ctx, first.ID, joinOrStart("quake", first.PublishedAt, &view)); err != nil {
+	placed, err := s.PlaceArticle(ctx, first.ID, joinOrStart("quake", first.PublishedAt, &view))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if view.docs != 0 || len(view.df) != 0 || len(view.candidates) != 0 {
 		t.Errorf("first placement saw %+v, want an empty index", view)
 	}
 	sid := storyOf(t, s, first.ID)
-	if sid == 0 {
-		t.Fatal("StoryID after placing = 0")
+	if sid == 0 || placed != sid {
+		t.Fatalf("StoryID after placing = %d, PlaceArticle returned %d; want one story id", sid, placed)
+	}
+	if again, err := s.PlaceArticle(ctx, first.ID, mustNotPlace(t)); err != nil || again != sid {
+		t.Errorf("placing a placed article again = %d, %v; want its story %d", again, err, sid)
 	}
 	if v1, _ := s.Version(ctx); v1 <= v0 {
 		t.Errorf("version %d after placing, %d before; want it to grow", v1, v0)
@@ -110,7 +114,7 @@ func testStoryPlacement(t *testing.T, s herald.Store) {
 
 	second := NewArticle(2, "Outlet Two")
 	mustAdd(t, s, second)
-	if err := s.PlaceArticle(ctx, second.ID, joinOrStart("quake", second.PublishedAt, &view)); err != nil {
+	if _, err := s.PlaceArticle(ctx, second.ID, joinOrStart("quake", second.PublishedAt, &view)); err != nil {
 		t.Fatal(err)
 	}
 	if view.docs != 1 || view.df["quake"] != 1 || view.df["shared"] != 1 {
@@ -150,13 +154,13 @@ func testStoryPlacement(t *testing.T, s herald.Store) {
 
 	// Placing again changes nothing and asks nobody.
 	v2, _ := s.Version(ctx)
-	if err := s.PlaceArticle(ctx, first.ID, mustNotPlace(t)); err != nil {
+	if _, err := s.PlaceArticle(ctx, first.ID, mustNotPlace(t)); err != nil {
 		t.Fatal(err)
 	}
 	if v3, _ := s.Version(ctx); v3 != v2 {
 		t.Errorf("version moved from %d to %d placing a placed article", v2, v3)
 	}
-	if err := s.PlaceArticle(ctx, 1<<40, mustNotPlace(t)); herald.ErrorCode(err) != herald.ENOTFOUND {
+	if _, err := s.PlaceArticle(ctx, 1<<40, mustNotPlace(t)); herald.ErrorCode(err) != herald.ENOTFOUND {
 		t.Errorf("placing a missing article: %v, want ENOTFOUND", err)
 	}
 	if _, _, err := s.FindStoryByID(ctx, 1<<40); herald.ErrorCode(err) != herald.ENOTFOUND {
@@ -181,7 +185,7 @@ func testStoryCopies(t *testing.T, s herald.Store) {
 	// A copy joins its text's story without clustering.
 	cp := newCopy(2, "Paper", herald.LicenceHeadline, shown.ID, fingerprint(hashA, band1))
 	mustAdd(t, s, cp)
-	if err := s.PlaceArticle(ctx, cp.ID, mustNotPlace(t)); err != nil {
+	if _, err := s.PlaceArticle(ctx, cp.ID, mustNotPlace(t)); err != nil {
 		t.Fatal(err)
 	}
 	if got := storyOf(t, s, cp.ID); got != sid {
@@ -193,7 +197,7 @@ func testStoryCopies(t *testing.T, s herald.Store) {
 	if better.DuplicateOf != 0 {
 		t.Fatalf("better copy is a copy of %d; want it shown", better.DuplicateOf)
 	}
-	if err := s.PlaceArticle(ctx, better.ID, mustNotPlace(t)); err != nil {
+	if _, err := s.PlaceArticle(ctx, better.ID, mustNotPlace(t)); err != nil {
 		t.Fatal(err)
 	}
 	if got := storyOf(t, s, better.ID); got != sid {
@@ -215,7 +219,7 @@ func testStoryCopies(t *testing.T, s herald.Store) {
 	mustAdd(t, s, lone)
 	echo := newCopy(5, "Paper", herald.LicenceHeadline, lone.ID, fingerprint(hashB, band2))
 	mustAdd(t, s, echo)
-	if err := s.PlaceArticle(ctx, echo.ID, joinOrStart("fire", echo.PublishedAt, nil)); err != nil {
+	if _, err := s.PlaceArticle(ctx, echo.ID, joinOrStart("fire", echo.PublishedAt, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := storyOf(t, s, lone.ID), storyOf(t, s, echo.ID); a == 0 || a != b {
@@ -242,7 +246,7 @@ func testStoryUnplaced(t *testing.T, s herald.Store) {
 	if list[0].Text == "" || list[0].Title == "" {
 		t.Errorf("unplaced article without its text: %+v", list[0])
 	}
-	if err := s.PlaceArticle(ctx, arts[1].ID, joinOrStart("x", arts[1].PublishedAt, nil)); err != nil {
+	if _, err := s.PlaceArticle(ctx, arts[1].ID, joinOrStart("x", arts[1].PublishedAt, nil)); err != nil {
 		t.Fatal(err)
 	}
 	list, err = s.FindUnplacedArticles(ctx, 10)
@@ -264,7 +268,7 @@ func testStoryClosedLeaveIndex(t *testing.T, s herald.Store) {
 	// closed one leaves the index.
 	next := NewArticle(2, "Outlet")
 	mustAdd(t, s, next)
-	err := s.PlaceArticle(ctx, next.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+	_, err := s.PlaceArticle(ctx, next.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
 		found, err := x.Candidates(ctx, []string{"storm"}, 10)
 		if err != nil {
 			return herald.StoryPlacement{}, err
@@ -285,7 +289,7 @@ func testStoryClosedLeaveIndex(t *testing.T, s herald.Store) {
 	var view placerView
 	third := NewArticle(3, "Outlet")
 	mustAdd(t, s, third)
-	if err := s.PlaceArticle(ctx, third.ID, joinOrStart("storm", third.PublishedAt, &view)); err != nil {
+	if _, err := s.PlaceArticle(ctx, third.ID, joinOrStart("storm", third.PublishedAt, &view)); err != nil {
 		t.Fatal(err)
 	}
 	if len(view.candidates) != 0 {
@@ -300,7 +304,7 @@ func testStoryClosedLeaveIndex(t *testing.T, s herald.Store) {
 	// takes them out of the index, met by a look-up or not.
 	fourth := NewArticle(4, "Outlet")
 	mustAdd(t, s, fourth)
-	err = s.PlaceArticle(ctx, fourth.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+	_, err = s.PlaceArticle(ctx, fourth.ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
 		return herald.StoryPlacement{
 			Story:       herald.StoryState{Centroid: []byte("c"), Size: 1, First: fourth.PublishedAt, Last: fourth.PublishedAt},
 			IndexTerms:  []string{"flood"},
@@ -314,7 +318,7 @@ func testStoryClosedLeaveIndex(t *testing.T, s herald.Store) {
 	for _, term := range []string{"storm", "storm 2", "flood"} {
 		fifth := NewArticle(5, "Outlet "+term)
 		mustAdd(t, s, fifth)
-		if err := s.PlaceArticle(ctx, fifth.ID, joinOrStart(term, fifth.PublishedAt, &view)); err != nil {
+		if _, err := s.PlaceArticle(ctx, fifth.ID, joinOrStart(term, fifth.PublishedAt, &view)); err != nil {
 			t.Fatal(err)
 		}
 		var ids []int64
@@ -347,7 +351,7 @@ func testStoryConcurrent(t *testing.T, s herald.Store) {
 	var wg sync.WaitGroup
 	errs := make([]error, n)
 	for i, a := range arts {
-		wg.Go(func() { errs[i] = s.PlaceArticle(ctx, a.ID, joinOrStart("summit", a.PublishedAt, nil)) })
+		wg.Go(func() { _, errs[i] = s.PlaceArticle(ctx, a.ID, joinOrStart("summit", a.PublishedAt, nil)) })
 	}
 	wg.Wait()
 	stories := map[int64]bool{}
@@ -363,7 +367,7 @@ func testStoryConcurrent(t *testing.T, s herald.Store) {
 	var view placerView
 	extra := NewArticle(n+1, "Late Outlet")
 	mustAdd(t, s, extra)
-	if err := s.PlaceArticle(ctx, extra.ID, joinOrStart("summit", extra.PublishedAt, &view)); err != nil {
+	if _, err := s.PlaceArticle(ctx, extra.ID, joinOrStart("summit", extra.PublishedAt, &view)); err != nil {
 		t.Fatal(err)
 	}
 	if view.docs != n || view.df["summit"] != n || len(view.candidates) != 1 || view.candidates[0].Size != n {
@@ -398,7 +402,7 @@ func testStorySplit(t *testing.T, s herald.Store) {
 	// Later ingestion: the split article is never placed again, a new
 	// article of the event joins the old story, and a copy of the split
 	// article's text joins the split story.
-	if err := s.PlaceArticle(ctx, arts[1].ID, mustNotPlace(t)); err != nil {
+	if _, err := s.PlaceArticle(ctx, arts[1].ID, mustNotPlace(t)); err != nil {
 		t.Fatal(err)
 	}
 	later := NewArticle(10, "Outlet 9")
@@ -408,7 +412,7 @@ func testStorySplit(t *testing.T, s herald.Store) {
 	}
 	cp := newCopy(11, "Copier", herald.LicenceHeadline, arts[1].ID, fingerprint(hashA+1, band2))
 	mustAdd(t, s, cp)
-	if err := s.PlaceArticle(ctx, cp.ID, mustNotPlace(t)); err != nil {
+	if _, err := s.PlaceArticle(ctx, cp.ID, mustNotPlace(t)); err != nil {
 		t.Fatal(err)
 	}
 	if got := storyOf(t, s, cp.ID); got != split.ID {
