@@ -183,15 +183,25 @@ type RelatedService interface {
 	FindRelated(ctx context.Context, id int64) ([]*Article, error)
 
 	// ClaimRelatedWork returns up to limit articles whose lists are due,
-	// oldest first, each with its text, and holds them until lease has
+	// newest first, each with its text, and holds them until lease has
 	// passed, so that other processes pass them over meanwhile. AddArticle
-	// queues every new article; an article claimed and never finished is
-	// offered again once its lease ends.
+	// queues every new article other than a copy, held for RelatedHold so
+	// that its story and topics are set first; an article claimed and
+	// never finished is offered again once its lease ends.
 	ClaimRelatedWork(ctx context.Context, limit int, lease time.Duration) ([]*Article, error)
+
+	// ReleaseRelatedWork makes the queued articles ids due at once: the
+	// pipeline calls it once it has placed them in their story and topics.
+	ReleaseRelatedWork(ctx context.Context, ids []int64) error
 
 	// FinishRelatedWork takes the articles ids off the queue.
 	FinishRelatedWork(ctx context.Context, ids []int64) error
 }
+
+// RelatedHold is how long a new article waits in the related queue unless
+// released: past it, an article whose pipeline stopped before its story
+// and topics were set still gets its list.
+const RelatedHold = 10 * time.Minute
 
 // RelatedItem is one entry of a stored related list: the article, its
 // outlet, and the score that placed it (higher is closer).

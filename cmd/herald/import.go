@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,15 +81,27 @@ func relateWhile(ctx context.Context, pipe *ingest.Pipeline) (finish func() erro
 	stop := make(chan struct{})
 	result := make(chan error, 1)
 	go func() {
+		// An article whose list fails stays queued; the others go on, and
+		// the first error is reported at the end.
+		var firstErr error
+		keep := func(err error) {
+			if firstErr == nil {
+				firstErr = err
+			}
+		}
 		for {
 			if _, err := pipe.RelateQueued(ctx); err != nil {
-				result <- err
-				return
+				keep(err)
 			}
 			select {
 			case <-stop:
-				_, err := pipe.RelateQueued(ctx)
-				result <- err
+				if _, err := pipe.RelateQueued(ctx); err != nil {
+					keep(err)
+				}
+				result <- firstErr
+				return
+			case <-ctx.Done():
+				result <- errors.Join(firstErr, ctx.Err())
 				return
 			case <-time.After(time.Second):
 			}

@@ -93,6 +93,12 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 	if err := p.tagTopics(ctx, a, created); err != nil {
 		return created, err
 	}
+	// Its story and topics set, the article's related list may be made.
+	if created && a.DuplicateOf == 0 && p.RelatedQueue != nil {
+		if err := p.RelatedQueue.ReleaseRelatedWork(ctx, []int64{a.ID}); err != nil {
+			return created, err
+		}
+	}
 	return created, nil
 }
 

@@ -21,6 +21,7 @@ type Relater interface {
 // due (see herald.RelatedService): AddArticle fills it.
 type RelatedQueue interface {
 	ClaimRelatedWork(ctx context.Context, limit int, lease time.Duration) ([]*herald.Article, error)
+	ReleaseRelatedWork(ctx context.Context, ids []int64) error
 	FinishRelatedWork(ctx context.Context, ids []int64) error
 }
 
@@ -59,7 +60,9 @@ func (p *Pipeline) RelateQueued(ctx context.Context) (int, error) {
 				finished = append(finished, a.ID)
 				done++
 			case ctx.Err() != nil:
-				return done, errors.Join(firstErr, ctx.Err())
+				// What is done stays done: the lists are stored.
+				err := p.RelatedQueue.FinishRelatedWork(context.WithoutCancel(ctx), finished)
+				return done, errors.Join(firstErr, ctx.Err(), err)
 			case firstErr == nil:
 				firstErr = fmt.Errorf("related list of %s: %w", a, err)
 			}

@@ -211,3 +211,35 @@ func TestConcurrentArticlesOfOneEvent(t *testing.T) {
 		t.Errorf("%d articles of one event added at once made stories %v, want one", len(ids), stories)
 	}
 }
+
+// TestRelatedWorkWaitsForTheStory checks that the related worker cannot
+// take a new article before the pipeline has placed it in its story: a
+// list computed earlier would miss the story's other developments.
+func TestRelatedWorkWaitsForTheStory(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	pipe := &ingest.Pipeline{Articles: db, Stories: db, RelatedQueue: db}
+	// Added by the store alone, as the pipeline's first step does: held.
+	held := &herald.Article{OriginalURL: "https://a.example/held", Title: "Held", Text: "Body.", HTML: "<p>Body.</p>",
+		Lead: "Body.", Licence: herald.LicenceFull, PublishedAt: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+		Source: &herald.Source{Name: "Outlet"}}
+	if _, err := db.AddArticle(ctx, held); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := pipe.Add(ctx, ingest.Item{URL: "https://a.example/placed", Title: "Harbour wall approved",
+		Text: "The council approved the harbour wall.", Source: "Outlet", PublishedAt: time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := db.ClaimRelatedWork(ctx, 10, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(claimed) != 1 || claimed[0].ID != a.ID || claimed[0].StoryID == 0 {
+		var ids []int64
+		for _, c := range claimed {
+			ids = append(ids, c.ID)
+		}
+		t.Errorf("claimed %v; want only %d, placed in its story (the article the pipeline never finished stays held)", ids, a.ID)
+	}
+}

@@ -139,8 +139,13 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 			return false, err
 		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO related_queue (article_id) VALUES ($1)`, id); err != nil {
-		return false, err
+	if place.DuplicateOf == 0 { // a copy's page shows its text's list
+		// Held until the pipeline has placed the article in its story and
+		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
+		if _, err := tx.Exec(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
+			id, now.Add(herald.RelatedHold)); err != nil {
+			return false, err
+		}
 	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {

@@ -260,16 +260,22 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within,
 	if len(q) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	// ids grow as articles are stored: the window is the ids above the
-	// newest less within, which the primary key finds at once.
-	args := []any{id, limit, max(within, 0)}
+	// ids grow as articles are stored: the window is the within ids
+	// before the article's own (the related queue may run behind the
+	// newest), which the primary key finds at once.
+	args := []any{id, limit}
+	window := ``
+	if within > 0 {
+		args = append(args, max(id-int64(within), 0))
+		window = ` AND a.id > $3`
+	}
 	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
 	rows, err := db.pool.Query(ctx, `
 		WITH best AS (
 			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
 			FROM (SELECT `+query+` AS q) q, articles a
 			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
-				AND ($3 = 0 OR a.id > (SELECT coalesce(max(id), 0) FROM articles) - $3)
+				`+window+`
 				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
 			ORDER BY rank DESC LIMIT $2)
 		SELECT `+articleColumns+`, a.text, best.rank

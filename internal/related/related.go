@@ -1,12 +1,14 @@
-// Package related chooses each article's "You may also like" list: other
-// developments of the same story first (once stories exist), then the
+// Package related chooses each article's "You may also like" list: the
 // articles closest in content, weighed by how near in time they are, with
-// outlets taking turns, never the article itself or a copy of its text,
-// and recent articles from the same outlet where too few are close.
+// the other developments of the same story (once stories exist) and those
+// sharing a topic scoring higher, outlets taking turns, never the article
+// itself or a copy of its text, and recent articles of its topic or outlet
+// where too few are close.
 //
-// Lists are computed when an article arrives (Refresh), for it and for the
-// stored articles it is closest to, and kept by the store, so a page reads
-// one list with one indexed query (List).
+// Lists are computed from the store's queue of new articles (Refresh, run
+// by internal/ingest's related worker), for the article and for the stored
+// articles it belongs in, and kept by the store, so a page reads one list
+// with one indexed query (List).
 package related
 
 import (

@@ -130,8 +130,13 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	if err := indexArticle(ctx, tx, id, a); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id) VALUES (?)`, id); err != nil {
-		return false, err
+	if place.DuplicateOf == 0 { // a copy's page shows its text's list
+		// Held until the pipeline has placed the article in its story and
+		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES (?, ?)`,
+			id, nanos(now.Add(herald.RelatedHold))); err != nil {
+			return false, err
+		}
 	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
@@ -317,8 +322,6 @@ func findArticle(ctx context.Context, q querier, where string, arg any) (*herald
 	return a, err
 }
 
-// scanArticle reads articleColumns, then bodyColumns when withBody. Of the
-// fingerprint it fills Hash and Signature; the bands are not read back.
 // scanArticles reads every row of rows as an article and closes rows.
 func scanArticles(rows *sql.Rows, withBody bool) ([]*herald.Article, error) {
 	defer rows.Close()
@@ -333,6 +336,8 @@ func scanArticles(rows *sql.Rows, withBody bool) ([]*herald.Article, error) {
 	return list, errors.Join(rows.Err(), rows.Close())
 }
 
+// scanArticle reads articleColumns, then bodyColumns when withBody. Of the
+// fingerprint it fills Hash and Signature; the bands are not read back.
 func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error) {
 	a := &herald.Article{Source: &herald.Source{}}
 	var published, created, sourceCreated, hash int64

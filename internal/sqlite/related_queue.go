@@ -19,14 +19,9 @@ func (db *DB) ClaimRelatedWork(ctx context.Context, limit int, lease time.Durati
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	marks := strings.Repeat(",?", len(ids))[1:]
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
 		FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id IN (`+marks+`) ORDER BY a.id`, args...)
+		WHERE a.id IN (`+strings.Repeat(",?", len(ids))[1:]+`) ORDER BY a.id DESC`, anys(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("claim related work: %w", err)
 	}
@@ -47,7 +42,7 @@ func (db *DB) claimRelated(ctx context.Context, limit int, lease time.Duration) 
 	rows, err := tx.QueryContext(ctx, `
 		UPDATE related_queue SET claimed_until = ?
 		WHERE article_id IN (SELECT article_id FROM related_queue
-			WHERE claimed_until <= ? ORDER BY article_id LIMIT ?)
+			WHERE claimed_until <= ? ORDER BY article_id DESC LIMIT ?)
 		RETURNING article_id`, nanos(now.Add(lease)), nanos(now), max(limit, 1))
 	if err != nil {
 		return nil, err
@@ -67,19 +62,37 @@ func (db *DB) claimRelated(ctx context.Context, limit int, lease time.Duration) 
 	return ids, tx.Commit()
 }
 
+// ReleaseRelatedWork implements herald.RelatedService.
+func (db *DB) ReleaseRelatedWork(ctx context.Context, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := db.writer.ExecContext(ctx, `UPDATE related_queue SET claimed_until = 0 WHERE article_id IN (`+
+		strings.Repeat(",?", len(ids))[1:]+`)`, anys(ids)...)
+	if err != nil {
+		return fmt.Errorf("release related work: %w", err)
+	}
+	return nil
+}
+
 // FinishRelatedWork implements herald.RelatedService.
 func (db *DB) FinishRelatedWork(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
 	_, err := db.writer.ExecContext(ctx, `DELETE FROM related_queue WHERE article_id IN (`+
-		strings.Repeat(",?", len(ids))[1:]+`)`, args...)
+		strings.Repeat(",?", len(ids))[1:]+`)`, anys(ids)...)
 	if err != nil {
 		return fmt.Errorf("finish related work: %w", err)
 	}
 	return nil
+}
+
+// anys returns ids as query arguments.
+func anys(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

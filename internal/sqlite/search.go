@@ -286,9 +286,11 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within,
 	if len(phrases) == 0 {
 		return nil, nil
 	}
-	after, err := db.windowStart(ctx, within)
-	if err != nil {
-		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	// The window counts back from the article itself, which may be
+	// older than the newest when the related queue runs behind.
+	after := int64(0)
+	if within > 0 {
+		after = max(id-int64(within), 0)
 	}
 	// As in Search, the texts are read for the chosen candidates only.
 	// FTS5 applies the bound on rowid as it reads the index.
@@ -322,19 +324,6 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within,
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
 	return out, nil
-}
-
-// windowStart returns the id after which the within articles stored last
-// come (ids grow as articles are stored); 0 when within is 0.
-func (db *DB) windowStart(ctx context.Context, within int) (int64, error) {
-	if within <= 0 {
-		return 0, nil
-	}
-	var last int64
-	if err := db.reader.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&last); err != nil {
-		return 0, err
-	}
-	return max(last-int64(within), 0), nil
 }
 
 // SetRelated implements herald.RelatedService.

@@ -296,17 +296,18 @@ func testFindSimilar(t *testing.T, s herald.Store) {
 			t.Errorf("FindSimilar(%d) = %v, want %v: neither the article nor its copy, best first", from.ID, ids, want)
 		}
 	}
-	// Within the two articles stored last, only far matches: near is older.
-	got, err := s.FindSimilar(ctx, a.ID, []string{"volcano", "ash", "villagers"}, 2, 10)
+	// The window counts back from the article: from far, the one article
+	// stored just before it (near) is in; a and its copy are not.
+	got, err := s.FindSimilar(ctx, far.ID, []string{"volcano", "ash", "villagers"}, 2, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 1 || got[0].Article.ID != far.ID {
+	if len(got) != 1 || got[0].Article.ID != near.ID {
 		var ids []int64
 		for _, c := range got {
 			ids = append(ids, c.Article.ID)
 		}
-		t.Errorf("FindSimilar within the last 2 = %v, want [%d]", ids, far.ID)
+		t.Errorf("FindSimilar from %d within 2 = %v, want [%d]", far.ID, ids, near.ID)
 	}
 }
 
@@ -434,21 +435,28 @@ func testRelatedQueue(t *testing.T, s herald.Store) {
 		t.Fatal(err)
 	}
 
+	// New articles are held until released (or herald.RelatedHold ends).
+	if held, err := s.ClaimRelatedWork(ctx, 10, time.Minute); err != nil || len(held) != 0 {
+		t.Fatalf("claim before release = %v, %v; want nothing", articleIDs(held), err)
+	}
+	if err := s.ReleaseRelatedWork(ctx, articleIDs(added)); err != nil {
+		t.Fatal(err)
+	}
 	first, err := s.ClaimRelatedWork(ctx, 3, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := articleIDs(added[:3]); !slices.Equal(articleIDs(first), want) {
-		t.Fatalf("first claim = %v, want the three oldest %v", articleIDs(first), want)
+	if want := []int64{added[3].ID, added[2].ID, added[1].ID}; !slices.Equal(articleIDs(first), want) {
+		t.Fatalf("first claim = %v, want the three newest %v", articleIDs(first), want)
 	}
-	if first[0].Text != added[0].Text || first[0].Source.Name != "Ledger" {
+	if first[0].Text != added[3].Text || first[0].Source.Name != "Ledger" {
 		t.Errorf("claimed article lacks its text or outlet: %+v", first[0])
 	}
 	second, err := s.ClaimRelatedWork(ctx, 10, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := articleIDs(added[3:]); !slices.Equal(articleIDs(second), want) {
+	if want := articleIDs(added[:1]); !slices.Equal(articleIDs(second), want) {
 		t.Fatalf("second claim = %v, want only the unclaimed %v (the purged article is gone)", articleIDs(second), want)
 	}
 	if err := s.FinishRelatedWork(ctx, articleIDs(first[:2])); err != nil {
@@ -459,7 +467,7 @@ func testRelatedQueue(t *testing.T, s herald.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []int64{added[2].ID, added[3].ID}; !slices.Equal(articleIDs(again), want) {
+	if want := []int64{added[1].ID, added[0].ID}; !slices.Equal(articleIDs(again), want) {
 		t.Errorf("after the leases lapsed: claimed %v, want the unfinished %v", articleIDs(again), want)
 	}
 	if err := s.FinishRelatedWork(ctx, articleIDs(again)); err != nil {
