@@ -13,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 
@@ -232,14 +231,3 @@ func sameTitles(items []item, title string, byURL map[string]*doc) bool {
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-// percentile returns the p-th percentile of ds (nearest rank).
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[max(0, min(i, len(s)-1))]
-}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/herald-news/herald/bench/internal/stats"
+
 	"fmt"
 	"io"
 	"time"
@@ -32,8 +34,8 @@ func printResults(out io.Writer, results []*result) {
 			r.KnownFirst, 100*float64(r.KnownFirst)/float64(max(r.KnownAsked, 1)),
 			r.KnownTied, 100*float64(r.KnownTied)/float64(max(r.KnownAsked, 1)),
 			r.KnownTop10, 100*float64(r.KnownTop10)/float64(max(r.KnownAsked, 1)),
-			ms(percentile(r.Search, 50)), ms(percentile(r.Search, 99)),
-			ms(percentile(r.RelatedRead, 50)), ms(percentile(r.RelatedRead, 99)))
+			ms(stats.Percentile(r.Search, 50)), ms(stats.Percentile(r.Search, 99)),
+			ms(stats.Percentile(r.RelatedRead, 50)), ms(stats.Percentile(r.RelatedRead, 99)))
 	}
 }
 

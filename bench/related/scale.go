@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/herald-news/herald/bench/internal/stats"
+
 	"bufio"
 	"context"
 	"encoding/json"
@@ -121,7 +123,7 @@ func runScale(ctx context.Context, out io.Writer, tmp string, n int, dsn string,
 			hits += len(res.Hits)
 		}
 		fmt.Fprintf(out, "| %s | %s | %d | %s | %s | %s | %.1f |\n", kind, kindQ, len(times),
-			ms(percentile(times, 50)), ms(percentile(times, 99)), ms(percentile(times, 100)), float64(hits)/float64(max(len(times), 1)))
+			ms(stats.Percentile(times, 50)), ms(stats.Percentile(times, 99)), ms(stats.Percentile(times, 100)), float64(hits)/float64(max(len(times), 1)))
 	}
 
 	// Related lists: computed for a sample, as on arrival, then read.
@@ -154,8 +156,8 @@ func runScale(ctx context.Context, out io.Writer, tmp string, n int, dsn string,
 	}
 	fmt.Fprintln(out, "\n| store | related lists | samples | p50 | p99 |")
 	fmt.Fprintln(out, "| --- | --- | ---: | ---: | ---: |")
-	fmt.Fprintf(out, "| %s | compute one (Refresh: list + offers to its closest) | %d | %s | %s |\n", kind, len(computeT), ms(percentile(computeT, 50)), ms(percentile(computeT, 99)))
-	fmt.Fprintf(out, "| %s | read one (FindRelated, one indexed query) | %d | %s | %s |\n", kind, len(readT), ms(percentile(readT, 50)), ms(percentile(readT, 99)))
+	fmt.Fprintf(out, "| %s | compute one (Refresh: list + offers to its closest) | %d | %s | %s |\n", kind, len(computeT), ms(stats.Percentile(computeT, 50)), ms(stats.Percentile(computeT, 99)))
+	fmt.Fprintf(out, "| %s | read one (FindRelated, one indexed query) | %d | %s | %s |\n", kind, len(readT), ms(stats.Percentile(readT, 50)), ms(stats.Percentile(readT, 99)))
 
 	size, err := indexSize(ctx, store, dsn, filepath.Join(tmp, "scale.db"))
 	if err != nil {

@@ -29,13 +29,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/bench/internal/machine"
+	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
 	"github.com/herald-news/herald/internal/sqlite"
@@ -333,27 +333,16 @@ func probe(ctx context.Context, pipe *ingest.Pipeline, db herald.Store, lines *b
 	for _, d := range times {
 		placing += d
 	}
-	slices.Sort(times)
-	slices.Sort(relating)
-	slices.Sort(reading)
 	return row{
 		probed:     len(times),
 		perSecond:  float64(len(times)) / placing.Seconds(),
-		p50:        percentile(times, 50),
-		p99:        percentile(times, 99),
-		relatedP50: percentile(relating, 50),
-		relatedP99: percentile(relating, 99),
-		readP50:    percentile(reading, 50),
-		readP99:    percentile(reading, 99),
+		p50:        stats.Percentile(times, 50),
+		p99:        stats.Percentile(times, 99),
+		relatedP50: stats.Percentile(relating, 50),
+		relatedP99: stats.Percentile(relating, 99),
+		readP50:    stats.Percentile(reading, 50),
+		readP99:    stats.Percentile(reading, 99),
 	}, nil
-}
-
-// percentile returns the p-th percentile of sorted.
-func percentile(sorted []time.Duration, p int) time.Duration {
-	if len(sorted) == 0 {
-		return 0
-	}
-	return sorted[min(len(sorted)-1, len(sorted)*p/100)]
 }
 
 // readLines reads up to n non-blank lines.

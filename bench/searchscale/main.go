@@ -37,20 +37,19 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/bench/internal/machine"
+	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
 	"github.com/herald-news/herald/internal/search"
@@ -360,8 +359,8 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 	for _, k := range kinds {
 		t, c := times[k], cpu[k]
 		fmt.Fprintf(out, "| %s | %d | %s | %d | %s | %s | %s | %s | %s | %.1f |\n", name, n, k, len(t),
-			ms(percentile(t, 50)), ms(percentile(t, 99)), ms(percentile(t, 100)),
-			ms(percentile(c, 50)), ms(percentile(c, 99)), float64(hits[k])/float64(len(t)))
+			ms(stats.Percentile(t, 50)), ms(stats.Percentile(t, 99)), ms(stats.Percentile(t, 100)),
+			ms(stats.Percentile(c, 50)), ms(stats.Percentile(c, 99)), float64(hits[k])/float64(len(t)))
 	}
 	if isPostgres(cfg.db) {
 		fmt.Fprintln(out, "\n(CPU: this process's thread only, not the PostgreSQL server's.)")
@@ -408,15 +407,5 @@ func indexSize(ctx context.Context, store herald.Store, db string) (string, erro
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
-
-func percentile(ds []time.Duration, p float64) time.Duration {
-	if len(ds) == 0 {
-		return 0
-	}
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	i := int(math.Ceil(p/100*float64(len(s)))) - 1
-	return s[max(0, min(i, len(s)-1))]
-}
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
