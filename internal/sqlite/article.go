@@ -536,27 +536,41 @@ func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, 
 		return nil, tx.Commit()
 	}
 
-	args := make([]any, 0, len(ids))
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, args...)
+	list, err := articlesByID(ctx, tx, ids)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	byID := make(map[int64]*herald.Article, len(ids))
-	for rows.Next() {
-		a, err := scanArticle(rows.Scan, true)
-		if err != nil {
-			return nil, err
-		}
-		byID[a.ID] = a
+	return list, tx.Commit()
+}
+
+// articlesByID reads the articles ids with their bodies, in the order of
+// ids; ids not found are left out.
+func articlesByID(ctx context.Context, q querier, ids []int64) ([]*herald.Article, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	rows, err := q.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(ids)-1)+`)`, anys(ids)...)
+	if err != nil {
 		return nil, err
 	}
-	return store.InOrder(ids, byID), tx.Commit()
+	list, err := scanArticles(rows, true)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]*herald.Article, len(list))
+	for _, a := range list {
+		byID[a.ID] = a
+	}
+	return store.InOrder(ids, byID), nil
+}
+
+// anys returns ids as query arguments.
+func anys(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
 }

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,16 +18,8 @@ func (db *DB) ClaimRelatedWork(ctx context.Context, limit int, lease time.Durati
 	if err != nil {
 		return nil, fmt.Errorf("claim related work: %w", err)
 	}
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id
-		WHERE a.id IN (`+strings.Repeat(",?", len(ids))[1:]+`) ORDER BY a.id DESC`, anys(ids)...)
-	if err != nil {
-		return nil, fmt.Errorf("claim related work: %w", err)
-	}
-	list, err := scanArticles(rows, true)
+	slices.SortFunc(ids, func(x, y int64) int { return cmp.Compare(y, x) }) // newest first
+	list, err := articlesByID(ctx, db.reader, ids)
 	if err != nil {
 		return nil, fmt.Errorf("claim related work: %w", err)
 	}
@@ -86,13 +80,4 @@ func (db *DB) FinishRelatedWork(ctx context.Context, ids []int64) error {
 		return fmt.Errorf("finish related work: %w", err)
 	}
 	return nil
-}
-
-// anys returns ids as query arguments.
-func anys(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }
