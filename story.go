@@ -63,6 +63,9 @@ type StoryState struct {
 type StoryIndex interface {
 	// DocFreqs returns the number of articles counted so far and, for
 	// each of terms, the number of them it occurs in (absent when none).
+	// The counts are statistics: a store may gather them and write them
+	// in batches, so another process may read counts a few hundred
+	// articles or seconds behind (see internal/store.DocFreqBuffer).
 	DocFreqs(ctx context.Context, terms []string) (docs int, df map[string]int, err error)
 	// Candidates returns the stories filed under any of terms, those
 	// filed under the most of them first (ties: the newest story first),

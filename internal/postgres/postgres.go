@@ -17,9 +17,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
@@ -38,6 +40,12 @@ type DB struct {
 	// searchWindow and searchScan override herald.SearchWindow and
 	// herald.SearchScan when above 0 (tests).
 	searchWindow, searchScan int
+
+	// placing serialises this process's story placements, and docFreqs
+	// holds the document frequencies they counted and have not yet
+	// written (see store.DocFreqBuffer).
+	placing  sync.Mutex
+	docFreqs store.DocFreqBuffer
 }
 
 var _ herald.Store = (*DB)(nil)
@@ -84,9 +92,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 
 // Close closes every connection in the pool.
 func (db *DB) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	err := db.FlushDocFreqs(ctx)
 	db.pool.Close()
-	return nil
+	return err
 }
+
+// closeTimeout bounds the last write Close makes.
+const closeTimeout = 10 * time.Second
 
 // connectError turns a failed first connection into one clear line for
 // the person who wrote the DSN.

@@ -383,3 +383,8 @@ func TestConcurrentDigestRefresh(t *testing.T) {
 	dsn, _ := MustCreateSchema(t)
 	storetest.CheckConcurrentDigestRefresh(t, mustOpen(t, dsn), mustOpen(t, dsn))
 }
+
+func TestDocFreqsWrittenAtClose(t *testing.T) {
+	dsn, _ := MustCreateSchema(t)
+	storetest.CheckDocFreqsWrittenAtClose(t, func() herald.Store { return mustOpen(t, dsn) })
+}

@@ -51,6 +51,9 @@ func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlac
 }
 
 func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
+	// Held to the end, so the next placement here reads this one's counts.
+	db.placing.Lock()
+	defer db.placing.Unlock()
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return 0, err
@@ -96,7 +99,7 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 		return 0, err
 	}
 
-	p, err := place(ctx, storyIndex{tx})
+	p, err := place(ctx, storyIndex{tx, &db.docFreqs})
 	if err != nil {
 		return 0, err
 	}
@@ -114,13 +117,25 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
 		return 0, err
 	}
-	if err := countTerms(ctx, tx, p.Terms); err != nil {
-		return 0, err
+	var written *store.DocFreqDelta
+	if db.docFreqs.Due(db.Now()) {
+		d := db.docFreqs.Pending()
+		if err := writeDocFreqs(ctx, tx, d); err != nil {
+			return 0, err
+		}
+		written = &d
 	}
 	if err := recordChange(ctx, tx, "story", home, now); err != nil {
 		return 0, err
 	}
-	return home, tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	if written != nil {
+		db.docFreqs.Written(*written, db.Now())
+	}
+	db.docFreqs.Count(p.Terms, db.Now())
+	return home, nil
 }
 
 // saveStory writes the placer's story state: a new story, or the chosen
@@ -199,23 +214,49 @@ func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []i
 	return nil
 }
 
-// countTerms counts one more article, with terms, into the document
-// frequencies.
-func countTerms(ctx context.Context, tx pgx.Tx, terms []string) error {
-	if _, err := tx.Exec(ctx, `UPDATE story_docs SET docs = docs + 1`); err != nil {
-		return fmt.Errorf("count article: %w", err)
+// writeDocFreqs adds d, counts gathered in the buffer, to the stored
+// document frequencies (see store.DocFreqBuffer). d's terms are sorted,
+// so two writers would take the rows' locks in one order (storyLock
+// already keeps placements apart).
+func writeDocFreqs(ctx context.Context, tx pgx.Tx, d store.DocFreqDelta) error {
+	if _, err := tx.Exec(ctx, `UPDATE story_docs SET docs = docs + $1`, d.Docs); err != nil {
+		return fmt.Errorf("count articles: %w", err)
 	}
-	terms = store.DistinctTerms(terms)
-	if len(terms) == 0 {
+	if len(d.Terms) == 0 {
 		return nil
 	}
-	// Sorted, so that two writers would take the rows' locks in one order
-	// (storyLock already keeps placements apart).
 	if _, err := tx.Exec(ctx, `INSERT INTO story_terms (term, df)
-		SELECT t, 1 FROM unnest($1::text[]) AS t ORDER BY t
-		ON CONFLICT (term) DO UPDATE SET df = story_terms.df + 1`, terms); err != nil {
+		SELECT t, n FROM unnest($1::text[], $2::int[]) AS u (t, n) ORDER BY t
+		ON CONFLICT (term) DO UPDATE SET df = story_terms.df + excluded.df`, d.Terms, d.Counts); err != nil {
 		return fmt.Errorf("count terms: %w", err)
 	}
+	return nil
+}
+
+// FlushDocFreqs writes the document frequencies counted in this process
+// and not yet stored. Close calls it.
+func (db *DB) FlushDocFreqs(ctx context.Context) error {
+	db.placing.Lock()
+	defer db.placing.Unlock()
+	d := db.docFreqs.Pending()
+	if d.Docs == 0 {
+		return nil
+	}
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if err := lockStories(ctx, tx); err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	if err := writeDocFreqs(ctx, tx, d); err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	db.docFreqs.Written(d, db.Now())
 	return nil
 }
 
@@ -227,8 +268,12 @@ func notNil(b []byte) []byte {
 	return b
 }
 
-// storyIndex is the placement transaction's view of the index.
-type storyIndex struct{ tx pgx.Tx }
+// storyIndex is the placement transaction's view of the index, with the
+// document frequencies this process has counted and not yet written.
+type storyIndex struct {
+	tx      pgx.Tx
+	pending *store.DocFreqBuffer
+}
 
 // DocFreqs implements herald.StoryIndex.
 func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[string]int, error) {
@@ -253,7 +298,7 @@ func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[stri
 	if err := rows.Err(); err != nil {
 		return 0, nil, fmt.Errorf("find document frequencies: %w", err)
 	}
-	return docs, df, nil
+	return x.pending.AddPending(docs, df, terms), df, nil
 }
 
 // Candidates implements herald.StoryIndex through the primary key of

@@ -15,9 +15,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -39,6 +41,12 @@ type DB struct {
 	// searchWindow and searchScan override herald.SearchWindow and
 	// herald.SearchScan when above 0 (tests).
 	searchWindow, searchScan int
+
+	// placing serialises this process's story placements, and docFreqs
+	// holds the document frequencies they counted and have not yet
+	// written (see store.DocFreqBuffer).
+	placing  sync.Mutex
+	docFreqs store.DocFreqBuffer
 }
 
 var _ herald.Store = (*DB)(nil)
@@ -56,10 +64,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{path: path, Now: time.Now}
 	var err error
-	if db.writer, err = db.open(1, "immediate"); err != nil {
+	if db.writer, err = db.open(1, "immediate", writerCacheKiB); err != nil {
 		return nil, err
 	}
-	if db.reader, err = db.open(max(4, runtime.NumCPU()), "deferred"); err != nil {
+	if db.reader, err = db.open(max(4, runtime.NumCPU()), "deferred", readerCacheKiB); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -70,8 +78,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-func (db *DB) open(conns int, txlock string) (*sql.DB, error) {
+// Page caches per connection, in KiB. SQLite's default of 2 MiB holds
+// little of a store of many thousand articles, and each page missed is a
+// read from the operating system's cache: the writer, which walks the
+// indexes of every table an article touches, gets the most.
+const (
+	writerCacheKiB = 64 << 10
+	readerCacheKiB = 16 << 10
+)
+
+func (db *DB) open(conns int, txlock string, cacheKiB int) (*sql.DB, error) {
 	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
@@ -87,10 +105,16 @@ func (db *DB) open(conns int, txlock string) (*sql.DB, error) {
 	return conn, nil
 }
 
-// Close closes the database.
+// Close writes the document frequencies still pending and closes the
+// database.
 func (db *DB) Close() error {
-	return errors.Join(db.reader.Close(), db.writer.Close())
+	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
+	defer cancel()
+	return errors.Join(db.FlushDocFreqs(ctx), db.reader.Close(), db.writer.Close())
 }
+
+// closeTimeout bounds the last write Close makes.
+const closeTimeout = 10 * time.Second
 
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations.

@@ -170,3 +170,14 @@ func TestConcurrentDigestRefresh(t *testing.T) {
 	}
 	storetest.CheckConcurrentDigestRefresh(t, dbs[0], dbs[1])
 }
+
+func TestDocFreqsWrittenAtClose(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "herald.db")
+	storetest.CheckDocFreqsWrittenAtClose(t, func() herald.Store {
+		db, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}

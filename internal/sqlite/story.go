@@ -32,6 +32,9 @@ func (db *DB) PlaceArticle(ctx context.Context, id int64, place herald.StoryPlac
 }
 
 func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlacer) (int64, error) {
+	// Held to the end, so the next placement reads this one's counts.
+	db.placing.Lock()
+	defer db.placing.Unlock()
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
@@ -73,7 +76,7 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 		return 0, err
 	}
 
-	p, err := place(ctx, storyIndex{tx})
+	p, err := place(ctx, storyIndex{tx, &db.docFreqs})
 	if err != nil {
 		return 0, err
 	}
@@ -91,13 +94,25 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
 		return 0, err
 	}
-	if err := countTerms(ctx, tx, p.Terms); err != nil {
-		return 0, err
+	var written *store.DocFreqDelta
+	if db.docFreqs.Due(now) {
+		d := db.docFreqs.Pending()
+		if err := writeDocFreqs(ctx, tx, d); err != nil {
+			return 0, err
+		}
+		written = &d
 	}
 	if err := recordChange(ctx, tx, "story", home, now); err != nil {
 		return 0, err
 	}
-	return home, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if written != nil {
+		db.docFreqs.Written(*written, now)
+	}
+	db.docFreqs.Count(p.Terms, now)
+	return home, nil
 }
 
 // saveStory writes the placer's story state: a new story, or the chosen
@@ -185,22 +200,47 @@ func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []
 	return nil
 }
 
-// countTerms counts one more article, with terms, into the document
-// frequencies.
-func countTerms(ctx context.Context, tx *sql.Tx, terms []string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE story_docs SET docs = docs + 1`); err != nil {
-		return fmt.Errorf("count article: %w", err)
+// writeDocFreqs adds d, counts gathered in the buffer, to the stored
+// document frequencies (see store.DocFreqBuffer).
+func writeDocFreqs(ctx context.Context, tx *sql.Tx, d store.DocFreqDelta) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE story_docs SET docs = docs + ?`, d.Docs); err != nil {
+		return fmt.Errorf("count articles: %w", err)
 	}
-	for chunk := range chunks(store.DistinctTerms(terms), termChunk) {
-		args := make([]any, len(chunk))
-		for i, t := range chunk {
-			args[i] = t
+	for i := 0; i < len(d.Terms); i += termChunk {
+		k := min(len(d.Terms), i+termChunk)
+		args := make([]any, 0, 2*(k-i))
+		for j := i; j < k; j++ {
+			args = append(args, d.Terms[j], d.Counts[j])
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO story_terms (term, df) VALUES (?, 1)`+
-			strings.Repeat(`, (?, 1)`, len(chunk)-1)+` ON CONFLICT (term) DO UPDATE SET df = df + 1`, args...); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO story_terms (term, df) VALUES (?, ?)`+
+			strings.Repeat(`, (?, ?)`, k-i-1)+` ON CONFLICT (term) DO UPDATE SET df = df + excluded.df`, args...); err != nil {
 			return fmt.Errorf("count terms: %w", err)
 		}
 	}
+	return nil
+}
+
+// FlushDocFreqs writes the document frequencies counted in this process
+// and not yet stored. Close calls it.
+func (db *DB) FlushDocFreqs(ctx context.Context) error {
+	db.placing.Lock()
+	defer db.placing.Unlock()
+	d := db.docFreqs.Pending()
+	if d.Docs == 0 {
+		return nil
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	defer tx.Rollback()
+	if err := writeDocFreqs(ctx, tx, d); err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("write document frequencies: %w", err)
+	}
+	db.docFreqs.Written(d, db.Now())
 	return nil
 }
 
@@ -225,8 +265,12 @@ func notNil(b []byte) []byte {
 	return b
 }
 
-// storyIndex is the placement transaction's view of the index.
-type storyIndex struct{ tx *sql.Tx }
+// storyIndex is the placement transaction's view of the index, with the
+// document frequencies this process has counted and not yet written.
+type storyIndex struct {
+	tx      *sql.Tx
+	pending *store.DocFreqBuffer
+}
 
 // DocFreqs implements herald.StoryIndex.
 func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[string]int, error) {
@@ -258,7 +302,7 @@ func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[stri
 			return 0, nil, fmt.Errorf("find document frequencies: %w", err)
 		}
 	}
-	return docs, df, nil
+	return x.pending.AddPending(docs, df, terms), df, nil
 }
 
 // Candidates implements herald.StoryIndex through the primary key of
