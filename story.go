@@ -123,6 +123,13 @@ type StoryService interface {
 	// Text. A story merged into another returns the story it joined.
 	FindStoryByID(ctx context.Context, id int64) (*Story, []*Article, error)
 
+	// FindStoryLatest returns the newest limit articles of a story, newest
+	// first: each text once, as its shown copy, without HTML, Text and
+	// Copies; the articles of the story it joined when it was merged,
+	// none when it does not exist. It reads only those articles, however
+	// large the story.
+	FindStoryLatest(ctx context.Context, id int64, limit int) ([]*Article, error)
+
 	// FindStories returns one page of stories that have articles, the one
 	// whose latest article is newest first, and the next page's cursor
 	// ("" on the last one).

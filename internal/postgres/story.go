@@ -658,3 +658,31 @@ func mergeTarget(ctx context.Context, q querier, id int64) (int64, error) {
 	}
 	return id, nil
 }
+
+// FindStoryLatest implements herald.StoryService, reading articles_by_story
+// backwards from the newest.
+func (db *DB) FindStoryLatest(ctx context.Context, id int64, limit int) ([]*herald.Article, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.pool.Query(ctx, `SELECT `+articleColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.story_id = coalesce((SELECT merged_into FROM stories WHERE id = $1), $1) AND a.duplicate_of IS NULL
+		ORDER BY a.published_at DESC, a.id DESC LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find latest of story %d: %w", id, err)
+	}
+	defer rows.Close()
+	var list []*herald.Article
+	for rows.Next() {
+		a, err := scanArticle(rows.Scan, false)
+		if err != nil {
+			return nil, fmt.Errorf("find latest of story %d: %w", id, err)
+		}
+		list = append(list, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find latest of story %d: %w", id, err)
+	}
+	return list, nil
+}

@@ -3,7 +3,6 @@ package related
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/herald-news/herald"
 )
@@ -15,14 +14,13 @@ type StoreStories struct {
 }
 
 // SameStory implements StorySource. An article with no story yet has none.
+// It reads only the story's newest articles: enough for the list even
+// when the article itself and the text it copies are among them.
 func (s StoreStories) SameStory(ctx context.Context, a *herald.Article) ([]*herald.Article, error) {
 	if a.StoryID == 0 {
 		return nil, nil
 	}
-	_, articles, err := s.Stories.FindStoryByID(ctx, a.StoryID)
-	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return nil, nil
-	}
+	articles, err := s.Stories.FindStoryLatest(ctx, a.StoryID, herald.MaxRelated+2)
 	if err != nil {
 		return nil, fmt.Errorf("story %d: %w", a.StoryID, err)
 	}
@@ -32,6 +30,5 @@ func (s StoreStories) SameStory(ctx context.Context, a *herald.Article) ([]*hera
 			others = append(others, o)
 		}
 	}
-	slices.SortFunc(others, func(x, y *herald.Article) int { return y.PublishedAt.Compare(x.PublishedAt) })
 	return others[:min(len(others), herald.MaxRelated)], nil
 }

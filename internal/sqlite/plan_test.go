@@ -21,22 +21,7 @@ func TestTopicStoriesPlan(t *testing.T) {
 		if after {
 			args = []any{1, 2, 3, 10}
 		}
-		rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+topicStoriesQuery(after), args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
+		plan := queryPlan(t, db, topicStoriesQuery(after), args...)
 		all := strings.Join(plan, "\n")
 		want := []string{"article_topics_by_time (topic_id=?)", "articles_by_story (story_id=? AND published_at>?)", "article_topics_by_article (article_id=? AND topic_id=?)"}
 		if after {
@@ -53,4 +38,47 @@ func TestTopicStoriesPlan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStoryLatestPlan checks that a story's newest articles are read from
+// articles_by_story, newest first, without a scan or a sort.
+func TestStoryLatestPlan(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "herald.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	plan := queryPlan(t, db, storyLatestQuery, 1, 1, 7)
+	all := strings.Join(plan, "\n")
+	if !strings.Contains(all, "articles_by_story (story_id=?)") {
+		t.Errorf("plan does not use articles_by_story:\n%s", all)
+	}
+	for _, line := range plan {
+		if strings.HasPrefix(line, "SCAN") || strings.Contains(line, "TEMP B-TREE") {
+			t.Errorf("plan scans or sorts (%s):\n%s", line, all)
+		}
+	}
+}
+
+// queryPlan returns the detail lines of SQLite's plan for query.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) []string {
+	t.Helper()
+	rows, err := db.reader.Query(`EXPLAIN QUERY PLAN `+query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

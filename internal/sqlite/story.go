@@ -673,3 +673,27 @@ func mergeTarget(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 	}
 	return id, nil
 }
+
+// storyLatestQuery reads a story's newest articles; its arguments are the
+// story's id twice and the limit.
+const storyLatestQuery = `SELECT ` + articleColumns + `
+	FROM articles a JOIN sources s ON s.id = a.source_id
+	WHERE a.story_id = coalesce((SELECT merged_into FROM stories WHERE id = ?), ?) AND a.duplicate_of IS NULL
+	ORDER BY a.published_at DESC, a.id DESC LIMIT ?`
+
+// FindStoryLatest implements herald.StoryService, reading articles_by_story
+// backwards from the newest.
+func (db *DB) FindStoryLatest(ctx context.Context, id int64, limit int) ([]*herald.Article, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	rows, err := db.reader.QueryContext(ctx, storyLatestQuery, id, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find latest of story %d: %w", id, err)
+	}
+	list, err := scanArticles(rows, false)
+	if err != nil {
+		return nil, fmt.Errorf("find latest of story %d: %w", id, err)
+	}
+	return list, nil
+}

@@ -540,3 +540,58 @@ func testStoryPages(t *testing.T, s herald.Store) {
 		t.Errorf("bad cursor: %v, want EINVALID", err)
 	}
 }
+
+func testStoryLatest(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	var ids []int64
+	for i := range 5 {
+		a := NewArticle(i+1, fmt.Sprintf("Outlet %d", i))
+		addPlaced(t, s, a, "quake")
+		ids = append(ids, a.ID)
+	}
+	sid := storyOf(t, s, ids[0])
+	// A copy of the newest text is not a second article.
+	cp := newCopy(6, "Paper", herald.LicenceHeadline, ids[4], herald.Fingerprint{})
+	mustAdd(t, s, cp)
+	if _, err := s.PlaceArticle(ctx, cp.ID, mustNotPlace(t)); err != nil {
+		t.Fatal(err)
+	}
+	other := NewArticle(7, "Outlet 9")
+	addPlaced(t, s, other, "election")
+
+	tests := []struct {
+		name  string
+		story int64
+		limit int
+		want  []int64
+	}{
+		{"newest three", sid, 3, []int64{ids[4], ids[3], ids[2]}},
+		{"all of a short story", sid, 10, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{"no limit", sid, 0, nil},
+		{"missing story", 1 << 40, 3, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			list, err := s.FindStoryLatest(ctx, tt.story, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := articleIDs(list); !slices.Equal(got, tt.want) {
+				t.Errorf("FindStoryLatest(%d, %d) = %v, want %v", tt.story, tt.limit, got, tt.want)
+			}
+		})
+	}
+
+	// A merged story reads the story it joined.
+	from := storyOf(t, s, other.ID)
+	if err := s.MergeStories(ctx, from, sid); err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.FindStoryLatest(ctx, from, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := articleIDs(list); !slices.Equal(got, []int64{other.ID, ids[4]}) {
+		t.Errorf("merged story's latest = %v, want %v", got, []int64{other.ID, ids[4]})
+	}
+}
