@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -181,10 +182,11 @@ func joinText(ctx context.Context, tx pgx.Tx, shown, story int64, published time
 	return err
 }
 
-// refile replaces the terms story id is filed under, and takes out of
-// the index the closed stories: those the placer found closed, and those
-// whose last article is before closeBefore (read through
-// stories_filed_by_last, so the sweep costs what it removes).
+// refile replaces the terms story id is filed under, writing only the
+// rows that change, and takes out of the index the closed stories: those
+// the placer found closed, and those whose last article is before
+// closeBefore (read through stories_filed_by_last, so the sweep costs
+// what it removes).
 func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []int64, closeBefore time.Time) error {
 	if !closeBefore.IsZero() {
 		if _, err := tx.Exec(ctx, `WITH gone AS (
@@ -193,22 +195,36 @@ func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []i
 			return fmt.Errorf("unfile closed stories: %w", err)
 		}
 	}
-	unfile := append(closed, id)
-	if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, unfile); err != nil {
-		return fmt.Errorf("unfile story %d: %w", id, err)
+	closed = slices.DeleteFunc(slices.Clone(closed), func(c int64) bool { return c == id })
+	if len(closed) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, closed); err != nil {
+			return fmt.Errorf("unfile closed stories: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE stories SET filed = false WHERE id = ANY($1) AND filed`, closed); err != nil {
+			return fmt.Errorf("unfile closed stories: %w", err)
+		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = false WHERE id = ANY($1) AND filed`, unfile); err != nil {
-		return fmt.Errorf("unfile story %d: %w", id, err)
+	var filed []string
+	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(term), '{}') FROM story_index WHERE story_id = $1`,
+		id).Scan(&filed); err != nil {
+		return fmt.Errorf("read terms of story %d: %w", id, err)
 	}
-	terms = store.DistinctTerms(terms)
-	if len(terms) == 0 {
-		return nil
+	add, remove := store.TermsDiff(filed, terms)
+	if len(remove) > 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = $1 AND term = ANY($2)`, id, remove); err != nil {
+			return fmt.Errorf("unfile story %d: %w", id, err)
+		}
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2`,
-		terms, id); err != nil {
-		return fmt.Errorf("file story %d: %w", id, err)
+	if len(add) > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2`,
+			add, id); err != nil {
+			return fmt.Errorf("file story %d: %w", id, err)
+		}
 	}
-	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = true WHERE id = $1`, id); err != nil {
+	// Only a change of state writes the row: every update of a row is a
+	// new version of it on PostgreSQL.
+	isFiled := len(filed)+len(add) > len(remove)
+	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = $2 WHERE id = $1 AND filed <> $2`, id, isFiled); err != nil {
 		return fmt.Errorf("file story %d: %w", id, err)
 	}
 	return nil

@@ -157,10 +157,11 @@ func joinText(ctx context.Context, tx *sql.Tx, shown, story, published int64) er
 	return err
 }
 
-// refile replaces the terms story id is filed under, and takes out of
-// the index the closed stories: those the placer found closed, and those
-// whose last article is before closeBefore (read through
-// stories_filed_by_last, so the sweep costs what it removes).
+// refile replaces the terms story id is filed under, writing only the
+// rows that change, and takes out of the index the closed stories: those
+// the placer found closed, and those whose last article is before
+// closeBefore (read through stories_filed_by_last, so the sweep costs
+// what it removes).
 func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []int64, closeBefore time.Time) error {
 	if !closeBefore.IsZero() {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE story_id IN
@@ -172,7 +173,10 @@ func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []
 			return fmt.Errorf("unfile closed stories: %w", err)
 		}
 	}
-	for _, c := range append(closed, id) {
+	for _, c := range closed {
+		if c == id {
+			continue
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE story_id = ?`, c); err != nil {
 			return fmt.Errorf("unfile story %d: %w", c, err)
 		}
@@ -180,11 +184,17 @@ func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []
 			return fmt.Errorf("unfile story %d: %w", c, err)
 		}
 	}
-	terms = store.DistinctTerms(terms)
-	if len(terms) == 0 {
-		return nil
+	filed, err := filedTerms(ctx, tx, id)
+	if err != nil {
+		return err
 	}
-	for chunk := range chunks(terms, termChunk) {
+	add, remove := store.TermsDiff(filed, terms)
+	for _, t := range remove {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM story_index WHERE term = ? AND story_id = ?`, t, id); err != nil {
+			return fmt.Errorf("unfile story %d: %w", id, err)
+		}
+	}
+	for chunk := range chunks(add, termChunk) {
 		args := make([]any, 0, 2*len(chunk))
 		for _, t := range chunk {
 			args = append(args, t, id)
@@ -194,10 +204,33 @@ func refile(ctx context.Context, tx *sql.Tx, id int64, terms []string, closed []
 			return fmt.Errorf("file story %d: %w", id, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE stories SET filed = 1 WHERE id = ?`, id); err != nil {
+	isFiled := len(filed)+len(add) > len(remove)
+	if _, err := tx.ExecContext(ctx, `UPDATE stories SET filed = ? WHERE id = ? AND filed <> ?`,
+		isFiled, id, isFiled); err != nil {
 		return fmt.Errorf("file story %d: %w", id, err)
 	}
 	return nil
+}
+
+// filedTerms returns the terms story id is filed under.
+func filedTerms(ctx context.Context, tx *sql.Tx, id int64) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT term FROM story_index WHERE story_id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read terms of story %d: %w", id, err)
+	}
+	defer rows.Close()
+	var terms []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, fmt.Errorf("read terms of story %d: %w", id, err)
+		}
+		terms = append(terms, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read terms of story %d: %w", id, err)
+	}
+	return terms, nil
 }
 
 // writeDocFreqs adds d, counts gathered in the buffer, to the stored

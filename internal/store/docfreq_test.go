@@ -50,3 +50,24 @@ func TestDocFreqBufferDue(t *testing.T) {
 		})
 	}
 }
+
+func TestTermsDiff(t *testing.T) {
+	tests := []struct {
+		name             string
+		filed, want      []string
+		wantAdd, wantDel []string
+	}{
+		{"new story", nil, []string{"quake", "city", "quake"}, []string{"quake", "city"}, nil},
+		{"unchanged", []string{"a", "b"}, []string{"b", "a"}, nil, nil},
+		{"one replaced", []string{"a", "b", "c"}, []string{"a", "d", "c"}, []string{"d"}, []string{"b"}},
+		{"emptied", []string{"a"}, nil, nil, []string{"a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			add, del := TermsDiff(tt.filed, tt.want)
+			if !slices.Equal(add, tt.wantAdd) || !slices.Equal(del, tt.wantDel) {
+				t.Errorf("TermsDiff(%v, %v) = %v, %v; want %v, %v", tt.filed, tt.want, add, del, tt.wantAdd, tt.wantDel)
+			}
+		})
+	}
+}

@@ -130,3 +130,28 @@ func latest(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// TermsDiff compares the terms a story is filed under with those it is to
+// be filed under: add are in want only, remove in filed only. Refiling a
+// story touches only these rows, and most placements change few of a
+// story's heaviest terms.
+func TermsDiff(filed, want []string) (add, remove []string) {
+	want = DistinctTerms(want)
+	has := make(map[string]bool, len(filed))
+	for _, t := range filed {
+		has[t] = true
+	}
+	keep := make(map[string]bool, len(want))
+	for _, t := range want {
+		keep[t] = true
+		if !has[t] {
+			add = append(add, t)
+		}
+	}
+	for _, t := range filed {
+		if !keep[t] {
+			remove = append(remove, t)
+		}
+	}
+	return add, remove
+}

@@ -63,6 +63,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("StorySplitSurvivesIngest", func(t *testing.T) { testStorySplit(t, open(t)) })
 	t.Run("StoryMergeSurvivesIngest", func(t *testing.T) { testStoryMerge(t, open(t)) })
 	t.Run("StoryPages", func(t *testing.T) { testStoryPages(t, open(t)) })
+	t.Run("StoryRefiledUnderNewTerms", func(t *testing.T) { testStoryRefiled(t, open(t)) })
 	t.Run("StoryLatest", func(t *testing.T) { testStoryLatest(t, open(t)) })
 	t.Run("StoryDocFreqsAcrossFlush", func(t *testing.T) { testDocFreqsAcrossFlush(t, open(t)) })
 

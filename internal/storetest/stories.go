@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -594,4 +595,71 @@ func testStoryLatest(t *testing.T, s herald.Store) {
 	if got := articleIDs(list); !slices.Equal(got, []int64{other.ID, ids[4]}) {
 		t.Errorf("merged story's latest = %v, want %v", got, []int64{other.ID, ids[4]})
 	}
+}
+
+// testStoryRefiled checks that a story placed again is filed under its new
+// terms only.
+func testStoryRefiled(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	fileUnder := func(terms ...string) herald.StoryPlacer {
+		return func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+			found, err := x.Candidates(ctx, []string{"a", "b", "c"}, 10)
+			if err != nil {
+				return herald.StoryPlacement{}, err
+			}
+			p := herald.StoryPlacement{IndexTerms: terms}
+			if len(found) > 0 {
+				c := found[0]
+				p.Story = herald.StoryState{ID: c.ID, Centroid: c.Centroid, Size: c.Size + 1, First: c.First, Last: c.Last}
+				return p, nil
+			}
+			p.Story = herald.StoryState{Centroid: []byte("c"), Size: 1, First: epoch, Last: epoch}
+			return p, nil
+		}
+	}
+	looks := 0
+	candidates := func(term string) []int64 {
+		var ids []int64
+		looks++
+		_, err := s.PlaceArticle(ctx, mustAddNew(t, s, 100+looks).ID, func(ctx context.Context, x herald.StoryIndex) (herald.StoryPlacement, error) {
+			found, err := x.Candidates(ctx, []string{term}, 10)
+			for _, c := range found {
+				ids = append(ids, c.ID)
+			}
+			return herald.StoryPlacement{}, errors.Join(err, errLookOnly)
+		})
+		if !errors.Is(err, errLookOnly) {
+			t.Fatalf("look-up placement: %v", err)
+		}
+		return ids
+	}
+	first := NewArticle(1, "Outlet One")
+	mustAdd(t, s, first)
+	sid, err := s.PlaceArticle(ctx, first.ID, fileUnder("a", "b"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := NewArticle(2, "Outlet Two")
+	mustAdd(t, s, second)
+	if got, err := s.PlaceArticle(ctx, second.ID, fileUnder("b", "c", "b")); err != nil || got != sid {
+		t.Fatalf("second placement = %d, %v; want story %d", got, err, sid)
+	}
+	for _, tt := range []struct {
+		term string
+		want []int64
+	}{{"a", nil}, {"b", []int64{sid}}, {"c", []int64{sid}}} {
+		if got := candidates(tt.term); !slices.Equal(got, tt.want) {
+			t.Errorf("stories filed under %q = %v, want %v", tt.term, got, tt.want)
+		}
+	}
+}
+
+// errLookOnly ends a placement that only looks at the index.
+var errLookOnly = errors.New("look only")
+
+// mustAddNew adds a new article numbered n.
+func mustAddNew(tb testing.TB, s herald.Store, n int) *herald.Article {
+	a := NewArticle(n, "Outlet Look")
+	mustAdd(tb, s, a)
+	return a
 }
