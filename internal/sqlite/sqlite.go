@@ -64,10 +64,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	db := &DB{path: path, Now: time.Now}
 	var err error
-	if db.writer, err = db.open(1, "immediate", writerCacheKiB); err != nil {
+	if db.writer, err = db.open(1, "immediate"); err != nil {
 		return nil, err
 	}
-	if db.reader, err = db.open(max(4, runtime.NumCPU()), "deferred", readerCacheKiB); err != nil {
+	if db.reader, err = db.open(max(4, runtime.NumCPU()), "deferred"); err != nil {
 		db.writer.Close()
 		return nil, err
 	}
@@ -78,18 +78,8 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Page caches per connection, in KiB. SQLite's default of 2 MiB holds
-// little of a store of many thousand articles, and each page missed is a
-// read from the operating system's cache: the writer, which walks the
-// indexes of every table an article touches, gets the most.
-const (
-	writerCacheKiB = 64 << 10
-	readerCacheKiB = 16 << 10
-)
-
-func (db *DB) open(conns int, txlock string, cacheKiB int) (*sql.DB, error) {
+func (db *DB) open(conns int, txlock string) (*sql.DB, error) {
 	q := url.Values{}
-	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", cacheKiB))
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
