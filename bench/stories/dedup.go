@@ -71,9 +71,19 @@ type mergeScore struct {
 	SameStoryEqual, SameStoryEqualMerged int // same story, equal texts
 	// FalseMergeRate is SameStoryDiffMerged / SameStoryDiff.
 	FalseMergeRate float64
-	Merged         int // merged pairs
-	MergedEqual    int // of which the texts are equal
-	MergedAcross   int // of which the two have different stories
+	// Independent counts the same-story pairs of different texts that
+	// share less than half of the shorter text's word 5-shingles
+	// (containment < independentBelow): texts written apart, which the
+	// issue means by "two articles about the same event written
+	// independently". A pair above it is one text retold (a wire report
+	// with another dateline, an agency credit, a paragraph cut), which
+	// dedup exists to merge. IndependentRate is IndependentMerged /
+	// Independent.
+	Independent, IndependentMerged int
+	IndependentRate                float64
+	Merged                         int // merged pairs
+	MergedEqual                    int // of which the texts are equal
+	MergedAcross                   int // of which the two have different stories
 	// Different lists merged pairs whose texts differ; Containment holds
 	// the containment of every such pair (see similarity), in order.
 	Different   []pair
@@ -86,6 +96,7 @@ type mergeScore struct {
 func scoreMerges(c *corpus, groups map[string]int64) mergeScore {
 	texts := foldedTexts(c)
 	predicted := groupPairs(groups)
+	sets := shingleSets{texts: texts, sets: map[string]map[string]bool{}}
 	var s mergeScore
 	members := make(map[string][]string)
 	for _, a := range c.Articles {
@@ -108,10 +119,17 @@ func scoreMerges(c *corpus, groups map[string]int64) mergeScore {
 				if predicted[p] {
 					s.SameStoryDiffMerged++
 				}
+				if containment(sets.of(p.A), sets.of(p.B)) < independentBelow {
+					s.Independent++
+					if predicted[p] {
+						s.IndependentMerged++
+					}
+				}
 			}
 		}
 	}
 	s.FalseMergeRate = ratio(s.SameStoryDiffMerged, s.SameStoryDiff)
+	s.IndependentRate = ratio(s.IndependentMerged, s.Independent)
 	s.Merged = len(predicted)
 	for p := range predicted {
 		if texts[p.A] == texts[p.B] {
@@ -156,7 +174,12 @@ const shingleSize = 5
 // much of their wording two texts share, for a human reading a merged pair.
 // It is this command's own measure, not internal/dedup's.
 func similarity(a, b string) (jaccard, containment float64) {
-	sa, sb := shingles(a), shingles(b)
+	return overlap(shingles(a), shingles(b))
+}
+
+// overlap returns the Jaccard index and the containment of two shingle
+// sets.
+func overlap(sa, sb map[string]bool) (jaccard, containment float64) {
 	if len(sa) == 0 || len(sb) == 0 {
 		return 0, 0
 	}
@@ -167,6 +190,30 @@ func similarity(a, b string) (jaccard, containment float64) {
 		}
 	}
 	return float64(shared) / float64(len(sa)+len(sb)-shared), float64(shared) / float64(min(len(sa), len(sb)))
+}
+
+func containment(sa, sb map[string]bool) float64 {
+	_, c := overlap(sa, sb)
+	return c
+}
+
+// independentBelow is the containment under which two texts count as
+// written independently (see mergeScore.Independent).
+const independentBelow = 0.5
+
+// shingleSets computes each URL's shingle set once.
+type shingleSets struct {
+	texts map[string]string
+	sets  map[string]map[string]bool
+}
+
+func (s shingleSets) of(url string) map[string]bool {
+	set, ok := s.sets[url]
+	if !ok {
+		set = shingles(s.texts[url])
+		s.sets[url] = set
+	}
+	return set
 }
 
 func shingles(s string) map[string]bool {

@@ -108,15 +108,16 @@ func printMerges(w io.Writer, results []*result) {
 	}
 	fmt.Fprintln(w, "### Dedup: false merges of one story's different texts")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| corpus | same-story pairs, different text | merged | false-merge rate (target ≤ 0.5%) | same-story pairs, equal text: merged | merged pairs | of equal text | across stories |")
-	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+	fmt.Fprintln(w, "| corpus | same-story pairs, different text | merged | false-merge rate (target ≤ 0.5%) | of them written independently (5-shingle containment < 0.5) | merged | rate | same-story pairs, equal text: merged | merged pairs | of equal text | across stories |")
+	fmt.Fprintln(w, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, r := range results {
 		m := r.Merge
 		if m == nil {
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s of %s | %s | %s | %s |\n", r.Corpus.Name,
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s of %s | %s | %s | %s |\n", r.Corpus.Name,
 			num(m.SameStoryDiff), num(m.SameStoryDiffMerged), pct(m.FalseMergeRate),
+			num(m.Independent), num(m.IndependentMerged), pct(m.IndependentRate),
 			num(m.SameStoryEqualMerged), num(m.SameStoryEqual), num(m.Merged), num(m.MergedEqual), num(m.MergedAcross))
 	}
 	fmt.Fprintln(w)

@@ -128,6 +128,32 @@ func TestScoreMerges(t *testing.T) {
 	if len(s.Different) != 3 {
 		t.Errorf("different = %v; want 3 pairs", s.Different)
 	}
+	// c, d and e share no wording with any other text; a–b are one text.
+	if s.Independent != 3 || s.IndependentMerged != 3 || !near(s.IndependentRate, 1) {
+		t.Errorf("independent: got %d of %d merged, rate %v; want 3 of 3", s.IndependentMerged, s.Independent, s.IndependentRate)
+	}
+}
+
+// TestScoreMergesRetold: a text retold with a dateline and a credit is
+// a different text but not an independent one.
+func TestScoreMergesRetold(t *testing.T) {
+	wire := "the magnitude four quake struck near the town early on friday and was felt across the bay area officials said no damage was reported"
+	c := &corpus{
+		Articles: []*article{
+			{URL: "a", Text: wire},
+			{URL: "b", Text: "SAN FRANCISCO (AP) " + wire + " more at eleven"},
+			{URL: "c", Text: "residents of the valley woke to shaking before dawn as a moderate earthquake rattled homes and set off car alarms"},
+		},
+		Story: map[string]string{"a": "S", "b": "S", "c": "S"},
+	}
+	s := scoreMerges(c, map[string]int64{"a": 1, "b": 1, "c": 3})
+	if s.SameStoryDiff != 3 || s.SameStoryDiffMerged != 1 {
+		t.Errorf("different texts: %d of %d merged; want 1 of 3", s.SameStoryDiffMerged, s.SameStoryDiff)
+	}
+	// a–c and b–c are written independently; a–b, the merged pair, is not.
+	if s.Independent != 2 || s.IndependentMerged != 0 || s.IndependentRate != 0 {
+		t.Errorf("independent: %d of %d merged, rate %v; want 0 of 2", s.IndependentMerged, s.Independent, s.IndependentRate)
+	}
 }
 
 func TestPublicationOrder(t *testing.T) {

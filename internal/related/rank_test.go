@@ -1,6 +1,7 @@
 package related
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -64,4 +65,52 @@ func TestSharedTopicRanksHigher(t *testing.T) {
 	if want := []int64{2, 1, 3}; !slices.Equal(ids, want) {
 		t.Errorf("order %v, want %v: the candidate sharing topic 7 (0.45 × 1.2) first", ids, want)
 	}
+}
+
+func TestLocalWeights(t *testing.T) {
+	a := map[string]float64{"chargers": 1, "dui": 1, "jackson": 1}
+	// Four candidates on a's subject: all hold "chargers" and "dui", one
+	// holds "jackson".
+	cands := []map[string]float64{
+		{"chargers": 1, "dui": 1, "jackson": 1.5, "receiver": 1, "playoff": 1, "steelers": 1},
+		{"chargers": 2, "dui": 2, "williams": 1},
+		{"chargers": 1, "dui": 1, "williams": 1},
+		{"chargers": 1, "dui": 1, "breathalyzer": 1},
+	}
+	tests := []struct {
+		name  string
+		local float64
+		want  map[string]float64
+	}{
+		{"Off", 0, a},
+		{"SharedByAllHalved", 1, map[string]float64{"chargers": 0.5, "dui": 0.5, "jackson": 0.8}},
+		{"Stronger", 2, map[string]float64{"chargers": 1.0 / 3, "dui": 1.0 / 3, "jackson": 1 / 1.5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := localWeights(a, cands, tt.local)
+			for term, w := range tt.want {
+				if math.Abs(got[term]-w) > 1e-9 {
+					t.Errorf("%s: %v, want %v", term, got[term], w)
+				}
+			}
+		})
+	}
+	t.Run("NoCandidates", func(t *testing.T) {
+		if got := localWeights(a, nil, 1); got["jackson"] != 1 {
+			t.Errorf("weights %v, want a's own", got)
+		}
+	})
+	// The candidate that shares a's rarer word ranks first once the
+	// words all candidates share weigh less; on the plain cosine the one
+	// that repeats the common words does.
+	t.Run("RarerWordDecides", func(t *testing.T) {
+		local := localWeights(a, cands, 1)
+		if cosine(a, cands[0]) >= cosine(a, cands[1]) {
+			t.Fatalf("plain cosine already ranks the Jackson candidate first: the case tests nothing")
+		}
+		if cosine(local, cands[0]) <= cosine(local, cands[1]) {
+			t.Errorf("with local weights %.3f <= %.3f: the candidate sharing \"jackson\" is not first", cosine(local, cands[0]), cosine(local, cands[1]))
+		}
+	})
 }

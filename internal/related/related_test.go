@@ -130,17 +130,35 @@ func TestSameStoryComesFirst(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The story's article sharing a's words goes first; the one sharing
-	// none (a clustering mistake, likely) after what is close in content.
+	// The story's article sharing a's words scores 20% more than its
+	// closeness: here b is much closer than d, so d stays behind it (a
+	// story that joined two events must not put the other event first);
+	// the one sharing none (a clustering mistake, likely) comes after
+	// what is close in content.
+	if want := []string{b.Title, d.Title, c.Title}; !slices.Equal(titles(plain), want) {
+		t.Fatalf("without the story: related = %q, want %q", titles(plain), want)
+	}
 	r.Stories = stories{a.ID: {c, d, a}}
 	got, _, err := r.Compute(context.Background(), a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{d.Title, b.Title, c.Title}; !slices.Equal(titles(got), want) {
-		t.Errorf("related = %q, want %q (without the story: %q): the story's close article first, never the article itself",
-			titles(got), want, titles(plain))
+	if want := []string{b.Title, d.Title, c.Title}; !slices.Equal(titles(got), want) {
+		t.Errorf("related = %q, want %q: the story's close article no lower than its closeness puts it, never the article itself",
+			titles(got), want)
 	}
+	// With a share large enough to cover the gap, it goes first.
+	r.Stories = stories{a.ID: {d}}
+	r.Params = related.DefaultParams()
+	r.Params.StoryShare = 2
+	got, _, err = r.Compute(context.Background(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) == 0 || got[0].Title != d.Title {
+		t.Errorf("related = %q with a story share of 200%%: want the story's article %q first", titles(got), d.Title)
+	}
+	r.Params = related.Params{}
 
 	// A story holding a's text under another address and title, which
 	// copy detection never saw (stored before fingerprints existed, so

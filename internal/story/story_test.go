@@ -286,7 +286,8 @@ func TestEncodeDecode(t *testing.T) {
 type article struct {
 	Doc
 	event, topic string
-	dated        bool // the corpus gives its publication date
+	dated        bool      // the corpus gives its publication date
+	date         time.Time // that date, zero when not dated
 }
 
 // loadCorpus reads NAME.jsonl and NAME.labels.tsv, keeping the articles
@@ -328,7 +329,9 @@ func loadCorpus(tb testing.TB, name string) []article {
 		if !ok || l[0] == "" {
 			continue
 		}
-		arts = append(arts, article{Doc: Doc{Title: j.Title, Text: j.Text}, event: l[0], topic: l[1], dated: j.PublishedAt != ""})
+		a := article{Doc: Doc{Title: j.Title, Text: j.Text}, event: l[0], topic: l[1], dated: j.PublishedAt != ""}
+		a.date, _ = time.Parse(time.RFC3339Nano, j.PublishedAt) // zero when absent or unreadable
+		arts = append(arts, a)
 	}
 	if err := sc.Err(); err != nil {
 		tb.Fatal(err)
@@ -1006,5 +1009,48 @@ func TestSameKindDifferentSubject(t *testing.T) {
 	v = Vector{{"heavyweight", 0.3}, {"klitschko", 0.45}, {"knockout", 0.3}, {"rahman", 0.3}, {"round", 0.3}, {"thompson", 0.6}, {"title", 0.4}}.normalize()
 	if d := Assign(v, t0, []Story{s}, p); d.New {
 		t.Errorf("an article naming the story's subject was not merged: %+v", d)
+	}
+}
+
+// TestLocalFrom: the words of an article that two or three open stories
+// share (fragments of one event, or a pair of events) keep their weight;
+// those that many share (a subject's common words) are weighed down.
+func TestLocalFrom(t *testing.T) {
+	p := DefaultParams()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	vec := func(terms ...Term) Vector {
+		v := Vector(terms)
+		slices.SortFunc(v, byTerm)
+		return v.normalize()
+	}
+	v := vec(Term{"betti", 0.5}, Term{"page", 0.6}, Term{"pinup", 0.4}, Term{"model", 0.3})
+	stories := func(n int) []Story {
+		out := make([]Story, n)
+		for i := range out {
+			c := vec(Term{"betti", 0.5}, Term{"page", 0.6}, Term{fmt.Sprintf("other%d", i), 0.5})
+			out[i] = Story{ID: int64(i + 1), Centroid: c, Size: 2, First: t0, Last: t0}
+		}
+		return out
+	}
+	plain := Dot(v, stories(1)[0].Centroid)
+	for _, tc := range []struct {
+		name    string
+		stories int
+		lower   bool
+	}{
+		{"OneStory", 1, false},
+		{"TwoFragments", 2, false},
+		{"FiveStories", p.LocalFrom - 1, false},
+		{"ManyStories", p.LocalFrom, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Assign(v, t0, stories(tc.stories), p)
+			switch {
+			case tc.lower && d.Score >= plain-1e-6:
+				t.Errorf("score %.4f; want below the plain cosine %.4f", d.Score, plain)
+			case !tc.lower && math.Abs(d.Score-plain) > 1e-6:
+				t.Errorf("score %.4f; want the plain cosine %.4f", d.Score, plain)
+			}
+		})
 	}
 }
