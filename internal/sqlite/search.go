@@ -31,6 +31,33 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, a *herald.Article) 
 // digits and marks, so quoting each phrase is all the escaping needed.
 func matchQuery(q herald.Query) string {
 	var b strings.Builder
+	writeMust(&b, q, writePhrase)
+	for _, p := range q.Not {
+		b.WriteString(" NOT ")
+		writePhrase(&b, p)
+	}
+	return b.String()
+}
+
+// wordsQuery writes the articles that may match q in FTS5's query
+// syntax: those holding all the words q looks for, each phrase's words
+// anywhere. Finding them reads no positions.
+func wordsQuery(q herald.Query) string {
+	var b strings.Builder
+	writeMust(&b, q, func(b *strings.Builder, p herald.Phrase) {
+		b.WriteString("(")
+		for i, t := range p {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			writePhrase(b, herald.Phrase{t})
+		}
+		b.WriteString(")")
+	})
+	return b.String()
+}
+
+func writeMust(b *strings.Builder, q herald.Query, phrase func(*strings.Builder, herald.Phrase)) {
 	b.WriteString("(")
 	for i, c := range q.Must {
 		if i > 0 {
@@ -41,16 +68,11 @@ func matchQuery(q herald.Query) string {
 			if j > 0 {
 				b.WriteString(" OR ")
 			}
-			writePhrase(&b, p)
+			phrase(b, p)
 		}
 		b.WriteString(")")
 	}
 	b.WriteString(")")
-	for _, p := range q.Not {
-		b.WriteString(" NOT ")
-		writePhrase(&b, p)
-	}
-	return b.String()
 }
 
 func writePhrase(b *strings.Builder, p herald.Phrase) {
@@ -112,7 +134,9 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 // copies, up to the search window, with their titles. Without filters the
 // walk stops at the window; with them it also stops at herald.SearchScan
 // matches, below the rowid of the last one (found by walking the index
-// alone, which is cheap).
+// alone, which is cheap). A phrase is looked for in the newest
+// herald.PhraseScan articles holding all the words at most, found the
+// same way.
 func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchFilter) ([]search.Candidate, error) {
 	match := matchQuery(f.Query)
 	where := []string{`article_search MATCH ?`, `a.duplicate_of IS NULL`}
@@ -126,13 +150,25 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	if len(where) > 2 {
-		var floor int64
-		err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
-			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, db.scanLimit()-1).Scan(&floor)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	var floor int64
+	if f.Query.Phrased() {
+		// FTS5 checks a phrase's positions in every article holding all
+		// its words until the window is full: two common words seldom
+		// next to each other would be checked in most of the store.
+		n, err := nthNewest(ctx, tx, wordsQuery(f.Query), herald.PhraseScan)
+		if err != nil {
 			return nil, err
 		}
+		floor = max(floor, n)
+	}
+	if len(where) > 2 {
+		n, err := nthNewest(ctx, tx, match, db.scanLimit())
+		if err != nil {
+			return nil, err
+		}
+		floor = max(floor, n)
+	}
+	if floor > 0 {
 		where, args = append(where, `article_search.rowid >= ?`), append(args, floor)
 	}
 	// The index holds what the filters read, so rows that fail them are
@@ -159,6 +195,19 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 		cands = append(cands, c)
 	}
 	return cands, rows.Err()
+}
+
+// nthNewest returns the rowid of the n-th newest article matching the
+// FTS5 query match, or 0 when fewer match. Walking the index alone, in
+// rowid order, it reads no article.
+func nthNewest(ctx context.Context, tx *sql.Tx, match string, n int) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
+		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, n-1).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 func (db *DB) windowLimit() int {
