@@ -52,6 +52,7 @@ import (
 	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/sqlite"
 	"github.com/jackc/pgx/v5"
@@ -73,6 +74,7 @@ type config struct {
 	upto     int
 	seed     int64
 	samples  int
+	related  int
 	fillOnly bool
 	profile  string
 }
@@ -84,12 +86,13 @@ func parseFlags(args []string) (config, error) {
 	upto := fs.Int("upto", 0, "fill only the first upto of the n articles (default n): measure at a smaller size, fill on later")
 	seed := fs.Int64("seed", 1, "bench/gen's seed, and the seed of the query sample")
 	samples := fs.Int("samples", 300, "queries of each kind")
+	relatedN := fs.Int("related", 100, "articles whose related list is computed (Refresh) and read (FindRelated); 0 for none")
 	fillOnly := fs.Bool("fill-only", false, "fill the store and stop")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, fillOnly: *fillOnly, profile: *profile}
+	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, related: *relatedN, fillOnly: *fillOnly, profile: *profile}
 	switch {
 	case cfg.db == "":
 		return config{}, errors.New("-db is required: a SQLite file or a postgres:// DSN")
@@ -99,6 +102,8 @@ func parseFlags(args []string) (config, error) {
 		return config{}, fmt.Errorf("-upto must be from 1 to -n, not %d", cfg.upto)
 	case cfg.samples < 1:
 		return config{}, fmt.Errorf("-samples must be at least 1, not %d", cfg.samples)
+	case cfg.related < 0:
+		return config{}, fmt.Errorf("-related must be 0 or more, not %d", cfg.related)
 	}
 	if cfg.upto == 0 {
 		cfg.upto = cfg.n
@@ -146,6 +151,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	loadBefore := machine.LoadAvg()
 	fmt.Fprintf(out, "Command: `go run ./bench/searchscale %s`  \n", strings.Join(args, " "))
 	if err := measure(ctx, out, store, cfg); err != nil {
+		return err
+	}
+	if err := measureRelated(ctx, out, store, cfg); err != nil {
 		return err
 	}
 	size, err := indexSize(ctx, store, cfg.db)
@@ -404,10 +412,7 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 		cpu[p.kind] = append(cpu[p.kind], threadCPU()-c0)
 		hits[p.kind] += len(res.Hits)
 	}
-	name := "SQLite"
-	if isPostgres(cfg.db) {
-		name = "PostgreSQL"
-	}
+	name := storeName(cfg)
 	fmt.Fprintf(out, "\n%s, %d articles stored:\n\n", name, n)
 	fmt.Fprintln(out, "| store | articles | query | samples | p50 | p99 | max | CPU p50 | CPU p99 | mean hits on page 1 |")
 	fmt.Fprintln(out, "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -421,6 +426,95 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 		fmt.Fprintln(out, "\n(CPU: this process's thread only, not the PostgreSQL server's.)")
 	}
 	return nil
+}
+
+// timedStore times the store calls a related list is computed with.
+type timedStore struct {
+	herald.Store
+	similar, termDocs []time.Duration
+}
+
+func (s *timedStore) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
+	t0 := time.Now()
+	found, err := s.Store.FindSimilar(ctx, id, terms, within, limit)
+	s.similar = append(s.similar, time.Since(t0))
+	return found, err
+}
+
+func (s *timedStore) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
+	t0 := time.Now()
+	docs, df, err := s.Store.TermDocs(ctx, terms)
+	s.termDocs = append(s.termDocs, time.Since(t0))
+	return docs, df, err
+}
+
+// measureRelated computes the related lists of cfg.related articles
+// chosen at random, as on their arrival (related.Recommender's Refresh:
+// the list from FindSimilar's candidates, then offers to the lists of its
+// closest articles; no stories or topics, which the fill does not keep),
+// timing FindSimilar and TermDocs within it, then reads each list as a
+// page does (FindRelated).
+func measureRelated(ctx context.Context, out io.Writer, store herald.Store, cfg config) error {
+	if cfg.related == 0 {
+		return nil
+	}
+	n, err := stored(ctx, store)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 3))
+	ts := &timedStore{Store: store}
+	rec := &related.Recommender{Store: ts}
+	var compute, read []time.Duration
+	var ids []int64
+	for len(ids) < cfg.related {
+		a, err := store.FindArticleByID(ctx, 1+rng.Int64N(int64(n)))
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		t0 := time.Now()
+		if err := rec.Refresh(ctx, a); err != nil {
+			return err
+		}
+		compute = append(compute, time.Since(t0))
+		ids = append(ids, a.ID)
+	}
+	for _, id := range ids { // once untimed, as the searches
+		if _, err := store.FindRelated(ctx, id); err != nil {
+			return err
+		}
+	}
+	items := 0
+	for _, id := range ids {
+		t0 := time.Now()
+		list, err := store.FindRelated(ctx, id)
+		if err != nil {
+			return err
+		}
+		read = append(read, time.Since(t0))
+		items += len(list)
+	}
+	name := storeName(cfg)
+	fmt.Fprintf(out, "\n| store | articles | related lists | samples | p50 | p99 | max |\n| --- | ---: | --- | ---: | ---: | ---: | ---: |\n")
+	row := func(what string, t []time.Duration) {
+		fmt.Fprintf(out, "| %s | %d | %s | %d | %s | %s | %s |\n", name, n, what, len(t),
+			ms(stats.Percentile(t, 50)), ms(stats.Percentile(t, 99)), ms(stats.Percentile(t, 100)))
+	}
+	row("compute one (Refresh: its list, then offers to its closest)", compute)
+	row("… FindSimilar, per call", ts.similar)
+	row("… TermDocs, per call", ts.termDocs)
+	row(fmt.Sprintf("read one (FindRelated; %.1f items a list)", float64(items)/float64(len(ids))), read)
+	return nil
+}
+
+func storeName(cfg config) string {
+	if isPostgres(cfg.db) {
+		return "PostgreSQL"
+	}
+	return "SQLite"
 }
 
 // threadCPU returns the CPU time the calling OS thread has used.

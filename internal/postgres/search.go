@@ -1,9 +1,11 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -70,14 +72,6 @@ func tsPhrase(p herald.Phrase, args *[]any, sep string) string {
 	*args = append(*args, `"`+strings.Join(p, sep)+`"`)
 	return `websearch_to_tsquery('simple', $` + strconv.Itoa(len(*args)) + `)`
 }
-
-// rankWeights weigh a match by where it is, as {D, C, B, A}: a title (A)
-// match counts ten times a body (B) match. FindSimilar ranks with them.
-const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
-
-// rankNormalization divides the rank by 1 + the log of the document's
-// length, as bm25 does in its own way on SQLite.
-const rankNormalization = `1`
 
 // SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
 // this store, so that tests can check the bounds with a few articles. It
@@ -147,7 +141,7 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	if _, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`); err != nil {
+	if err := bitmapsOnly(ctx, tx); err != nil {
 		return nil, err
 	}
 	share := st.share(f.Query)
@@ -392,83 +386,188 @@ func (db *DB) searchHits(ctx context.Context, page []search.Candidate, q herald.
 	return hits, nil
 }
 
-// TermDocs implements herald.SearchService. PostgreSQL keeps no document
-// frequencies, so each is counted through the GIN index, up to
-// herald.MaxTermDocs. The number of documents is estimated by the highest
-// article id.
+// TermDocs implements herald.SearchService. PostgreSQL keeps no exact
+// document frequencies: a term the column's statistics list as held by
+// more than twice herald.MaxTermDocs articles is given MaxTermDocs, and
+// the others are counted through the GIN index (a bitmap of their
+// postings, whose size the statistics bound), up to MaxTermDocs. The
+// number of documents is estimated by the highest article id.
 func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
-	var docs int
-	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+	st, err := db.wordStats(ctx)
+	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
 	df := make([]int, len(terms))
-	if len(terms) == 0 {
-		return docs, df, nil
+	var count []string
+	var at []int
+	for i, t := range terms {
+		if st.df(t) > 2*herald.MaxTermDocs {
+			df[i] = herald.MaxTermDocs
+			continue
+		}
+		count, at = append(count, t), append(at, i)
 	}
-	rows, err := db.pool.Query(ctx, `
+	if len(count) == 0 {
+		return int(st.docs), df, nil
+	}
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return 0, nil, fmt.Errorf("term docs: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if err := bitmapsOnly(ctx, tx); err != nil {
+		return 0, nil, fmt.Errorf("term docs: %w", err)
+	}
+	rows, err := tx.Query(ctx, `
 		SELECT (SELECT count(*) FROM (SELECT 1 FROM articles
 			WHERE search @@ websearch_to_tsquery('simple', '"' || t || '"') LIMIT $2) x)
-		FROM unnest($1::text[]) WITH ORDINALITY u (t, i) ORDER BY i`, terms, herald.MaxTermDocs)
+		FROM unnest($1::text[]) WITH ORDINALITY u (t, i) ORDER BY i`, count, herald.MaxTermDocs)
 	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
-	df, err = pgx.CollectRows(rows, pgx.RowTo[int])
+	counted, err := pgx.CollectRows(rows, pgx.RowTo[int])
 	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
-	return docs, df, nil
+	for j, i := range at {
+		df[i] = counted[j]
+	}
+	return int(st.docs), df, tx.Commit(ctx)
 }
 
-// FindSimilar implements herald.SearchService: an OR of the terms, ranked
-// by ts_rank, over the shown copies other than the article's text.
+// bitmapsOnly turns index scans off for the rest of tx: a query matching
+// the search column then reads the GIN index's postings, never walks the
+// primary key reading each row's search vector (stored apart and
+// compressed), which the planner prefers for common words.
+func bitmapsOnly(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`)
+	return err
+}
+
+// FindSimilar implements herald.SearchService. For each term it reads
+// the articles holding it among the within stored last before the
+// article (and any stored since), from the GIN index by their blocks of
+// ids, and ranks them in Go (search.Similarity): ts_rank would read every
+// candidate's whole search vector. The best similarPool are then checked
+// for being shown copies and scored with their titles, and the texts read
+// for the best limit alone.
 func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
-	var q herald.Clause
+	var phrases []herald.Phrase
+	var quoted []string
 	for _, t := range terms {
 		if toks := search.Tokens(t); len(toks) > 0 {
-			q = append(q, herald.Phrase(toks))
+			phrases = append(phrases, toks)
+			quoted = append(quoted, `"`+strings.Join(toks, " ")+`"`)
 		}
 	}
-	if len(q) == 0 || limit <= 0 {
+	if len(phrases) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	// ids grow as articles are stored: the window is the within ids
-	// before the article's own (the related queue may run behind the
-	// newest), which the primary key finds at once.
-	args := []any{id, limit}
-	window := ``
-	if within > 0 {
-		args = append(args, max(id-int64(within), 0))
-		window = ` AND a.id > $3`
-	}
-	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
-	rows, err := db.pool.Query(ctx, `
-		WITH best AS (
-			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-			FROM (SELECT `+query+` AS q) q, articles a
-			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
-				`+window+`
-				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
-			ORDER BY rank DESC LIMIT $2)
-		SELECT `+articleColumns+`, a.text, best.rank
-		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
-		ORDER BY best.rank DESC, a.id`, args...)
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
+	defer tx.Rollback(ctx)
+	out, err := findSimilar(ctx, tx, id, phrases, quoted, within, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	return out, tx.Commit(ctx)
+}
+
+// similarPool is how many of the best candidates by their words
+// FindSimilar reads the titles of, per candidate returned.
+const similarPool = 4
+
+func findSimilar(ctx context.Context, tx pgx.Tx, id int64, phrases []herald.Phrase, quoted []string, within, limit int) ([]herald.Similar, error) {
+	// The window counts back from the article itself, which may be
+	// older than the newest when the related queue runs behind.
+	var newest, shown int64
+	err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0),
+		coalesce((SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1), 0) FROM articles`, id).Scan(&newest, &shown)
+	if err != nil {
+		return nil, err
+	}
+	if err := bitmapsOnly(ctx, tx); err != nil {
+		return nil, err
+	}
+	after := int64(0)
+	window := `a.id > $2`
+	args := []any{quoted, after}
+	if within > 0 {
+		after = max(id-int64(within), 0)
+		var blocks []int64
+		for b := after / blockSize; b <= newest/blockSize; b++ {
+			blocks = append(blocks, b)
+		}
+		args = []any{quoted, after, blocks}
+		window += ` AND (a.id / 1024) = ANY($3::bigint[])`
+	}
+	rows, err := tx.Query(ctx, `
+		SELECT u.i, a.id FROM unnest($1::text[]) WITH ORDINALITY u (t, i)
+		CROSS JOIN LATERAL (SELECT a.id FROM articles a
+			WHERE `+window+` AND a.search @@ websearch_to_tsquery('simple', u.t)) a`, args...)
+	if err != nil {
+		return nil, err
+	}
+	holders := make([][]int64, len(phrases))
+	var i, h int64
+	_, err = pgx.ForEachRow(rows, []any{&i, &h}, func() error {
+		holders[i-1] = append(holders[i-1], h)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sim := search.NewSimilarity(phrases, holders, int(newest-after))
+	pool := sim.Best(similarPool*limit, func(c int64) bool { return c != id && c != shown })
+	if len(pool) == 0 {
+		return nil, nil
+	}
+	// Copies are left out here, as the index does not know them.
+	rows, err = tx.Query(ctx, `SELECT id, title FROM articles WHERE id = ANY($1) AND duplicate_of IS NULL`, pool)
+	if err != nil {
+		return nil, err
+	}
+	scores := map[int64]float64{}
+	var title string
+	_, err = pgx.ForEachRow(rows, []any{&h, &title}, func() error {
+		scores[h] = sim.Score(h, title)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	best := slices.Collect(maps.Keys(scores))
+	slices.SortFunc(best, func(a, b int64) int { return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(b, a)) })
+	best = best[:min(limit, len(best))]
+	// As in Search, the texts are read for the chosen candidates only.
+	rows, err = tx.Query(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id = ANY($1)`, best)
+	if err != nil {
+		return nil, err
+	}
 	defer rows.Close()
-	var out []herald.Similar
+	byID := map[int64]*herald.Article{}
 	for rows.Next() {
-		var rank float32
 		var text string
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
 		if err != nil {
-			return nil, fmt.Errorf("find similar to %d: %w", id, err)
+			return nil, err
 		}
 		a.Text = text
-		out = append(out, herald.Similar{Article: a, Score: float64(rank)})
+		byID[a.ID] = a
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+		return nil, err
+	}
+	out := make([]herald.Similar, 0, len(best))
+	for _, c := range best {
+		if a, ok := byID[c]; ok {
+			out = append(out, herald.Similar{Article: a, Score: scores[c]})
+		}
 	}
 	return out, nil
 }
