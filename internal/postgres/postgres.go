@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -38,6 +39,12 @@ type DB struct {
 	// searchWindow and searchScan override herald.SearchWindow and
 	// herald.SearchScan when above 0 (tests).
 	searchWindow, searchScan int
+
+	// statsMu guards stats and statsAt: the search column's statistics,
+	// kept a while by wordStats.
+	statsMu sync.Mutex
+	stats   *wordStats
+	statsAt time.Time
 }
 
 var _ herald.Store = (*DB)(nil)

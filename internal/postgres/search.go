@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/search"
@@ -324,27 +325,48 @@ func (st *wordStats) share(q herald.Query) float64 {
 	return max(all, 1/float64(max(st.docs, 1)))
 }
 
-// wordStats reads the search column's statistics and the highest id.
+// wordStats returns the search column's statistics, read at most every
+// statsAge, with the highest id read now.
 func (db *DB) wordStats(ctx context.Context) (*wordStats, error) {
-	st := &wordStats{shares: map[string]float64{}, least: 1}
+	st := &wordStats{}
 	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&st.docs); err != nil {
 		return nil, err
 	}
+	db.statsMu.Lock()
+	defer db.statsMu.Unlock()
+	if db.stats == nil || time.Since(db.statsAt) > statsAge {
+		shares, least, err := db.readWordStats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		db.stats, db.statsAt = &wordStats{shares: shares, least: least}, time.Now()
+	}
+	st.shares, st.least = db.stats.shares, db.stats.least
+	return st, nil
+}
+
+// statsAge is how long wordStats keeps the column's statistics: ANALYZE
+// changes them every few thousand articles, and reading them costs more
+// than a search's walk of a block.
+const statsAge = time.Minute
+
+func (db *DB) readWordStats(ctx context.Context) (map[string]float64, float64, error) {
 	var elems []string
 	var freqs []float64
 	err := db.pool.QueryRow(ctx, `
 		SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[] FROM pg_stats
 		WHERE schemaname = current_schema() AND tablename = 'articles' AND attname = 'search'`).Scan(&elems, &freqs)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
+		return nil, 0, err
 	}
+	shares, least := map[string]float64{}, 1.0
 	if len(freqs) >= len(elems)+2 { // then the least and the greatest share (and for some types, of nulls)
 		for i, e := range elems {
-			st.shares[e] = freqs[i]
+			shares[e] = freqs[i]
 		}
-		st.least = freqs[len(elems)]
+		least = freqs[len(elems)]
 	}
-	return st, nil
+	return shares, least, nil
 }
 
 // searchHits reads the page's articles, in the page's order, each with a
