@@ -409,27 +409,21 @@ func (db *DB) searchHits(ctx context.Context, page []search.Candidate, q herald.
 }
 
 // TermDocs implements herald.SearchService. PostgreSQL keeps no exact
-// document frequencies: a term the column's statistics list as held by
-// more than twice herald.MaxTermDocs articles is given MaxTermDocs, and
-// the others are counted through the GIN index (a bitmap of their
-// postings, whose size the statistics bound), up to MaxTermDocs. The
-// number of documents is estimated by the highest article id.
+// document frequencies: a term the column's statistics list among its
+// most common is given its share of the articles there, and any other is
+// counted by its newest dfSample matches, walking the index back by
+// blocks as Search does: a term with fewer is counted exactly, and for
+// one with more the count is scaled by the span of ids they cover. (A
+// count of every match reads each one's row.) Counts stop at
+// herald.MaxTermDocs. The number of documents is estimated by the highest
+// article id.
 func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
 	st, err := db.wordStats(ctx)
 	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
 	df := make([]int, len(terms))
-	var count []string
-	var at []int
-	for i, t := range terms {
-		if st.df(t) > 2*herald.MaxTermDocs {
-			df[i] = herald.MaxTermDocs
-			continue
-		}
-		count, at = append(count, t), append(at, i)
-	}
-	if len(count) == 0 {
+	if len(terms) == 0 {
 		return int(st.docs), df, nil
 	}
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
@@ -440,22 +434,34 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 	if err := bitmapsOnly(ctx, tx); err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
-	rows, err := tx.Query(ctx, `
-		SELECT (SELECT count(*) FROM (SELECT 1 FROM articles
-			WHERE search @@ websearch_to_tsquery('simple', '"' || t || '"') LIMIT $2) x)
-		FROM unnest($1::text[]) WITH ORDINALITY u (t, i) ORDER BY i`, count, herald.MaxTermDocs)
-	if err != nil {
-		return 0, nil, fmt.Errorf("term docs: %w", err)
-	}
-	counted, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return 0, nil, fmt.Errorf("term docs: %w", err)
-	}
-	for j, i := range at {
-		df[i] = counted[j]
+	for i, t := range terms {
+		if f, ok := st.shares[t]; ok {
+			df[i] = min(int(f*float64(st.docs)), herald.MaxTermDocs)
+			continue
+		}
+		toks := search.Tokens(t)
+		if len(toks) == 0 {
+			continue
+		}
+		w := walk{tx: tx, window: dfSample, scan: dfSample, passes: `true`,
+			share: st.share(herald.Query{Must: []herald.Clause{{toks}}})}
+		w.match = tsPhrase(toks, &w.args, ` `)
+		found, err := w.run(ctx, st.docs)
+		if err != nil {
+			return 0, nil, fmt.Errorf("term docs: %w", err)
+		}
+		n := int64(len(found))
+		if n >= dfSample {
+			n = n * st.docs / max(st.docs-found[len(found)-1].ID+1, 1)
+		}
+		df[i] = int(min(n, herald.MaxTermDocs))
 	}
 	return int(st.docs), df, tx.Commit(ctx)
 }
+
+// dfSample is how many of a term's newest matches TermDocs reads to
+// estimate how many articles hold it.
+const dfSample = 1000
 
 // bitmapsOnly turns index scans off for the rest of tx: a query matching
 // the search column then reads the GIN index's postings, never walks the
@@ -467,30 +473,34 @@ func bitmapsOnly(ctx context.Context, tx pgx.Tx) error {
 }
 
 // FindSimilar implements herald.SearchService. For each term it reads
-// the articles holding it among the within stored last before the
-// article (and any stored since), from the GIN index by their blocks of
-// ids, and ranks them in Go (search.Similarity): ts_rank would read every
-// candidate's whole search vector. The best similarPool are then checked
+// the newest search.SimilarHolders articles holding it among the within
+// stored last before the article (and any stored since), walking the GIN
+// index back by blocks of ids as Search does, and ranks them in Go
+// (search.Similarity): ts_rank would read every candidate's whole search
+// vector. Each article read costs a visit to its row, hence the bound
+// per term. The best similarPool are then checked
 // for being shown copies and scored with their titles, and the texts read
 // for the best limit alone.
 func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
 	var phrases []herald.Phrase
-	var quoted []string
 	for _, t := range terms {
 		if toks := search.Tokens(t); len(toks) > 0 {
 			phrases = append(phrases, toks)
-			quoted = append(quoted, `"`+strings.Join(toks, " ")+`"`)
 		}
 	}
 	if len(phrases) == 0 || limit <= 0 {
 		return nil, nil
+	}
+	st, err := db.wordStats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
 	defer tx.Rollback(ctx)
-	out, err := findSimilar(ctx, tx, id, phrases, quoted, within, limit)
+	out, err := findSimilar(ctx, tx, st, id, phrases, within, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
@@ -501,7 +511,7 @@ func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within,
 // FindSimilar reads the titles of, per candidate returned.
 const similarPool = 4
 
-func findSimilar(ctx context.Context, tx pgx.Tx, id int64, phrases []herald.Phrase, quoted []string, within, limit int) ([]herald.Similar, error) {
+func findSimilar(ctx context.Context, tx pgx.Tx, st *wordStats, id int64, phrases []herald.Phrase, within, limit int) ([]herald.Similar, error) {
 	// The window counts back from the article itself, which may be
 	// older than the newest when the related queue runs behind.
 	var newest, shown int64
@@ -514,44 +524,34 @@ func findSimilar(ctx context.Context, tx pgx.Tx, id int64, phrases []herald.Phra
 		return nil, err
 	}
 	after := int64(0)
-	window := `a.id > $2`
-	args := []any{quoted, after}
 	if within > 0 {
 		after = max(id-int64(within), 0)
-		var blocks []int64
-		for b := after / blockSize; b <= newest/blockSize; b++ {
-			blocks = append(blocks, b)
-		}
-		args = []any{quoted, after, blocks}
-		window += ` AND (a.id / 1024) = ANY($3::bigint[])`
-	}
-	rows, err := tx.Query(ctx, `
-		SELECT u.i, a.id FROM unnest($1::text[]) WITH ORDINALITY u (t, i)
-		CROSS JOIN LATERAL (SELECT a.id FROM articles a
-			WHERE `+window+` AND a.search @@ websearch_to_tsquery('simple', u.t)) a`, args...)
-	if err != nil {
-		return nil, err
 	}
 	holders := make([][]int64, len(phrases))
-	var i, h int64
-	_, err = pgx.ForEachRow(rows, []any{&i, &h}, func() error {
-		holders[i-1] = append(holders[i-1], h)
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	for i, p := range phrases {
+		w := walk{tx: tx, window: search.SimilarHolders, scan: search.SimilarHolders, passes: `true`, floor: after + 1,
+			share: st.share(herald.Query{Must: []herald.Clause{{p}}})}
+		w.match = tsPhrase(p, &w.args, ` `)
+		found, err := w.run(ctx, newest)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range found {
+			holders[i] = append(holders[i], c.ID)
+		}
 	}
-	sim := search.NewSimilarity(phrases, holders, int(newest-after))
+	sim := search.NewSimilarity(phrases, holders, newest, after)
 	pool := sim.Best(similarPool*limit, func(c int64) bool { return c != id && c != shown })
 	if len(pool) == 0 {
 		return nil, nil
 	}
 	// Copies are left out here, as the index does not know them.
-	rows, err = tx.Query(ctx, `SELECT id, title FROM articles WHERE id = ANY($1) AND duplicate_of IS NULL`, pool)
+	rows, err := tx.Query(ctx, `SELECT id, title FROM articles WHERE id = ANY($1) AND duplicate_of IS NULL`, pool)
 	if err != nil {
 		return nil, err
 	}
 	scores := map[int64]float64{}
+	var h int64
 	var title string
 	_, err = pgx.ForEachRow(rows, []any{&h, &title}, func() error {
 		scores[h] = sim.Score(h, title)

@@ -26,14 +26,24 @@ type Similarity struct {
 // the title counts three times.
 const titleExtra = 2
 
+// SimilarHolders is how many articles holding a term the stores read for
+// FindSimilar: the newest, within the window. A term held by more is
+// common and weighs little; its frequency is then estimated from the span
+// of ids those cover.
+const SimilarHolders = 1000
+
 // NewSimilarity scores the articles in holders, where holders[i] lists
-// the articles holding terms[i] among span articles looked at.
-func NewSimilarity(terms []herald.Phrase, holders [][]int64, span int) *Similarity {
+// the articles holding terms[i] (newest first, at most SimilarHolders)
+// among the articles after the id after up to newest.
+func NewSimilarity(terms []herald.Phrase, holders [][]int64, newest, after int64) *Similarity {
 	s := &Similarity{terms: terms, idf: make([]float64, len(terms)), scores: map[int64]float64{}}
-	span = max(span, 1)
+	span := float64(max(newest-after, 1))
 	for i, ids := range holders {
-		n := float64(min(len(ids), span))
-		s.idf[i] = math.Log(1 + (float64(span)-n+0.5)/(n+0.5))
+		n := float64(len(ids))
+		if len(ids) >= SimilarHolders {
+			n = min(n*span/float64(max(newest-slices.Min(ids)+1, 1)), span)
+		}
+		s.idf[i] = math.Log(1 + (span-n+0.5)/(n+0.5))
 		for _, id := range ids {
 			s.scores[id] += s.idf[i]
 		}

@@ -15,7 +15,7 @@ func TestSimilarity(t *testing.T) {
 		ash = append(ash, id)
 	}
 	holders := [][]int64{{1, 2, 3}, ash, {2, 60}}
-	s := NewSimilarity(terms, holders, 100)
+	s := NewSimilarity(terms, holders, 100, 0)
 	tests := []struct {
 		name string
 		n    int

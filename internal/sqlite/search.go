@@ -324,8 +324,9 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 }
 
 // FindSimilar implements herald.SearchService. For each term it reads,
-// from the index alone, the articles holding it among the within stored
-// last before the article (and any stored since), and ranks them in Go
+// from the index alone, the newest search.SimilarHolders articles holding
+// it among the within stored last before the article (and any stored
+// since), and ranks them in Go
 // (search.Similarity): FTS5's bm25 would first count every article of the
 // store holding each term, whose cost grows with the store. The best
 // similarPool are then checked for being shown copies and scored with
@@ -372,8 +373,8 @@ func findSimilar(ctx context.Context, tx *sql.Tx, id int64, phrases []herald.Phr
 	holders := make([][]int64, len(phrases))
 	for i, p := range phrases {
 		// FTS5 applies the bound on rowid as it reads the index.
-		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid > ?`,
-			`"`+strings.Join(p, " ")+`"`, after)
+		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid > ?
+			ORDER BY rowid DESC LIMIT ?`, `"`+strings.Join(p, " ")+`"`, after, search.SimilarHolders)
 		if err != nil {
 			return nil, err
 		}
@@ -390,7 +391,7 @@ func findSimilar(ctx context.Context, tx *sql.Tx, id int64, phrases []herald.Phr
 			return nil, err
 		}
 	}
-	sim := search.NewSimilarity(phrases, holders, int(newest-after))
+	sim := search.NewSimilarity(phrases, holders, newest, after)
 	pool := sim.Best(similarPool*limit, func(c int64) bool { return c != id && c != shown })
 	if len(pool) == 0 {
 		return nil, nil
