@@ -77,6 +77,7 @@ type config struct {
 	seed     int64
 	samples  int
 	related  int
+	queries  []string
 	fillOnly bool
 	profile  string
 }
@@ -89,6 +90,7 @@ func parseFlags(args []string) (config, error) {
 	seed := fs.Int64("seed", 1, "bench/gen's seed, and the seed of the query sample")
 	samples := fs.Int("samples", 300, "queries of each kind")
 	relatedN := fs.Int("related", 100, "articles whose related list is computed (Refresh) and read (FindRelated); 0 for none")
+	queries := fs.String("queries", "", "more queries to time, each 10 times, separated by commas (say, phrases of common words)")
 	fillOnly := fs.Bool("fill-only", false, "fill the store and stop")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +111,9 @@ func parseFlags(args []string) (config, error) {
 	}
 	if cfg.upto == 0 {
 		cfg.upto = cfg.n
+	}
+	if *queries != "" {
+		cfg.queries = strings.Split(*queries, ",")
 	}
 	return cfg, nil
 }
@@ -388,6 +393,15 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 	ps, err := probes(ctx, store, cfg, n)
 	if err != nil {
 		return err
+	}
+	for _, q := range cfg.queries {
+		f := herald.SearchFilter{}
+		if f.Query, err = search.Parse(q); err != nil {
+			return fmt.Errorf("query %q: %w", q, err)
+		}
+		for range 10 {
+			ps = append(ps, probe{kind: "`" + q + "`", filter: f})
+		}
 	}
 	for _, p := range ps { // warm the cache
 		if _, err := store.Search(ctx, p.filter); err != nil {
