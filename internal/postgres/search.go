@@ -563,6 +563,9 @@ func findSimilar(ctx context.Context, tx pgx.Tx, st *wordStats, id int64, phrase
 	best := slices.Collect(maps.Keys(scores))
 	slices.SortFunc(best, func(a, b int64) int { return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(b, a)) })
 	best = best[:min(limit, len(best))]
+	if len(best) == 0 {
+		return nil, nil // the pool held copies only
+	}
 	// As in Search, the texts are read for the chosen candidates only.
 	rows, err = tx.Query(ctx, `
 		SELECT `+articleColumns+`, a.text

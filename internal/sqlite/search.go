@@ -419,6 +419,9 @@ func findSimilar(ctx context.Context, tx *sql.Tx, id int64, phrases []herald.Phr
 	best := slices.Collect(maps.Keys(scores))
 	slices.SortFunc(best, func(a, b int64) int { return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(b, a)) })
 	best = best[:min(limit, len(best))]
+	if len(best) == 0 {
+		return nil, nil // the pool held copies only
+	}
 	// As in Search, the texts are read for the chosen candidates only.
 	rows, err = tx.QueryContext(ctx, `
 		SELECT `+articleColumns+`, a.text

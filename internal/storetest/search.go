@@ -297,6 +297,10 @@ func testFindSimilar(t *testing.T, s herald.Store) {
 			t.Errorf("FindSimilar(%d) = %v, want %v: neither the article nor its copy, best first", from.ID, ids, want)
 		}
 	}
+	// Words only the article and its copy hold find nothing.
+	if got, err := s.FindSimilar(ctx, a.ID, []string{"villagers"}, 0, 10); err != nil || len(got) != 0 {
+		t.Errorf("FindSimilar(%d) of a word only it and its copy hold = %d articles, %v; want none", a.ID, len(got), err)
+	}
 	// The window counts back from the article: from far, the one article
 	// stored just before it (near) is in; a and its copy are not.
 	got, err := s.FindSimilar(ctx, far.ID, []string{"volcano", "ash", "villagers"}, 2, 10)
