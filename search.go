@@ -40,6 +40,20 @@ func (q Query) Words() []string {
 	return out
 }
 
+// Phrased reports whether q looks for a run of two or more tokens, which
+// the stores find by checking word positions in each article holding all
+// of the run's tokens (see PhraseScan).
+func (q Query) Phrased() bool {
+	for _, c := range q.Must {
+		for _, p := range c {
+			if len(p) > 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // SearchSort is the order of search results.
 type SearchSort string
 
@@ -75,6 +89,14 @@ const (
 	SearchWindow = 1000
 	SearchScan   = 20000
 )
+
+// PhraseScan bounds a search with a quoted phrase: its word positions are
+// checked in the newest PhraseScan articles that hold all the words the
+// search looks for, at most. Two common words are in most articles, and
+// may be next to each other in few: without the bound such a phrase would
+// be checked in every article of the store. A phrase of rarer words (a
+// name) is found however old, as its words are in few articles.
+const PhraseScan = 2000
 
 // SearchFilter is one page of a search.
 type SearchFilter struct {

@@ -233,7 +233,7 @@ func indexSize(ctx context.Context, store herald.Store, dsn, file string) (strin
 	}
 	defer conn.Close(ctx)
 	var gin, vec, table int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search'),
+	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_block'),
 		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles')`).Scan(&gin, &vec, &table)
 	if err != nil {
 		return "", err

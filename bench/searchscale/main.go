@@ -38,11 +38,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -52,6 +54,7 @@ import (
 	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/sqlite"
 	"github.com/jackc/pgx/v5"
@@ -73,6 +76,8 @@ type config struct {
 	upto     int
 	seed     int64
 	samples  int
+	related  int
+	queries  []string
 	fillOnly bool
 	profile  string
 }
@@ -84,12 +89,14 @@ func parseFlags(args []string) (config, error) {
 	upto := fs.Int("upto", 0, "fill only the first upto of the n articles (default n): measure at a smaller size, fill on later")
 	seed := fs.Int64("seed", 1, "bench/gen's seed, and the seed of the query sample")
 	samples := fs.Int("samples", 300, "queries of each kind")
+	relatedN := fs.Int("related", 100, "articles whose related list is computed (Refresh) and read (FindRelated); 0 for none")
+	queries := fs.String("queries", "", "more queries to time, each 10 times, separated by commas (say, phrases of common words)")
 	fillOnly := fs.Bool("fill-only", false, "fill the store and stop")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, fillOnly: *fillOnly, profile: *profile}
+	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, related: *relatedN, fillOnly: *fillOnly, profile: *profile}
 	switch {
 	case cfg.db == "":
 		return config{}, errors.New("-db is required: a SQLite file or a postgres:// DSN")
@@ -99,9 +106,14 @@ func parseFlags(args []string) (config, error) {
 		return config{}, fmt.Errorf("-upto must be from 1 to -n, not %d", cfg.upto)
 	case cfg.samples < 1:
 		return config{}, fmt.Errorf("-samples must be at least 1, not %d", cfg.samples)
+	case cfg.related < 0:
+		return config{}, fmt.Errorf("-related must be 0 or more, not %d", cfg.related)
 	}
 	if cfg.upto == 0 {
 		cfg.upto = cfg.n
+	}
+	if *queries != "" {
+		cfg.queries = strings.Split(*queries, ",")
 	}
 	return cfg, nil
 }
@@ -128,7 +140,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var store herald.Store
 	if isPostgres(cfg.db) {
-		store, err = postgres.Open(ctx, cfg.db)
+		store, err = postgres.Open(ctx, oneBackend(cfg.db))
 	} else {
 		store, err = sqlite.Open(ctx, cfg.db)
 	}
@@ -146,6 +158,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	loadBefore := machine.LoadAvg()
 	fmt.Fprintf(out, "Command: `go run ./bench/searchscale %s`  \n", strings.Join(args, " "))
 	if err := measure(ctx, out, store, cfg); err != nil {
+		return err
+	}
+	if err := measureRelated(ctx, out, store, cfg); err != nil {
 		return err
 	}
 	size, err := indexSize(ctx, store, cfg.db)
@@ -203,8 +218,9 @@ func fill(ctx context.Context, store herald.Store, cfg config) error {
 		in = &lineLimit{r: lines, left: cfg.upto - have}
 	}
 	start := time.Now()
+	batch := &batcher{ArticleService: store, store: store.(batchAdder)}
 	im := &ingest.Importer{
-		Pipeline: &ingest.Pipeline{Articles: store},
+		Pipeline: &ingest.Pipeline{Articles: batch},
 		OnReject: func(no int, err error) {
 			fmt.Fprintf(os.Stderr, "searchscale: line %d refused: %v\n", have+no, err)
 		},
@@ -216,12 +232,66 @@ func fill(ctx context.Context, store herald.Store, cfg config) error {
 		},
 	}
 	prog, err := im.Import(ctx, in)
+	if err == nil {
+		err = batch.flush(ctx)
+	}
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "searchscale: filled %d articles in %s (%.0f articles/s)\n",
 		prog.Imported, time.Since(start).Round(time.Second), float64(prog.Imported)/time.Since(start).Seconds())
 	return nil
+}
+
+// batchAdder is a store's AddArticles: AddArticle's work for many
+// articles in one transaction.
+type batchAdder interface {
+	AddArticles(ctx context.Context, as []*herald.Article) (int, error)
+}
+
+// fillBatch is how many articles the fill stores in one transaction.
+const fillBatch = 1000
+
+// batcher is the fill's article store: it keeps the articles the pipeline
+// adds and stores them fillBatch at a time with the store's AddArticles,
+// which writes each article's rows and search index as AddArticle does;
+// one commit per batch is what makes a million articles fit in an hour.
+// The pipeline's look-up for copies finds none: bench/gen writes no two
+// articles with the same text (each text is drawn afresh), and a copy in the
+// same batch could not be
+// found anyway.
+type batcher struct {
+	herald.ArticleService
+	store   batchAdder
+	pending []*herald.Article
+}
+
+func (b *batcher) FindCopyCandidates(context.Context, uint64, []uint64, int) ([]*herald.Article, error) {
+	return nil, nil
+}
+
+func (b *batcher) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
+	if err := a.Validate(); err != nil {
+		return false, err
+	}
+	// The band keys serve the look-up for copies alone, which neither
+	// search nor related lists make; writing them would double the fill's
+	// time (a random insert into a large index for each band).
+	a.Dedup.Bands = nil
+	b.pending = append(b.pending, a)
+	if len(b.pending) >= fillBatch {
+		return true, b.flush(ctx)
+	}
+	return true, nil
+}
+
+func (b *batcher) flush(ctx context.Context) error {
+	if len(b.pending) == 0 {
+		return nil
+	}
+	_, err := b.store.AddArticles(ctx, b.pending)
+	b.pending = b.pending[:0]
+	return err
 }
 
 func skipLines(r *bufio.Reader, n int) error {
@@ -324,20 +394,34 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 	if err != nil {
 		return err
 	}
+	for _, q := range cfg.queries {
+		f := herald.SearchFilter{}
+		if f.Query, err = search.Parse(q); err != nil {
+			return fmt.Errorf("query %q: %w", q, err)
+		}
+		for range 10 {
+			ps = append(ps, probe{kind: "`" + q + "`", filter: f})
+		}
+	}
 	for _, p := range ps { // warm the cache
 		if _, err := store.Search(ctx, p.filter); err != nil {
 			return err
 		}
 	}
-	// The CPU time of this thread, where SQLite does its work, tells the
-	// cost of a query apart from the waits of a loaded machine.
+	// The CPU time of this thread, where SQLite does its work, and of the
+	// PostgreSQL backend serving the store tell the cost of a query apart
+	// from the waits of a loaded machine.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	backend, err := backendCPU(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
 	times, cpu := map[string][]time.Duration{}, map[string][]time.Duration{}
 	hits := map[string]int{}
 	var kinds []string
 	for _, p := range ps {
-		c0, t0 := threadCPU(), time.Now()
+		c0, t0 := threadCPU()+backend(), time.Now()
 		res, err := store.Search(ctx, p.filter)
 		if err != nil {
 			return err
@@ -346,13 +430,10 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 			kinds = append(kinds, p.kind)
 		}
 		times[p.kind] = append(times[p.kind], time.Since(t0))
-		cpu[p.kind] = append(cpu[p.kind], threadCPU()-c0)
+		cpu[p.kind] = append(cpu[p.kind], threadCPU()+backend()-c0)
 		hits[p.kind] += len(res.Hits)
 	}
-	name := "SQLite"
-	if isPostgres(cfg.db) {
-		name = "PostgreSQL"
-	}
+	name := storeName(cfg)
 	fmt.Fprintf(out, "\n%s, %d articles stored:\n\n", name, n)
 	fmt.Fprintln(out, "| store | articles | query | samples | p50 | p99 | max | CPU p50 | CPU p99 | mean hits on page 1 |")
 	fmt.Fprintln(out, "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -363,9 +444,164 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 			ms(stats.Percentile(c, 50)), ms(stats.Percentile(c, 99)), float64(hits[k])/float64(len(t)))
 	}
 	if isPostgres(cfg.db) {
-		fmt.Fprintln(out, "\n(CPU: this process's thread only, not the PostgreSQL server's.)")
+		fmt.Fprintln(out, "\n(CPU: this process's thread and the PostgreSQL backend serving the store, by /proc/PID/schedstat.)")
 	}
 	return nil
+}
+
+// timedStore times the store calls a related list is computed with.
+// The calls run on the measuring thread; cpu adds the time the store's
+// PostgreSQL backend spent (see backendCPU).
+type timedStore struct {
+	herald.Store
+	cpu                     func() time.Duration
+	similar, termDocs       []time.Duration
+	similarCPU, termDocsCPU []time.Duration
+}
+
+func (s *timedStore) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
+	c0, t0 := s.cpu(), time.Now()
+	found, err := s.Store.FindSimilar(ctx, id, terms, within, limit)
+	s.similar, s.similarCPU = append(s.similar, time.Since(t0)), append(s.similarCPU, s.cpu()-c0)
+	return found, err
+}
+
+func (s *timedStore) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
+	c0, t0 := s.cpu(), time.Now()
+	docs, df, err := s.Store.TermDocs(ctx, terms)
+	s.termDocs, s.termDocsCPU = append(s.termDocs, time.Since(t0)), append(s.termDocsCPU, s.cpu()-c0)
+	return docs, df, err
+}
+
+// measureRelated computes the related lists of cfg.related articles
+// chosen at random, as on their arrival (related.Recommender's Refresh:
+// the list from FindSimilar's candidates, then offers to the lists of its
+// closest articles; no stories or topics, which the fill does not keep),
+// timing FindSimilar and TermDocs within it, then reads each list as a
+// page does (FindRelated).
+func measureRelated(ctx context.Context, out io.Writer, store herald.Store, cfg config) error {
+	if cfg.related == 0 {
+		return nil
+	}
+	n, err := stored(ctx, store)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 3))
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	backend, err := backendCPU(ctx, cfg.db)
+	if err != nil {
+		return err
+	}
+	cpuNow := func() time.Duration { return threadCPU() + backend() }
+	ts := &timedStore{Store: store, cpu: cpuNow}
+	rec := &related.Recommender{Store: ts}
+	var compute, read, computeCPU, readCPU []time.Duration
+	var ids []int64
+	for len(ids) < cfg.related {
+		a, err := store.FindArticleByID(ctx, 1+rng.Int64N(int64(n)))
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		c0, t0 := cpuNow(), time.Now()
+		if err := rec.Refresh(ctx, a); err != nil {
+			return err
+		}
+		compute, computeCPU = append(compute, time.Since(t0)), append(computeCPU, cpuNow()-c0)
+		ids = append(ids, a.ID)
+	}
+	for _, id := range ids { // once untimed, as the searches
+		if _, err := store.FindRelated(ctx, id); err != nil {
+			return err
+		}
+	}
+	items := 0
+	for _, id := range ids {
+		c0, t0 := cpuNow(), time.Now()
+		list, err := store.FindRelated(ctx, id)
+		if err != nil {
+			return err
+		}
+		read, readCPU = append(read, time.Since(t0)), append(readCPU, cpuNow()-c0)
+		items += len(list)
+	}
+	name := storeName(cfg)
+	fmt.Fprintf(out, "\n| store | articles | related lists | samples | p50 | p99 | max | CPU p50 | CPU p99 |\n| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	row := func(what string, t, c []time.Duration) {
+		fmt.Fprintf(out, "| %s | %d | %s | %d | %s | %s | %s | %s | %s |\n", name, n, what, len(t),
+			ms(stats.Percentile(t, 50)), ms(stats.Percentile(t, 99)), ms(stats.Percentile(t, 100)),
+			ms(stats.Percentile(c, 50)), ms(stats.Percentile(c, 99)))
+	}
+	row("compute one (Refresh: its list, then offers to its closest)", compute, computeCPU)
+	row("… FindSimilar, per call", ts.similar, ts.similarCPU)
+	row("… TermDocs, per call", ts.termDocs, ts.termDocsCPU)
+	row(fmt.Sprintf("read one (FindRelated; %.1f items a list)", float64(items)/float64(len(ids))), read, readCPU)
+	return nil
+}
+
+func storeName(cfg config) string {
+	if isPostgres(cfg.db) {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}
+
+// storeApp names the store's connection to PostgreSQL, so that
+// backendCPU can find its server process.
+const storeApp = "searchscale-store"
+
+// oneBackend returns dsn (a URL) with one connection in the store's pool,
+// named storeApp: every query of the store then runs in one server
+// process whose CPU time can be read. A key=value DSN is left as it is.
+func oneBackend(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.Scheme == "" {
+		return dsn
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", "1")
+	q.Set("application_name", storeApp)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// backendCPU returns a function that reads the CPU time of the PostgreSQL
+// backend serving the store (the server runs on this machine); for SQLite,
+// or when it cannot be found, one that returns 0.
+func backendCPU(ctx context.Context, db string) (func() time.Duration, error) {
+	none := func() time.Duration { return 0 }
+	if !isPostgres(db) {
+		return none, nil
+	}
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	var pid int
+	err = conn.QueryRow(ctx, `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`,
+		storeApp).Scan(&pid)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "searchscale: the store's PostgreSQL backend was not found (%v): CPU is this process's alone\n", err)
+		return none, nil
+	}
+	path := fmt.Sprintf("/proc/%d/schedstat", pid)
+	return func() time.Duration {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return 0
+		}
+		f := strings.Fields(string(b))
+		if len(f) == 0 {
+			return 0
+		}
+		ns, _ := strconv.ParseInt(f[0], 10, 64) // 0 if unreadable: the figure is then the client's
+		return time.Duration(ns)
+	}, nil
 }
 
 // threadCPU returns the CPU time the calling OS thread has used.
@@ -396,7 +632,7 @@ func indexSize(ctx context.Context, store herald.Store, db string) (string, erro
 	}
 	defer conn.Close(ctx)
 	var gin, vec, table, database int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search'),
+	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_block'),
 		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles'),
 		pg_database_size(current_database())`).Scan(&gin, &vec, &table, &database)
 	if err != nil {

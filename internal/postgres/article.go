@@ -66,37 +66,112 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		return false, err
 	}
 	defer tx.Rollback(ctx)
-	now := micro(db.Now())
+	row, keep, err := insertArticle(ctx, tx, a, bands, micro(db.Now()))
+	if err != nil || !keep {
+		return false, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return false, err
+	}
+	if row == nil {
+		return false, nil
+	}
+	row.fill(a)
+	return true, nil
+}
 
+// AddArticles stores articles in one transaction, each as AddArticle
+// would, for bulk loads: one commit for the batch rather than one for
+// each article. It returns how many were new. On an error nothing of the
+// batch is stored; unlike AddArticle it does not retry when another
+// writer stores one of the addresses at the same time.
+func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
+	bands := make([][]int64, len(as))
+	for i, a := range as {
+		if err := a.Validate(); err != nil {
+			return 0, err
+		}
+		if err := store.CheckItemKey(a.ItemKey); err != nil {
+			return 0, err
+		}
+		var err error
+		if bands[i], err = store.BandKeys(a.Dedup.Bands); err != nil {
+			return 0, err
+		}
+	}
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("add articles: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	rows := make([]*insertedRow, len(as))
+	for i, a := range as {
+		if rows[i], _, err = insertArticle(ctx, tx, a, bands[i], now); err != nil {
+			return 0, fmt.Errorf("add %s: %w", a.OriginalURL, err)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, fmt.Errorf("add articles: %w", err)
+	}
+	created := 0
+	for i, r := range rows {
+		if r != nil {
+			r.fill(as[i])
+			created++
+		}
+	}
+	return created, nil
+}
+
+// insertedRow is what insertArticle gave a new article, set on it once
+// its transaction has committed.
+type insertedRow struct {
+	id          int64
+	slug        string
+	published   time.Time
+	created     time.Time
+	duplicateOf int64
+}
+
+func (r *insertedRow) fill(a *herald.Article) {
+	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = r.id, r.slug, r.published, r.created, r.duplicateOf
+}
+
+// insertArticle does AddArticle's work in tx. It returns the new row, or
+// nil when a's item or address was stored before (a is then filled from
+// the stored article); keep says whether tx holds a change to commit.
+func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []int64, now time.Time) (row *insertedRow, keep bool, err error) {
 	if a.ItemKey != "" {
 		seen, err := takeItem(ctx, tx, a, now)
 		if err != nil || seen {
-			return false, err
+			return nil, false, err
 		}
 	}
 
 	stored, err := findArticle(ctx, tx, `a.original_url = $1`, a.OriginalURL)
 	switch {
 	case err == nil:
-		return false, keepStored(ctx, tx, a, stored)
+		keep, err := keepStored(ctx, tx, a, stored)
+		return nil, keep, err
 	case herald.ErrorCode(err) != herald.ENOTFOUND:
-		return false, err
+		return nil, false, err
 	}
 
 	if a.ItemKey == "" { // else takeItem has done it
 		if err := upsertSource(ctx, tx, a.Source, now); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	slug, err := freeSlug(ctx, tx, a)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	var place store.CopyPlace
 	if a.DuplicateOf != 0 {
 		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
@@ -119,24 +194,25 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		// without an item key, any source we added is rolled back.
 		stored, err := findArticle(ctx, tx, `a.original_url = $1`, a.OriginalURL)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
-		return false, keepStored(ctx, tx, a, stored)
+		keep, err := keepStored(ctx, tx, a, stored)
+		return nil, keep, err
 	}
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if place.Replaces != 0 {
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2`,
 			id, place.Replaces); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if len(bands) > 0 {
 		if _, err := tx.Exec(ctx, `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`,
 			bands, id); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if place.DuplicateOf == 0 { // a copy's page shows its text's list
@@ -144,22 +220,18 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
 		if _, err := tx.Exec(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
 			id, now.Add(herald.RelatedHold)); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if err := recordChange(ctx, tx, "article", id, now); err != nil {
-		return false, err
+		return nil, false, err
 	}
-	if err := tx.Commit(ctx); err != nil {
-		return false, err
-	}
-	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = id, slug, published, now, place.DuplicateOf
-	return true, nil
+	return &insertedRow{id: id, slug: slug, published: published, created: now, duplicateOf: place.DuplicateOf}, true, nil
 }
 
 // maxCopySteps bounds how often shownCopy looks again; each look after
@@ -221,19 +293,16 @@ func nullBytes(b []byte) []byte {
 
 // keepStored ends an add whose address is stored already: a is filled
 // from the stored article and, when it came with an item key, the key is
-// remembered as that article's and committed. Without a key nothing is
-// committed.
-func keepStored(ctx context.Context, tx pgx.Tx, a, stored *herald.Article) error {
+// remembered as that article's; keep says so, for the caller to commit.
+// Without a key there is nothing to commit.
+func keepStored(ctx context.Context, tx pgx.Tx, a, stored *herald.Article) (keep bool, err error) {
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, stored.ID); err != nil {
-			return err
-		}
-		if err := tx.Commit(ctx); err != nil {
-			return err
+			return false, err
 		}
 	}
 	store.FillStored(a, stored)
-	return nil
+	return a.ItemKey != "", nil
 }
 
 // takeItem finds or creates a's source and records that it delivered

@@ -46,6 +46,12 @@ type DB struct {
 	// written (see store.DocFreqBuffer).
 	placing  sync.Mutex
 	docFreqs store.DocFreqBuffer
+
+	// statsMu guards stats and statsAt: the search column's statistics,
+	// kept a while by wordStats.
+	statsMu sync.Mutex
+	stats   *wordStats
+	statsAt time.Time
 }
 
 var _ herald.Store = (*DB)(nil)

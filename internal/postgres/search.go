@@ -1,11 +1,16 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/search"
@@ -27,11 +32,26 @@ const searchVector = `setweight(to_tsvector('simple', $17), 'A') || setweight(to
 // the whole query would read "a b OR c" as (a & b) | c.) Phrases are
 // passed as parameters, numbered after the args already taken.
 func tsQuery(q herald.Query, args *[]any) string {
-	phrase := func(p herald.Phrase) string {
-		*args = append(*args, `"`+strings.Join(p, " ")+`"`)
-		return `websearch_to_tsquery('simple', $` + strconv.Itoa(len(*args)) + `)`
-	}
 	var b strings.Builder
+	writeMust(&b, q, args, ` `)
+	for _, p := range q.Not {
+		b.WriteString(` && !!` + tsPhrase(p, args, ` `))
+	}
+	return b.String()
+}
+
+// wordsTSQuery writes the articles that may match q as a tsquery
+// expression: those holding all the words q looks for, each phrase's
+// words anywhere (each quoted alone: websearch_to_tsquery joins them
+// with &, and reads none as an operator). Finding them reads no
+// positions.
+func wordsTSQuery(q herald.Query, args *[]any) string {
+	var b strings.Builder
+	writeMust(&b, q, args, `" "`)
+	return b.String()
+}
+
+func writeMust(b *strings.Builder, q herald.Query, args *[]any, sep string) {
 	for i, c := range q.Must {
 		if i > 0 {
 			b.WriteString(` && `)
@@ -41,50 +61,52 @@ func tsQuery(q herald.Query, args *[]any) string {
 			if j > 0 {
 				b.WriteString(` || `)
 			}
-			b.WriteString(phrase(p))
+			b.WriteString(tsPhrase(p, args, sep))
 		}
 		b.WriteString(`)`)
 	}
-	for _, p := range q.Not {
-		b.WriteString(` && !!` + phrase(p))
-	}
-	return b.String()
 }
 
-// rankWeights weigh a match by where it is, as {D, C, B, A}: a title (A)
-// match counts ten times a body (B) match. FindSimilar ranks with them.
-const rankWeights = `'{0.1, 0.1, 0.1, 1.0}'`
-
-// rankNormalization divides the rank by 1 + the log of the document's
-// length, as bm25 does in its own way on SQLite.
-const rankNormalization = `1`
+// tsPhrase writes p as a parameter to websearch_to_tsquery: a quoted
+// phrase, or with sep `" "` each token quoted alone.
+func tsPhrase(p herald.Phrase, args *[]any, sep string) string {
+	*args = append(*args, `"`+strings.Join(p, sep)+`"`)
+	return `websearch_to_tsquery('simple', $` + strconv.Itoa(len(*args)) + `)`
+}
 
 // SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
 // this store, so that tests can check the bounds with a few articles. It
 // must be called before the store is used.
 func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
 
-// Search implements herald.SearchService with the GIN index on search.
-// It takes the newest herald.SearchWindow matches (by id; with a filter,
-// among the newest herald.SearchScan) with their titles, and ranks them
-// in Go as SQLite does (search.Ranker), with document frequencies from
-// the column's statistics. ts_rank would read each candidate's whole
-// search vector, stored apart from the row (TOAST) and compressed, a
-// second time after the match. The page's rows and texts are read for it
-// alone.
+// blockSize is how many consecutive ids share a block key in the search
+// index (migration 0014: GIN on (id / 1024, search)). The expression in
+// the queries must be the index's own for the planner to use it.
+const blockSize = 1024
+
+// Search implements herald.SearchService with the GIN index on each
+// article's block and words. It takes the newest herald.SearchWindow
+// matches (by id; with a filter, among the newest herald.SearchScan)
+// with their titles (see searchCandidates), and ranks them in Go as
+// SQLite does (search.Ranker), with document frequencies from the
+// column's statistics. ts_rank would read each candidate's whole search
+// vector, stored apart from the row (TOAST) and compressed, a second time
+// after the match. The page's rows and texts are read for it alone.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	cands, err := db.searchCandidates(ctx, f)
+	st, err := db.wordStats(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	cands, err := db.searchCandidates(ctx, f, st)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	var ranker *search.Ranker
 	if f.Sort != herald.SortDate {
-		if ranker, err = db.newRanker(ctx, f.Query); err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
+		ranker = search.NewRanker(f.Query, int(st.docs), st.df)
 	}
 	search.Order(cands, f.Sort, ranker)
 	limit, offset := f.PageLimit(), f.Offset()
@@ -99,46 +121,160 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	return res, nil
 }
 
+// restAtOnce is how many matches a walk may expect in all the articles it
+// has not walked yet for it to ask for them in one query rather than
+// block by block.
+const restAtOnce = 2000
+
 // searchCandidates returns the newest matches of f that are shown
-// copies, up to the search window, with their titles.
-func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter) ([]search.Candidate, error) {
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return `$` + strconv.Itoa(len(args))
-	}
-	query := tsQuery(f.Query, &args)
-	where := []string{`a.search @@ (` + query + `)`, `a.duplicate_of IS NULL`}
-	if f.SourceID != 0 {
-		where = append(where, `a.source_id = `+arg(f.SourceID))
-	}
-	if !f.From.IsZero() {
-		where = append(where, `a.published_at >= `+arg(f.From.UTC()))
-	}
-	if !f.To.IsZero() {
-		where = append(where, `a.published_at < `+arg(f.To.UTC()))
-	}
-	if len(where) > 2 {
-		where = append(where, `a.id >= coalesce((SELECT m.id FROM articles m WHERE m.search @@ (`+query+`)
-			ORDER BY m.id DESC OFFSET `+arg(db.scanLimit()-1)+` LIMIT 1), 0)`)
-	}
-	window := db.searchWindow
-	if window <= 0 {
-		window = herald.SearchWindow
-	}
-	rows, err := db.pool.Query(ctx, `
-		SELECT a.id, a.published_at, a.title FROM articles a
-		WHERE `+strings.Join(where, ` AND `)+`
-		ORDER BY a.id DESC LIMIT `+arg(window), args...)
+// copies, up to the search window, with their titles (see walk). With a
+// filter it stops after herald.SearchScan matches. A phrase is looked for
+// in the newest herald.PhraseScan articles holding all the words at
+// most, as on SQLite: those are found first, by a walk that reads no
+// positions, and the phrase's walk stops at the oldest of them.
+//
+// Index scans are turned off for the walks: for a common word the
+// planner would otherwise walk the primary key backwards and read every
+// row's search vector, which costs more than the blocks' postings.
+func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *wordStats) ([]search.Candidate, error) {
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (search.Candidate, error) {
-		var c search.Candidate
-		err := row.Scan(&c.ID, &c.Published, &c.Title)
-		c.Published = c.Published.UTC()
-		return c, err
+	defer tx.Rollback(ctx)
+	if err := bitmapsOnly(ctx, tx); err != nil {
+		return nil, err
+	}
+	share := st.share(f.Query)
+	w := walk{tx: tx, share: share}
+	if f.Query.Phrased() {
+		words := walk{tx: tx, share: share, window: herald.PhraseScan, scan: herald.PhraseScan, passes: `true`}
+		words.match = wordsTSQuery(f.Query, &words.args)
+		found, err := words.run(ctx, st.docs)
+		if err != nil {
+			return nil, err
+		}
+		if len(found) == herald.PhraseScan {
+			w.floor = found[len(found)-1].ID
+		}
+	}
+	w.match = tsQuery(f.Query, &w.args)
+	var pass []string
+	if f.SourceID != 0 {
+		pass = append(pass, `a.source_id = `+w.arg(f.SourceID))
+	}
+	if !f.From.IsZero() {
+		pass = append(pass, `a.published_at >= `+w.arg(f.From.UTC()))
+	}
+	if !f.To.IsZero() {
+		pass = append(pass, `a.published_at < `+w.arg(f.To.UTC()))
+	}
+	w.window, w.scan, w.passes = db.windowLimit(), db.windowLimit(), `true`
+	if len(pass) > 0 {
+		w.scan, w.passes = db.scanLimit(), strings.Join(pass, ` AND `)
+	}
+	cands, err := w.run(ctx, st.docs)
+	if err != nil {
+		return nil, err
+	}
+	return cands, tx.Commit(ctx)
+}
+
+// walk finds the newest matches of a tsquery among the shown copies. It
+// walks the store from the newest block of ids back, asking the index
+// for the matches among a few blocks at a time, twice as many blocks each
+// time: the index reads the postings of those blocks only, and the rows
+// read are the matches found, so the cost follows the articles walked,
+// not the size of the store. The first step covers as many blocks as the
+// window should need, by the statistics (share); once few matches are
+// expected in all the older articles, they are asked for at once.
+type walk struct {
+	tx     pgx.Tx
+	match  string // the tsquery expression, over args
+	args   []any
+	passes string  // an SQL condition on a (the filters): only the matches that pass fill the window
+	window int     // the matches that pass wanted
+	scan   int     // the matches looked at, at most
+	floor  int64   // the oldest id looked at (0 for all)
+	share  float64 // the share of articles expected to match, at most
+}
+
+func (w *walk) arg(v any) string {
+	w.args = append(w.args, v)
+	return `$` + strconv.Itoa(len(w.args))
+}
+
+// run walks back from the block of id newest.
+func (w *walk) run(ctx context.Context, newest int64) ([]search.Candidate, error) {
+	var cands []search.Candidate
+	seen := 0
+	next := newest / blockSize // the newest block not walked
+	last := w.floor / blockSize
+	span := max(int64(math.Ceil(float64(w.window)/(w.share*blockSize))), 1)
+	for next >= last && len(cands) < w.window && seen < w.scan {
+		var blocks []int64
+		if rest := float64((next+1-last)*blockSize) * w.share; rest > restAtOnce {
+			for b := next; b > next-span && b >= last; b-- {
+				blocks = append(blocks, b)
+			}
+		}
+		found, err := w.step(ctx, blocks, (next+1)*blockSize, w.scan-seen)
+		if err != nil {
+			return nil, err
+		}
+		seen += len(found)
+		for _, c := range found {
+			if c.ok && len(cands) < w.window {
+				cands = append(cands, c.Candidate)
+			}
+		}
+		if blocks == nil {
+			break // the rest was read at once
+		}
+		next -= int64(len(blocks))
+		span *= 2
+	}
+	return cands, nil
+}
+
+// walkRow is a match read by a walk step; ok says it passes the filters.
+type walkRow struct {
+	search.Candidate
+	ok bool
+}
+
+// step reads the newest limit matches in blocks, or when blocks is nil,
+// in all the ids below below; never below the floor.
+func (w *walk) step(ctx context.Context, blocks []int64, below int64, limit int) ([]walkRow, error) {
+	params := append(slices.Clip(w.args), limit, w.floor)
+	where := `a.id >= $` + strconv.Itoa(len(params)) + ` AND `
+	if blocks == nil {
+		params = append(params, below)
+		where += `a.id < $` + strconv.Itoa(len(params))
+	} else {
+		params = append(params, blocks)
+		where += `(a.id / 1024) = ANY($` + strconv.Itoa(len(params)) + `::bigint[])`
+	}
+	rows, err := w.tx.Query(ctx, `
+		SELECT a.id, a.published_at, `+w.passes+`, a.title FROM articles a
+		WHERE `+where+` AND a.search @@ (`+w.match+`) AND a.duplicate_of IS NULL
+		ORDER BY a.id DESC LIMIT $`+strconv.Itoa(len(w.args)+1), params...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (walkRow, error) {
+		var r walkRow
+		err := row.Scan(&r.ID, &r.Published, &r.ok, &r.Title)
+		r.Published = r.Published.UTC()
+		return r, err
 	})
+}
+
+func (db *DB) windowLimit() int {
+	if db.searchWindow > 0 {
+		return db.searchWindow
+	}
+	return herald.SearchWindow
 }
 
 func (db *DB) scanLimit() int {
@@ -148,38 +284,89 @@ func (db *DB) scanLimit() int {
 	return herald.SearchScan
 }
 
-// newRanker takes document frequencies from the statistics ANALYZE keeps
-// on the search column: the share of articles holding each of its most
-// common words. A word not among them is rarer than all of them and is
-// given the least share listed. Without statistics every word weighs the
-// same.
-func (db *DB) newRanker(ctx context.Context, q herald.Query) (*search.Ranker, error) {
-	var docs int
-	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+// wordStats are the statistics ANALYZE keeps on the search column: the
+// share of articles holding each of its most common words. A word not
+// among them is rarer than all of them and is given the least share
+// listed. Without statistics (a new store) every word is taken to be in
+// every article: the search then walks block by block from one block.
+type wordStats struct {
+	docs   int64 // the highest id: the number of articles, until some are deleted
+	shares map[string]float64
+	least  float64
+}
+
+// df returns the estimated number of articles holding token t.
+func (st *wordStats) df(t string) int { return int(st.tokenShare(t) * float64(st.docs)) }
+
+func (st *wordStats) tokenShare(t string) float64 {
+	if f, ok := st.shares[t]; ok {
+		return f
+	}
+	return st.least
+}
+
+// share returns the share of articles that may match q, at most: each
+// phrase is in no more articles than its rarest word, a clause in no more
+// than its phrases together, and q in no more than its rarest clause. It
+// is above 0, so that windows sized by it are finite.
+func (st *wordStats) share(q herald.Query) float64 {
+	all := 1.0
+	for _, c := range q.Must {
+		any := 0.0
+		for _, p := range c {
+			rarest := 1.0
+			for _, t := range p {
+				rarest = min(rarest, st.tokenShare(t))
+			}
+			any += rarest
+		}
+		all = min(all, any)
+	}
+	return max(all, 1/float64(max(st.docs, 1)))
+}
+
+// wordStats returns the search column's statistics, read at most every
+// statsAge, with the highest id read now.
+func (db *DB) wordStats(ctx context.Context) (*wordStats, error) {
+	st := &wordStats{}
+	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&st.docs); err != nil {
 		return nil, err
 	}
+	db.statsMu.Lock()
+	defer db.statsMu.Unlock()
+	if db.stats == nil || time.Since(db.statsAt) > statsAge {
+		shares, least, err := db.readWordStats(ctx)
+		if err != nil {
+			return nil, err
+		}
+		db.stats, db.statsAt = &wordStats{shares: shares, least: least}, time.Now()
+	}
+	st.shares, st.least = db.stats.shares, db.stats.least
+	return st, nil
+}
+
+// statsAge is how long wordStats keeps the column's statistics: ANALYZE
+// changes them every few thousand articles, and reading them costs more
+// than a search's walk of a block.
+const statsAge = time.Minute
+
+func (db *DB) readWordStats(ctx context.Context) (map[string]float64, float64, error) {
 	var elems []string
 	var freqs []float64
 	err := db.pool.QueryRow(ctx, `
 		SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[] FROM pg_stats
 		WHERE schemaname = current_schema() AND tablename = 'articles' AND attname = 'search'`).Scan(&elems, &freqs)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, err
+		return nil, 0, err
 	}
-	share := map[string]float64{}
-	least := 0.0
+	shares, least := map[string]float64{}, 1.0
 	if len(freqs) >= len(elems)+2 { // then the least and the greatest share (and for some types, of nulls)
 		for i, e := range elems {
-			share[e] = freqs[i]
+			shares[e] = freqs[i]
 		}
 		least = freqs[len(elems)]
 	}
-	return search.NewRanker(q, docs, func(t string) int {
-		if f, ok := share[t]; ok {
-			return int(f * float64(docs))
-		}
-		return int(least * float64(docs))
-	}), nil
+	return shares, least, nil
 }
 
 // searchHits reads the page's articles, in the page's order, each with a
@@ -221,83 +408,191 @@ func (db *DB) searchHits(ctx context.Context, page []search.Candidate, q herald.
 	return hits, nil
 }
 
-// TermDocs implements herald.SearchService. PostgreSQL keeps no document
-// frequencies, so each is counted through the GIN index, up to
+// TermDocs implements herald.SearchService. PostgreSQL keeps no exact
+// document frequencies: a term the column's statistics list among its
+// most common is given its share of the articles there, and any other is
+// counted by its newest dfSample matches, walking the index back by
+// blocks as Search does: a term with fewer is counted exactly, and for
+// one with more the count is scaled by the span of ids they cover. (A
+// count of every match reads each one's row.) Counts stop at
 // herald.MaxTermDocs. The number of documents is estimated by the highest
 // article id.
 func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
-	var docs int
-	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM articles`).Scan(&docs); err != nil {
+	st, err := db.wordStats(ctx)
+	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
 	df := make([]int, len(terms))
 	if len(terms) == 0 {
-		return docs, df, nil
+		return int(st.docs), df, nil
 	}
-	rows, err := db.pool.Query(ctx, `
-		SELECT (SELECT count(*) FROM (SELECT 1 FROM articles
-			WHERE search @@ websearch_to_tsquery('simple', '"' || t || '"') LIMIT $2) x)
-		FROM unnest($1::text[]) WITH ORDINALITY u (t, i) ORDER BY i`, terms, herald.MaxTermDocs)
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
-	df, err = pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
+	defer tx.Rollback(ctx)
+	if err := bitmapsOnly(ctx, tx); err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
-	return docs, df, nil
+	for i, t := range terms {
+		if f, ok := st.shares[t]; ok {
+			df[i] = min(int(f*float64(st.docs)), herald.MaxTermDocs)
+			continue
+		}
+		toks := search.Tokens(t)
+		if len(toks) == 0 {
+			continue
+		}
+		w := walk{tx: tx, window: dfSample, scan: dfSample, passes: `true`,
+			share: st.share(herald.Query{Must: []herald.Clause{{toks}}})}
+		w.match = tsPhrase(toks, &w.args, ` `)
+		found, err := w.run(ctx, st.docs)
+		if err != nil {
+			return 0, nil, fmt.Errorf("term docs: %w", err)
+		}
+		n := int64(len(found))
+		if n >= dfSample {
+			n = n * st.docs / max(st.docs-found[len(found)-1].ID+1, 1)
+		}
+		df[i] = int(min(n, herald.MaxTermDocs))
+	}
+	return int(st.docs), df, tx.Commit(ctx)
 }
 
-// FindSimilar implements herald.SearchService: an OR of the terms, ranked
-// by ts_rank, over the shown copies other than the article's text.
+// dfSample is how many of a term's newest matches TermDocs reads to
+// estimate how many articles hold it.
+const dfSample = 1000
+
+// bitmapsOnly turns index scans off for the rest of tx: a query matching
+// the search column then reads the GIN index's postings, never walks the
+// primary key reading each row's search vector (stored apart and
+// compressed), which the planner prefers for common words.
+func bitmapsOnly(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`)
+	return err
+}
+
+// FindSimilar implements herald.SearchService. For each term it reads
+// the newest search.SimilarHolders articles holding it among the within
+// stored last before the article (and any stored since), walking the GIN
+// index back by blocks of ids as Search does, and ranks them in Go
+// (search.Similarity): ts_rank would read every candidate's whole search
+// vector. Each article read costs a visit to its row, hence the bound
+// per term. The best similarPool are then checked
+// for being shown copies and scored with their titles, and the texts read
+// for the best limit alone.
 func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
-	var q herald.Clause
+	var phrases []herald.Phrase
 	for _, t := range terms {
 		if toks := search.Tokens(t); len(toks) > 0 {
-			q = append(q, herald.Phrase(toks))
+			phrases = append(phrases, toks)
 		}
 	}
-	if len(q) == 0 || limit <= 0 {
+	if len(phrases) == 0 || limit <= 0 {
 		return nil, nil
 	}
-	// ids grow as articles are stored: the window is the within ids
-	// before the article's own (the related queue may run behind the
-	// newest), which the primary key finds at once.
-	args := []any{id, limit}
-	window := ``
-	if within > 0 {
-		args = append(args, max(id-int64(within), 0))
-		window = ` AND a.id > $3`
-	}
-	query := tsQuery(herald.Query{Must: []herald.Clause{q}}, &args)
-	rows, err := db.pool.Query(ctx, `
-		WITH best AS (
-			SELECT a.id, ts_rank(`+rankWeights+`, a.search, q.q, `+rankNormalization+`) AS rank
-			FROM (SELECT `+query+` AS q) q, articles a
-			WHERE a.search @@ q.q AND a.duplicate_of IS NULL AND a.id <> $1
-				`+window+`
-				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1)
-			ORDER BY rank DESC LIMIT $2)
-		SELECT `+articleColumns+`, a.text, best.rank
-		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
-		ORDER BY best.rank DESC, a.id`, args...)
+	st, err := db.wordStats(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("find similar to %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []herald.Similar
-	for rows.Next() {
-		var rank float32
-		var text string
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	defer tx.Rollback(ctx)
+	out, err := findSimilar(ctx, tx, st, id, phrases, within, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	return out, tx.Commit(ctx)
+}
+
+// similarPool is how many of the best candidates by their words
+// FindSimilar reads the titles of, per candidate returned.
+const similarPool = 4
+
+func findSimilar(ctx context.Context, tx pgx.Tx, st *wordStats, id int64, phrases []herald.Phrase, within, limit int) ([]herald.Similar, error) {
+	// The window counts back from the article itself, which may be
+	// older than the newest when the related queue runs behind.
+	var newest, shown int64
+	err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0),
+		coalesce((SELECT coalesce(duplicate_of, id) FROM articles WHERE id = $1), 0) FROM articles`, id).Scan(&newest, &shown)
+	if err != nil {
+		return nil, err
+	}
+	if err := bitmapsOnly(ctx, tx); err != nil {
+		return nil, err
+	}
+	after := int64(0)
+	if within > 0 {
+		after = max(id-int64(within), 0)
+	}
+	holders := make([][]int64, len(phrases))
+	for i, p := range phrases {
+		w := walk{tx: tx, window: search.SimilarHolders, scan: search.SimilarHolders, passes: `true`, floor: after + 1,
+			share: st.share(herald.Query{Must: []herald.Clause{{p}}})}
+		w.match = tsPhrase(p, &w.args, ` `)
+		found, err := w.run(ctx, newest)
 		if err != nil {
-			return nil, fmt.Errorf("find similar to %d: %w", id, err)
+			return nil, err
+		}
+		for _, c := range found {
+			holders[i] = append(holders[i], c.ID)
+		}
+	}
+	sim := search.NewSimilarity(phrases, holders, newest, after)
+	pool := sim.Best(similarPool*limit, func(c int64) bool { return c != id && c != shown })
+	if len(pool) == 0 {
+		return nil, nil
+	}
+	// Copies are left out here, as the index does not know them.
+	rows, err := tx.Query(ctx, `SELECT id, title FROM articles WHERE id = ANY($1) AND duplicate_of IS NULL`, pool)
+	if err != nil {
+		return nil, err
+	}
+	scores := map[int64]float64{}
+	var h int64
+	var title string
+	_, err = pgx.ForEachRow(rows, []any{&h, &title}, func() error {
+		scores[h] = sim.Score(h, title)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	best := slices.Collect(maps.Keys(scores))
+	slices.SortFunc(best, func(a, b int64) int { return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(b, a)) })
+	best = best[:min(limit, len(best))]
+	if len(best) == 0 {
+		return nil, nil // the pool held copies only
+	}
+	// As in Search, the texts are read for the chosen candidates only.
+	rows, err = tx.Query(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id = ANY($1)`, best)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	byID := map[int64]*herald.Article{}
+	for rows.Next() {
+		var text string
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
+		if err != nil {
+			return nil, err
 		}
 		a.Text = text
-		out = append(out, herald.Similar{Article: a, Score: float64(rank)})
+		byID[a.ID] = a
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+		return nil, err
+	}
+	out := make([]herald.Similar, 0, len(best))
+	for _, c := range best {
+		if a, ok := byID[c]; ok {
+			out = append(out, herald.Similar{Article: a, Score: scores[c]})
+		}
 	}
 	return out, nil
 }

@@ -54,12 +54,84 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		return false, err
 	}
 	defer tx.Rollback()
-	now := db.Now().UTC()
+	row, keep, err := db.insertArticle(ctx, tx, a, bands, db.Now().UTC())
+	if err != nil || !keep {
+		return false, err
+	}
+	if err := tx.Commit(); err != nil {
+		return false, err
+	}
+	if row == nil {
+		return false, nil
+	}
+	row.fill(a)
+	return true, nil
+}
 
+// AddArticles stores articles in one transaction, each as AddArticle
+// would, for bulk loads: one commit, and one flush of the search index's
+// pending terms, for the batch rather than for each article. It returns
+// how many were new. On an error nothing of the batch is stored.
+func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
+	bands := make([][]int64, len(as))
+	for i, a := range as {
+		if err := a.Validate(); err != nil {
+			return 0, err
+		}
+		if err := store.CheckItemKey(a.ItemKey); err != nil {
+			return 0, err
+		}
+		var err error
+		if bands[i], err = store.BandKeys(a.Dedup.Bands); err != nil {
+			return 0, err
+		}
+	}
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("add articles: %w", err)
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	rows := make([]*insertedRow, len(as))
+	for i, a := range as {
+		if rows[i], _, err = db.insertArticle(ctx, tx, a, bands[i], now); err != nil {
+			return 0, fmt.Errorf("add %s: %w", a.OriginalURL, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("add articles: %w", err)
+	}
+	created := 0
+	for i, r := range rows {
+		if r != nil {
+			r.fill(as[i])
+			created++
+		}
+	}
+	return created, nil
+}
+
+// insertedRow is what insertArticle gave a new article, set on it once
+// its transaction has committed.
+type insertedRow struct {
+	id          int64
+	slug        string
+	created     time.Time
+	duplicateOf int64
+}
+
+func (r *insertedRow) fill(a *herald.Article) {
+	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = r.id, r.slug, r.created, r.duplicateOf
+}
+
+// insertArticle does AddArticle's work in tx. It returns the new row, or
+// nil when a's item or address was stored before (a is then filled from
+// the stored article); keep says whether tx holds a change to commit.
+func (db *DB) insertArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, bands []int64, now time.Time) (row *insertedRow, keep bool, err error) {
 	if a.ItemKey != "" {
 		seen, err := takeItem(ctx, tx, a, now)
 		if err != nil || seen {
-			return false, err
+			return nil, false, err
 		}
 	}
 
@@ -69,36 +141,33 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 	case err == nil:
 		stored, err := findArticle(ctx, tx, `a.id = ?`, existing)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		if a.ItemKey != "" {
 			if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, existing); err != nil {
-				return false, err
-			}
-			if err := tx.Commit(); err != nil {
-				return false, err
+				return nil, false, err
 			}
 		}
 		store.FillStored(a, stored)
-		return false, nil
+		return nil, a.ItemKey != "", nil
 	case !errors.Is(err, sql.ErrNoRows):
-		return false, err
+		return nil, false, err
 	}
 
 	if a.ItemKey == "" { // else takeItem has done it
 		if err := upsertSource(ctx, tx, a.Source, now); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	slug, err := freeSlug(ctx, tx, a)
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	var place store.CopyPlace
 	if a.DuplicateOf != 0 {
 		shown, licence, err := shownCopy(ctx, tx, a.DuplicateOf)
 		if err != nil {
-			return false, err
+			return nil, false, err
 		}
 		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
@@ -111,46 +180,42 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(now),
 		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf))
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	id, err := res.LastInsertId()
 	if err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if place.Replaces != 0 {
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?`,
 			id, place.Replaces, place.Replaces); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if err := addBands(ctx, tx, id, bands); err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if err := indexArticle(ctx, tx, id, a); err != nil {
-		return false, err
+		return nil, false, err
 	}
 	if place.DuplicateOf == 0 { // a copy's page shows its text's list
 		// Held until the pipeline has placed the article in its story and
 		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES (?, ?)`,
 			id, nanos(now.Add(herald.RelatedHold))); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
-			return false, err
+			return nil, false, err
 		}
 	}
 	if err := recordChange(ctx, tx, "article", id, now); err != nil {
-		return false, err
+		return nil, false, err
 	}
-	if err := tx.Commit(); err != nil {
-		return false, err
-	}
-	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = id, slug, now, place.DuplicateOf
-	return true, nil
+	return &insertedRow{id: id, slug: slug, created: now, duplicateOf: place.DuplicateOf}, true, nil
 }
 
 // shownCopy returns the shown copy of the text that article id is a copy

@@ -1,10 +1,13 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/herald-news/herald"
@@ -31,6 +34,33 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, a *herald.Article) 
 // digits and marks, so quoting each phrase is all the escaping needed.
 func matchQuery(q herald.Query) string {
 	var b strings.Builder
+	writeMust(&b, q, writePhrase)
+	for _, p := range q.Not {
+		b.WriteString(" NOT ")
+		writePhrase(&b, p)
+	}
+	return b.String()
+}
+
+// wordsQuery writes the articles that may match q in FTS5's query
+// syntax: those holding all the words q looks for, each phrase's words
+// anywhere. Finding them reads no positions.
+func wordsQuery(q herald.Query) string {
+	var b strings.Builder
+	writeMust(&b, q, func(b *strings.Builder, p herald.Phrase) {
+		b.WriteString("(")
+		for i, t := range p {
+			if i > 0 {
+				b.WriteString(" AND ")
+			}
+			writePhrase(b, herald.Phrase{t})
+		}
+		b.WriteString(")")
+	})
+	return b.String()
+}
+
+func writeMust(b *strings.Builder, q herald.Query, phrase func(*strings.Builder, herald.Phrase)) {
 	b.WriteString("(")
 	for i, c := range q.Must {
 		if i > 0 {
@@ -41,16 +71,11 @@ func matchQuery(q herald.Query) string {
 			if j > 0 {
 				b.WriteString(" OR ")
 			}
-			writePhrase(&b, p)
+			phrase(b, p)
 		}
 		b.WriteString(")")
 	}
 	b.WriteString(")")
-	for _, p := range q.Not {
-		b.WriteString(" NOT ")
-		writePhrase(&b, p)
-	}
-	return b.String()
 }
 
 func writePhrase(b *strings.Builder, p herald.Phrase) {
@@ -58,11 +83,6 @@ func writePhrase(b *strings.Builder, p herald.Phrase) {
 	b.WriteString(strings.Join(p, " "))
 	b.WriteString(`"`)
 }
-
-// titleWeight is how much more a match in the title counts than one in the
-// body, for bm25 in FindSimilar. (Search ranks its candidates by their
-// titles, see search.Ranker.)
-const titleWeight = `10.0`
 
 // SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
 // this store, so that tests can check the bounds with a few articles. It
@@ -112,7 +132,9 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 // copies, up to the search window, with their titles. Without filters the
 // walk stops at the window; with them it also stops at herald.SearchScan
 // matches, below the rowid of the last one (found by walking the index
-// alone, which is cheap).
+// alone, which is cheap). A phrase is looked for in the newest
+// herald.PhraseScan articles holding all the words at most, found the
+// same way.
 func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchFilter) ([]search.Candidate, error) {
 	match := matchQuery(f.Query)
 	where := []string{`article_search MATCH ?`, `a.duplicate_of IS NULL`}
@@ -126,13 +148,25 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 	if !f.To.IsZero() {
 		where, args = append(where, `a.published_at < ?`), append(args, nanos(f.To))
 	}
-	if len(where) > 2 {
-		var floor int64
-		err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
-			ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, db.scanLimit()-1).Scan(&floor)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	var floor int64
+	if f.Query.Phrased() {
+		// FTS5 checks a phrase's positions in every article holding all
+		// its words until the window is full: two common words seldom
+		// next to each other would be checked in most of the store.
+		n, err := nthNewest(ctx, tx, wordsQuery(f.Query), herald.PhraseScan)
+		if err != nil {
 			return nil, err
 		}
+		floor = max(floor, n)
+	}
+	if len(where) > 2 {
+		n, err := nthNewest(ctx, tx, match, db.scanLimit())
+		if err != nil {
+			return nil, err
+		}
+		floor = max(floor, n)
+	}
+	if floor > 0 {
 		where, args = append(where, `article_search.rowid >= ?`), append(args, floor)
 	}
 	// The index holds what the filters read, so rows that fail them are
@@ -159,6 +193,19 @@ func (db *DB) searchCandidates(ctx context.Context, tx *sql.Tx, f herald.SearchF
 		cands = append(cands, c)
 	}
 	return cands, rows.Err()
+}
+
+// nthNewest returns the rowid of the n-th newest article matching the
+// FTS5 query match, or 0 when fewer match. Walking the index alone, in
+// rowid order, it reads no article.
+func nthNewest(ctx context.Context, tx *sql.Tx, match string, n int) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ?
+		ORDER BY rowid DESC LIMIT 1 OFFSET ?`, match, n-1).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
 }
 
 func (db *DB) windowLimit() int {
@@ -245,9 +292,11 @@ func searchHits(ctx context.Context, tx *sql.Tx, page []search.Candidate, q hera
 	return hits, nil
 }
 
-// TermDocs implements herald.SearchService from the index's vocabulary.
-// The number of documents is estimated by the highest article id, which
-// is exact until articles are deleted and costs one index read.
+// TermDocs implements herald.SearchService from the index: each term's
+// newest herald.MaxTermDocs matches are counted, walking the index alone
+// (fts5vocab would count every article holding it, whose cost grows with
+// the store). The number of documents is estimated by the highest article
+// id, which is exact until articles are deleted and costs one index read.
 func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) {
 	tx, err := db.reader.BeginTx(ctx, nil)
 	if err != nil {
@@ -260,68 +309,146 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 	}
 	df := make([]int, len(terms))
 	for i, t := range terms {
-		// One look-up per term: fts5vocab seeks on "term =", but may scan
-		// the whole vocabulary for an IN list.
-		err := tx.QueryRowContext(ctx, `SELECT doc FROM article_search_terms WHERE term = ?`, t).Scan(&df[i])
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		toks := search.Tokens(t)
+		if len(toks) == 0 {
+			continue
+		}
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT rowid FROM article_search
+			WHERE article_search MATCH ? ORDER BY rowid DESC LIMIT ?)`,
+			`"`+strings.Join(toks, " ")+`"`, herald.MaxTermDocs).Scan(&df[i])
+		if err != nil {
 			return 0, nil, fmt.Errorf("term docs: %w", err)
 		}
-		df[i] = min(df[i], herald.MaxTermDocs)
 	}
 	return docs, df, tx.Commit()
 }
 
-// FindSimilar implements herald.SearchService: an OR of the terms, ranked
-// by bm25, over the shown copies other than the article's text.
+// FindSimilar implements herald.SearchService. For each term it reads,
+// from the index alone, the newest search.SimilarHolders articles holding
+// it among the within stored last before the article (and any stored
+// since), and ranks them in Go
+// (search.Similarity): FTS5's bm25 would first count every article of the
+// store holding each term, whose cost grows with the store. The best
+// similarPool are then checked for being shown copies and scored with
+// their titles, and the texts read for the best limit alone.
 func (db *DB) FindSimilar(ctx context.Context, id int64, terms []string, within, limit int) ([]herald.Similar, error) {
-	if len(terms) == 0 || limit <= 0 {
-		return nil, nil
-	}
-	phrases := make([]string, 0, len(terms))
+	var phrases []herald.Phrase
 	for _, t := range terms {
 		if toks := search.Tokens(t); len(toks) > 0 {
-			phrases = append(phrases, `"`+strings.Join(toks, " ")+`"`)
+			phrases = append(phrases, toks)
 		}
 	}
-	if len(phrases) == 0 {
+	if len(phrases) == 0 || limit <= 0 {
 		return nil, nil
 	}
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	out, err := findSimilar(ctx, tx, id, phrases, within, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+	}
+	return out, tx.Commit()
+}
+
+// similarPool is how many of the best candidates by their words
+// FindSimilar reads the titles of, per candidate returned.
+const similarPool = 4
+
+func findSimilar(ctx context.Context, tx *sql.Tx, id int64, phrases []herald.Phrase, within, limit int) ([]herald.Similar, error) {
 	// The window counts back from the article itself, which may be
 	// older than the newest when the related queue runs behind.
+	var newest, shown int64
+	err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0),
+		coalesce((SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?), 0) FROM articles`, id).Scan(&newest, &shown)
+	if err != nil {
+		return nil, err
+	}
 	after := int64(0)
 	if within > 0 {
 		after = max(id-int64(within), 0)
 	}
-	// As in Search, the texts are read for the chosen candidates only.
-	// FTS5 applies the bound on rowid as it reads the index.
-	rows, err := db.reader.QueryContext(ctx, `
-		WITH best AS (
-			SELECT a.id AS id, bm25(article_search, `+titleWeight+`, 1.0) AS rank
-			FROM article_search JOIN articles a ON a.id = article_search.rowid
-			WHERE article_search MATCH ? AND article_search.rowid > ?
-				AND a.duplicate_of IS NULL AND a.id <> ?
-				AND a.id <> (SELECT coalesce(duplicate_of, id) FROM articles WHERE id = ?)
-			ORDER BY rank LIMIT ?)
-		SELECT `+articleColumns+`, a.text, best.rank
-		FROM best JOIN articles a ON a.id = best.id JOIN sources s ON s.id = a.source_id
-		ORDER BY best.rank, a.id`, strings.Join(phrases, " OR "), after, id, id, limit)
+	holders := make([][]int64, len(phrases))
+	for i, p := range phrases {
+		// FTS5 applies the bound on rowid as it reads the index.
+		rows, err := tx.QueryContext(ctx, `SELECT rowid FROM article_search WHERE article_search MATCH ? AND rowid > ?
+			ORDER BY rowid DESC LIMIT ?`, `"`+strings.Join(p, " ")+`"`, after, search.SimilarHolders)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h int64
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			holders[i] = append(holders[i], h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	sim := search.NewSimilarity(phrases, holders, newest, after)
+	pool := sim.Best(similarPool*limit, func(c int64) bool { return c != id && c != shown })
+	if len(pool) == 0 {
+		return nil, nil
+	}
+	// Copies are left out here, as the index does not know them.
+	rows, err := tx.QueryContext(ctx, `SELECT id, title FROM articles
+		WHERE id IN (?`+strings.Repeat(`, ?`, len(pool)-1)+`) AND duplicate_of IS NULL`, anys(pool)...)
 	if err != nil {
-		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+		return nil, err
+	}
+	scores := map[int64]float64{}
+	for rows.Next() {
+		var c int64
+		var title string
+		if err := rows.Scan(&c, &title); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		scores[c] = sim.Score(c, title)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	best := slices.Collect(maps.Keys(scores))
+	slices.SortFunc(best, func(a, b int64) int { return cmp.Or(cmp.Compare(scores[b], scores[a]), cmp.Compare(b, a)) })
+	best = best[:min(limit, len(best))]
+	if len(best) == 0 {
+		return nil, nil // the pool held copies only
+	}
+	// As in Search, the texts are read for the chosen candidates only.
+	rows, err = tx.QueryContext(ctx, `
+		SELECT `+articleColumns+`, a.text
+		FROM articles a JOIN sources s ON s.id = a.source_id
+		WHERE a.id IN (?`+strings.Repeat(`, ?`, len(best)-1)+`)`, anys(best)...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	var out []herald.Similar
+	byID := map[int64]*herald.Article{}
 	for rows.Next() {
-		var rank float64
 		var text string
-		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text, &rank)...) }, false)
+		a, err := scanArticle(func(dest ...any) error { return rows.Scan(append(dest, &text)...) }, false)
 		if err != nil {
-			return nil, fmt.Errorf("find similar to %d: %w", id, err)
+			return nil, err
 		}
 		a.Text = text
-		out = append(out, herald.Similar{Article: a, Score: -rank}) // bm25 is better when lower
+		byID[a.ID] = a
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find similar to %d: %w", id, err)
+		return nil, err
+	}
+	out := make([]herald.Similar, 0, len(best))
+	for _, c := range best {
+		if a, ok := byID[c]; ok {
+			out = append(out, herald.Similar{Article: a, Score: scores[c]})
+		}
 	}
 	return out, nil
 }

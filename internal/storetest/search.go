@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -296,6 +297,10 @@ func testFindSimilar(t *testing.T, s herald.Store) {
 			t.Errorf("FindSimilar(%d) = %v, want %v: neither the article nor its copy, best first", from.ID, ids, want)
 		}
 	}
+	// Words only the article and its copy hold find nothing.
+	if got, err := s.FindSimilar(ctx, a.ID, []string{"villagers"}, 0, 10); err != nil || len(got) != 0 {
+		t.Errorf("FindSimilar(%d) of a word only it and its copy hold = %d articles, %v; want none", a.ID, len(got), err)
+	}
 	// The window counts back from the article: from far, the one article
 	// stored just before it (near) is in; a and its copy are not.
 	got, err := s.FindSimilar(ctx, far.ID, []string{"volcano", "ash", "villagers"}, 2, 10)
@@ -476,5 +481,90 @@ func testRelatedQueue(t *testing.T, s herald.Store) {
 	clock.Add(2 * time.Minute)
 	if rest, err := s.ClaimRelatedWork(ctx, 10, time.Minute); err != nil || len(rest) != 0 {
 		t.Errorf("after every article finished: claimed %v, %v; want none", articleIDs(rest), err)
+	}
+}
+
+// BulkAdder is implemented by stores that can add many articles in one
+// transaction (for imports and benchmarks); the checks that need
+// thousands of articles use it, and are skipped for a store without it.
+type BulkAdder interface {
+	// AddArticles stores each article as AddArticle would and returns
+	// how many were new; on an error it stores none of them.
+	AddArticles(ctx context.Context, as []*herald.Article) (int, error)
+}
+
+// testSearchLongStore checks the bounds of herald.SearchWindow and
+// herald.PhraseScan on a store of thousands of articles, more than a
+// store may read at once: every article holds "harbour", "report" and
+// "said", the last two next to each other in two of them only.
+func testSearchLongStore(t *testing.T, s herald.Store) {
+	b, ok := s.(BulkAdder)
+	if !ok {
+		t.Skip("the store cannot add articles in bulk")
+	}
+	ctx := context.Background()
+	const n = 2600
+	as := make([]*herald.Article, n)
+	for i := range as {
+		no := i + 1
+		title, text := fmt.Sprintf("Harbour update %d", no), "The report on the harbour, the council said, is due."
+		switch no {
+		case 1:
+			title, text = "Ferry back at the quay", text+" A report said the ferry returns."
+		case n - 10:
+			text += " Another report said so."
+		}
+		as[i] = newText(no, "Ledger", title, text)
+	}
+	if created, err := b.AddArticles(ctx, as); err != nil || created != n {
+		t.Fatalf("AddArticles = %d, %v; want %d", created, err, n)
+	}
+	first, last := as[0], as[n-1]
+	if first.ID == 0 || last.ID-first.ID != n-1 {
+		t.Fatalf("AddArticles gave ids %d … %d, want %d in a row", first.ID, last.ID, n)
+	}
+	// Stored once: a second batch with one of them and a bad article
+	// stores nothing, and one with a stored address adds the rest.
+	again := newText(n+1, "Ledger", "Harbour update again", "The report on the harbour is due.")
+	bad := newText(n+2, "Ledger", "", "No title.")
+	if _, err := b.AddArticles(ctx, []*herald.Article{again, bad}); herald.ErrorCode(err) != herald.EINVALID {
+		t.Errorf("AddArticles with an article without a title: %v, want EINVALID", err)
+	}
+	stored := newText(n, "Ledger", "Harbour update", "The report on the harbour is due.")
+	if created, err := b.AddArticles(ctx, []*herald.Article{stored, again}); err != nil || created != 1 || stored.ID != last.ID {
+		t.Errorf("AddArticles of a stored and a new article = %d, %v (stored id %d, want %d); want 1",
+			created, err, stored.ID, last.ID)
+	}
+
+	var want []int64
+	for id := again.ID; id > again.ID-50; id-- {
+		want = append(want, id)
+	}
+	tests := []struct {
+		name  string
+		query string
+		f     herald.SearchFilter
+		want  []int64
+		more  bool
+	}{
+		{"NewestFirst", "harbour", herald.SearchFilter{Sort: herald.SortDate, Limit: 50}, want, true},
+		// The window's last page ends at its thousandth match.
+		{"WindowEnds", "harbour", herald.SearchFilter{Sort: herald.SortDate, Limit: 50, Page: 20},
+			[]int64{again.ID - 999}, false},
+		// Words only the oldest article holds find it.
+		{"OldKnownItem", "ferry quay", herald.SearchFilter{}, []int64{first.ID}, false},
+		// The phrase is looked for in the newest PhraseScan articles
+		// holding both words: the oldest is past them.
+		{"PhraseScan", `"report said"`, herald.SearchFilter{}, []int64{as[n-11].ID}, false},
+		{"PhraseOfRareWords", `"ferry returns"`, herald.SearchFilter{}, []int64{first.ID}, false},
+	}
+	for _, tt := range tests {
+		got, res := mustSearch(t, s, tt.query, tt.f)
+		if tt.name == "WindowEnds" && len(got) > 0 {
+			got = got[len(got)-1:]
+		}
+		if !slices.Equal(got, tt.want) || res.More != tt.more {
+			t.Errorf("%s: search %q = %v more=%v, want %v more=%v", tt.name, tt.query, got, res.More, tt.want, tt.more)
+		}
 	}
 }

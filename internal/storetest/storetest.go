@@ -73,6 +73,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SearchWindow", func(t *testing.T) { testSearchWindow(t, open(t)) })
 	t.Run("SearchCJKAndSnippets", func(t *testing.T) { testSearchCJKAndSnippets(t, open(t)) })
 	t.Run("SearchFollowsArticles", func(t *testing.T) { testSearchFollowsArticles(t, open(t)) })
+	t.Run("SearchLongStore", func(t *testing.T) { testSearchLongStore(t, open(t)) })
 	t.Run("TermDocs", func(t *testing.T) { testTermDocs(t, open(t)) })
 	t.Run("FindSimilar", func(t *testing.T) { testFindSimilar(t, open(t)) })
 	t.Run("RelatedLists", func(t *testing.T) { testRelatedLists(t, open(t)) })
