@@ -37,13 +37,7 @@ const maxAttempts = 3
 // of one text arriving at once are placed one after the other, and a new
 // shown copy never leaves another copy pointing at the old one.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
-	if err := a.Validate(); err != nil {
-		return false, err
-	}
-	if err := store.CheckItemKey(a.ItemKey); err != nil {
-		return false, err
-	}
-	bands, err := store.BandKeys(a.Dedup.Bands)
+	bands, err := store.CheckArticle(a)
 	if err != nil {
 		return false, err
 	}
@@ -88,14 +82,8 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
 	bands := make([][]int64, len(as))
 	for i, a := range as {
-		if err := a.Validate(); err != nil {
-			return 0, err
-		}
-		if err := store.CheckItemKey(a.ItemKey); err != nil {
-			return 0, err
-		}
 		var err error
-		if bands[i], err = store.BandKeys(a.Dedup.Bands); err != nil {
+		if bands[i], err = store.CheckArticle(a); err != nil {
 			return 0, err
 		}
 	}

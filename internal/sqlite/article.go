@@ -26,13 +26,7 @@ import (
 // time, in this process and in any other sharing the file, so two copies
 // of one text are placed one after the other.
 func (db *DB) AddArticle(ctx context.Context, a *herald.Article) (bool, error) {
-	if err := a.Validate(); err != nil {
-		return false, err
-	}
-	if err := store.CheckItemKey(a.ItemKey); err != nil {
-		return false, err
-	}
-	bands, err := store.BandKeys(a.Dedup.Bands)
+	bands, err := store.CheckArticle(a)
 	if err != nil {
 		return false, err
 	}
@@ -75,14 +69,8 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
 	bands := make([][]int64, len(as))
 	for i, a := range as {
-		if err := a.Validate(); err != nil {
-			return 0, err
-		}
-		if err := store.CheckItemKey(a.ItemKey); err != nil {
-			return 0, err
-		}
 		var err error
-		if bands[i], err = store.BandKeys(a.Dedup.Bands); err != nil {
+		if bands[i], err = store.CheckArticle(a); err != nil {
 			return 0, err
 		}
 	}

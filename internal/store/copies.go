@@ -120,3 +120,15 @@ func InOrder(ids []int64, byID map[int64]*herald.Article) []*herald.Article {
 	}
 	return list
 }
+
+// CheckArticle checks an article before a store writes it: its fields,
+// its item key and its band count. It returns the band keys to store.
+func CheckArticle(a *herald.Article) ([]int64, error) {
+	if err := a.Validate(); err != nil {
+		return nil, err
+	}
+	if err := CheckItemKey(a.ItemKey); err != nil {
+		return nil, err
+	}
+	return BandKeys(a.Dedup.Bands)
+}
