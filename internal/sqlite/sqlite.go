@@ -47,6 +47,10 @@ type DB struct {
 	// written (see store.DocFreqBuffer).
 	placing  sync.Mutex
 	docFreqs store.DocFreqBuffer
+
+	// checkpoints copies the write-ahead log into the file, off the
+	// writer's commits (see checkpoint.go).
+	checkpoints *checkpointer
 }
 
 var _ herald.Store = (*DB)(nil)
@@ -71,6 +75,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		db.writer.Close()
 		return nil, err
 	}
+	checkpointConn, err := db.open(1, "deferred")
+	if err != nil {
+		db.reader.Close()
+		db.writer.Close()
+		return nil, err
+	}
+	db.checkpoints = startCheckpointer(checkpointConn, checkpointEvery)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -84,11 +95,12 @@ func (db *DB) open(conns int, txlock string) (*sql.DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(NORMAL)")
-	// A checkpoint copies every page the WAL holds into the database; at
-	// SQLite's default of 1,000 pages (4 MB) it ran every few articles and
-	// copied the same hot pages again each time. 8,192 pages (32 MB)
-	// writes a third less per article (docs/BENCHMARKS.md).
-	q.Add("_pragma", "wal_autocheckpoint(8192)")
+	// The checkpointer copies the log into the file; a commit does so
+	// only when it falls far behind (checkpoint.go).
+	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", backstopPages))
+	// A burst can grow the log to hundreds of megabytes; once copied in,
+	// it is cut back to this size rather than kept at its largest.
+	q.Add("_pragma", "journal_size_limit(67108864)")
 	q.Set("_txlock", txlock)
 	conn, err := sql.Open("sqlite", "file:"+db.path+"?"+q.Encode())
 	if err != nil {
@@ -105,7 +117,7 @@ func (db *DB) open(conns int, txlock string) (*sql.DB, error) {
 func (db *DB) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), closeTimeout)
 	defer cancel()
-	return errors.Join(db.FlushDocFreqs(ctx), db.reader.Close(), db.writer.Close())
+	return errors.Join(db.FlushDocFreqs(ctx), db.checkpoints.close(), db.reader.Close(), db.writer.Close())
 }
 
 // closeTimeout bounds the last write Close makes.
