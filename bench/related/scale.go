@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/herald-news/herald/bench/internal/indexsize"
 	"github.com/herald-news/herald/bench/internal/stats"
 
 	"bufio"
@@ -159,7 +160,7 @@ func runScale(ctx context.Context, out io.Writer, tmp string, n int, dsn string,
 	fmt.Fprintf(out, "| %s | compute one (Refresh: list + offers to its closest) | %d | %s | %s |\n", kind, len(computeT), ms(stats.Percentile(computeT, 50)), ms(stats.Percentile(computeT, 99)))
 	fmt.Fprintf(out, "| %s | read one (FindRelated, one indexed query) | %d | %s | %s |\n", kind, len(readT), ms(stats.Percentile(readT, 50)), ms(stats.Percentile(readT, 99)))
 
-	size, err := indexSize(ctx, store, dsn, filepath.Join(tmp, "scale.db"))
+	size, err := indexsize.Describe(ctx, store, dsn)
 	if err != nil {
 		return err
 	}
@@ -212,34 +213,3 @@ func freshSchema(ctx context.Context, dsn string) (string, error) {
 	u.RawQuery = q.Encode()
 	return u.String(), nil
 }
-
-// indexSize reports the bytes the full-text index takes.
-func indexSize(ctx context.Context, store herald.Store, dsn, file string) (string, error) {
-	if dsn == "" {
-		db, err := sqlite.Open(ctx, file)
-		if err != nil {
-			return "", err
-		}
-		defer db.Close()
-		fts, total, err := db.SearchIndexSize(ctx)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("%.1f MB of a %.1f MB database (FTS5 shadow tables, dbstat)", mb(fts), mb(total)), nil
-	}
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(ctx)
-	var gin, vec, table int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_block'),
-		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles')`).Scan(&gin, &vec, &table)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("GIN index %.1f MB + tsvector column %.1f MB, of %.1f MB for the articles table with its indexes",
-		mb(gin), mb(vec), mb(table)), nil
-}
-
-func mb(b int64) float64 { return float64(b) / (1 << 20) }

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/bench/internal/lines"
 	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
@@ -157,7 +158,7 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 	}
 	defer cleanup()
 	pipe := newPipeline(db, cfg.dedupOnly)
-	lines := bufio.NewReaderSize(in, 1<<20)
+	input := bufio.NewReaderSize(in, 1<<20)
 
 	stages := "the whole pipeline, as herald import runs it"
 	if cfg.dedupOnly {
@@ -167,13 +168,13 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		name, stages, machine.CPUModel(), runtime.NumCPU(), machine.LoadAvg())
 	fmt.Fprintln(out, "| stored | probe | articles/s | p50 | p99 | related p50 | related p99 | list read p50 | list read p99 | written per article | RSS | peak RSS | on disk | fill rate |")
 	fmt.Fprintln(out, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-	if k, err := skipLines(lines, cfg.stored); err != nil || k < cfg.stored {
+	if k, err := lines.Skip(input, cfg.stored); err != nil || k < cfg.stored {
 		return fmt.Errorf("skip the %d articles stored already: input has %d (%v)", cfg.stored, k, err)
 	}
 	stored := cfg.stored
 	for i, size := range cfg.sizes {
 		start, want := time.Now(), max(size-stored, 0)
-		filled, err := fill(ctx, pipe, db, lines, want, cfg, logw)
+		filled, err := fill(ctx, pipe, db, input, want, cfg, logw)
 		if err != nil {
 			return err
 		}
@@ -187,7 +188,7 @@ func run(ctx context.Context, cfg config, in io.Reader, out, logw io.Writer) err
 		if i == len(cfg.sizes)-1 {
 			profile = cfg.profile
 		}
-		r, err := profiled(profile, func() (row, error) { return probe(ctx, pipe, db, lines, cfg.probe) })
+		r, err := profiled(profile, func() (row, error) { return probe(ctx, pipe, db, input, cfg.probe) })
 		if err != nil {
 			return err
 		}
@@ -366,32 +367,6 @@ func readLines(r *bufio.Reader, n int) ([]byte, int, error) {
 		}
 	}
 	return buf.Bytes(), k, nil
-}
-
-// skipLines reads past up to n non-blank lines without keeping them, so
-// that skipping a large kept store's lines does not count in the peak
-// memory measured.
-func skipLines(r *bufio.Reader, n int) (int, error) {
-	k := 0
-	for k < n {
-		b, err := r.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) {
-			// A line longer than the buffer: read on to its end.
-			for errors.Is(err, bufio.ErrBufferFull) {
-				_, err = r.ReadSlice('\n')
-			}
-			k++
-		} else if len(bytes.TrimSpace(b)) > 0 {
-			k++
-		}
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return k, fmt.Errorf("read input: %w", err)
-		}
-	}
-	return k, nil
 }
 
 // memory returns the process's resident set size and its peak, from

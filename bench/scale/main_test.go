@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -88,30 +87,5 @@ func TestRunKeptStore(t *testing.T) {
 	cfg = config{dsn: file, sizes: []int{30}, probe: 5, chunk: 4}
 	if err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard); err == nil {
 		t.Error("an existing file was accepted without -stored")
-	}
-}
-
-func TestSkipLines(t *testing.T) {
-	long := strings.Repeat("x", 3<<20) // longer than the reader's buffer
-	tests := []struct {
-		in       string
-		n, want  int
-		nextLine string
-	}{
-		{in: "a\n\nb\nc\n", n: 2, want: 2, nextLine: "c\n"},
-		{in: "a\n" + long + "\nc\n", n: 2, want: 2, nextLine: "c\n"},
-		{in: "a\n  \n", n: 3, want: 1, nextLine: ""},
-		{in: "a\nb", n: 2, want: 2, nextLine: ""},
-	}
-	for _, tt := range tests {
-		r := bufio.NewReaderSize(strings.NewReader(tt.in), 1<<20)
-		k, err := skipLines(r, tt.n)
-		if err != nil || k != tt.want {
-			t.Errorf("skipLines(%.10q…, %d) = %d, %v; want %d", tt.in, tt.n, k, err, tt.want)
-			continue
-		}
-		if rest, _ := r.ReadString('\n'); rest != tt.nextLine {
-			t.Errorf("after skipLines(%.10q…, %d) the next line is %q; want %q", tt.in, tt.n, rest, tt.nextLine)
-		}
 	}
 }

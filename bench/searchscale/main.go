@@ -50,6 +50,8 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/bench/internal/indexsize"
+	"github.com/herald-news/herald/bench/internal/lines"
 	"github.com/herald-news/herald/bench/internal/machine"
 	"github.com/herald-news/herald/bench/internal/stats"
 	"github.com/herald-news/herald/internal/ingest"
@@ -163,7 +165,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := measureRelated(ctx, out, store, cfg); err != nil {
 		return err
 	}
-	size, err := indexSize(ctx, store, cfg.db)
+	size, err := indexsize.Describe(ctx, store, cfg.db)
 	if err != nil {
 		return err
 	}
@@ -208,14 +210,14 @@ func fill(ctx context.Context, store herald.Store, cfg config) error {
 		cancel()
 		gen.Wait()
 	}()
-	lines := bufio.NewReaderSize(pipe, 1<<20)
-	if err := skipLines(lines, have); err != nil {
-		return fmt.Errorf("skip the %d articles stored: %w", have, err)
+	input := bufio.NewReaderSize(pipe, 1<<20)
+	if k, err := lines.Skip(input, have); err != nil || k < have {
+		return fmt.Errorf("skip the %d articles stored: the generator gave %d (%v)", have, k, err)
 	}
 	fmt.Fprintf(os.Stderr, "searchscale: %d articles stored, filling to %d\n", have, cfg.upto)
-	in := io.Reader(lines)
+	in := io.Reader(input)
 	if cfg.upto < cfg.n {
-		in = &lineLimit{r: lines, left: cfg.upto - have}
+		in = &lineLimit{r: input, left: cfg.upto - have}
 	}
 	start := time.Now()
 	batch := &batcher{ArticleService: store, store: store.(batchAdder)}
@@ -292,19 +294,6 @@ func (b *batcher) flush(ctx context.Context) error {
 	_, err := b.store.AddArticles(ctx, b.pending)
 	b.pending = b.pending[:0]
 	return err
-}
-
-func skipLines(r *bufio.Reader, n int) error {
-	for i := 0; i < n; {
-		b, err := r.ReadSlice('\n')
-		if err == nil || len(b) > 0 && b[len(b)-1] == '\n' {
-			i++
-		}
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return err
-		}
-	}
-	return nil
 }
 
 // lineLimit reads the first left lines of r.
@@ -615,33 +604,5 @@ func threadCPU() time.Duration {
 
 // rusageThread is Linux's RUSAGE_THREAD.
 const rusageThread = 1
-
-// indexSize reports the bytes the full-text index and the whole store
-// take on disk.
-func indexSize(ctx context.Context, store herald.Store, db string) (string, error) {
-	if s, ok := store.(*sqlite.DB); ok {
-		fts, total, err := s.SearchIndexSize(ctx)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("FTS5 shadow tables %.1f MB of a %.1f MB database (dbstat)", mb(fts), mb(total)), nil
-	}
-	conn, err := pgx.Connect(ctx, db)
-	if err != nil {
-		return "", err
-	}
-	defer conn.Close(ctx)
-	var gin, vec, table, database int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_block'),
-		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles'),
-		pg_database_size(current_database())`).Scan(&gin, &vec, &table, &database)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("GIN index %.1f MB + tsvector column %.1f MB; articles table with its indexes %.1f MB; database %.1f MB",
-		mb(gin), mb(vec), mb(table), mb(database)), nil
-}
-
-func mb(b int64) float64 { return float64(b) / (1 << 20) }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }

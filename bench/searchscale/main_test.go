@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/herald-news/herald/bench/internal/lines"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -40,7 +42,7 @@ func TestSkipAndLimit(t *testing.T) {
 	long := strings.Repeat("x", 100)
 	in := "1\n2\n" + long + "\n4\n5\n"
 	r := bufio.NewReaderSize(strings.NewReader(in), 16)
-	if err := skipLines(r, 2); err != nil {
+	if _, err := lines.Skip(r, 2); err != nil {
 		t.Fatal(err)
 	}
 	got, err := io.ReadAll(&lineLimit{r: r, left: 2})
