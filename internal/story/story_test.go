@@ -1054,3 +1054,62 @@ func TestLocalFrom(t *testing.T) {
 		})
 	}
 }
+
+// TestLongThreshold checks that a long article joins a story from
+// LongThreshold and a short one only from Threshold, at the same score.
+func TestLongThreshold(t *testing.T) {
+	p := DefaultParams()
+	for _, c := range []struct {
+		n    int
+		want float64
+	}{
+		{0, p.Threshold},
+		{p.LongTerms / 2, p.Threshold},
+		{3 * p.LongTerms / 4, (p.Threshold + p.LongThreshold) / 2},
+		{p.LongTerms, p.LongThreshold},
+		{10 * p.LongTerms, p.LongThreshold},
+	} {
+		if got := p.threshold(c.n); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("threshold(%d) = %.4f, want %.4f", c.n, got, c.want)
+		}
+	}
+	off := p
+	off.LongTerms = 0
+	if got := off.threshold(10 * p.LongTerms); got != p.Threshold {
+		t.Errorf("LongTerms 0: threshold %.4f, want %.4f", got, p.Threshold)
+	}
+
+	// An article sharing three terms with the story, the rest of its
+	// weight spread over n terms of its own: the same cosine whatever n.
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	s := Story{ID: 1, Centroid: Vector{{"s1", 0.5}, {"s2", 0.5}, {"s3", 0.5}, {"z", 0.5}}, Size: 1, First: t0, Last: t0}
+	article := func(n int) Vector {
+		const a = 0.19
+		v := Vector{{"s1", a}, {"s2", a}, {"s3", a}}
+		w := float32(math.Sqrt((1 - 3*a*a) / float64(n)))
+		for i := range n {
+			v = append(v, Term{fmt.Sprintf("w%04d", i), w})
+		}
+		slices.SortFunc(v, byTerm)
+		return v
+	}
+	for _, c := range []struct {
+		name string
+		n    int
+		join bool
+	}{
+		{"Short", 20, false},
+		{"Long", p.LongTerms, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v := article(c.n)
+			cos := Dot(v, s.Centroid)
+			if cos < p.LongThreshold || cos >= p.Threshold {
+				t.Fatalf("cosine %.3f outside [%.2f, %.2f): the case does not test LongThreshold", cos, p.LongThreshold, p.Threshold)
+			}
+			if d := Assign(v, t0.Add(time.Minute), []Story{s}, p); d.New == c.join {
+				t.Errorf("%d terms, cosine %.3f: %+v, want joined %v", len(v), cos, d, c.join)
+			}
+		})
+	}
+}
