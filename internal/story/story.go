@@ -183,10 +183,10 @@ type Decision struct {
 // Params.Local), and the story's centroid, times the time decay since the
 // story's last article. The best-scoring candidate is chosen when its score
 // reaches p.Threshold (lower for a long article: see Params.LongTerms),
-// the score without its largest shared term or name reaches p.MinRest, they share at least p.MinShared distinct
-// significant terms and their subjects agree (see sameSubject); otherwise
-// the decision is New. Ties go to the earlier
-// candidate; closed candidates are ignored.
+// the score without its largest shared term or name reaches p.MinRest,
+// they share at least p.MinShared distinct significant terms and their
+// subjects agree (see sameSubject); otherwise the decision is New. Ties
+// go to the earlier candidate; closed candidates are ignored.
 func Assign(v Vector, published time.Time, candidates []Story, p Params) Decision {
 	// Intersect once: the matches serve both the local weights and the
 	// scores.
