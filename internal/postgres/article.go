@@ -80,12 +80,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 // batch is stored; unlike AddArticle it does not retry when another
 // writer stores one of the addresses at the same time.
 func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
-	bands := make([][]int64, len(as))
-	for i, a := range as {
-		var err error
-		if bands[i], err = store.CheckArticle(a); err != nil {
-			return 0, err
-		}
+	bands, err := store.CheckArticles(as)
+	if err != nil {
+		return 0, err
 	}
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {

@@ -67,12 +67,9 @@ func (db *DB) addArticle(ctx context.Context, a *herald.Article, bands []int64) 
 // pending terms, for the batch rather than for each article. It returns
 // how many were new. On an error nothing of the batch is stored.
 func (db *DB) AddArticles(ctx context.Context, as []*herald.Article) (int, error) {
-	bands := make([][]int64, len(as))
-	for i, a := range as {
-		var err error
-		if bands[i], err = store.CheckArticle(a); err != nil {
-			return 0, err
-		}
+	bands, err := store.CheckArticles(as)
+	if err != nil {
+		return 0, err
 	}
 	tx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {

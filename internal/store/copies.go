@@ -132,3 +132,16 @@ func CheckArticle(a *herald.Article) ([]int64, error) {
 	}
 	return BandKeys(a.Dedup.Bands)
 }
+
+// CheckArticles checks a batch as CheckArticle checks each article, and
+// returns each one's band keys, in order; the first failure stops it.
+func CheckArticles(as []*herald.Article) ([][]int64, error) {
+	bands := make([][]int64, len(as))
+	for i, a := range as {
+		var err error
+		if bands[i], err = CheckArticle(a); err != nil {
+			return nil, err
+		}
+	}
+	return bands, nil
+}
