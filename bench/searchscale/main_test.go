@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"io"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/herald-news/herald/bench/internal/lines"
 )
@@ -51,5 +53,20 @@ func TestSkipAndLimit(t *testing.T) {
 	}
 	if want := long + "\n4\n"; string(got) != want {
 		t.Errorf("read %q, want %q", got, want)
+	}
+}
+
+// TestThreadCPUCountsNanoseconds spins for a millisecond and checks that
+// the thread's CPU time moved by about that much: a clock that moves in
+// scheduler ticks gives 0 or 4 ms, and made a related list's read look
+// free or slow.
+func TestThreadCPUCountsNanoseconds(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0, t0 := threadCPU(), time.Now()
+	for time.Since(t0) < time.Millisecond {
+	}
+	if d := threadCPU() - c0; d <= 0 || d > 2*time.Millisecond+time.Since(t0) {
+		t.Errorf("a 1 ms spin took %v of CPU", d)
 	}
 }
