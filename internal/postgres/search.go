@@ -79,10 +79,33 @@ func tsPhrase(p herald.Phrase, args *[]any, sep string) string {
 // must be called before the store is used.
 func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
 
-// blockSize is how many consecutive ids share a block key in the search
-// index (migration 0014: GIN on (id / 1024, search)). The expression in
-// the queries must be the index's own for the planner to use it.
+// blockLevels are the sizes of the blocks of consecutive ids the search
+// index keys each article by, smallest first, one column each (migration
+// 0015: GIN on (id / 1024, id / 8192, id / 65536, id / 524288, search)).
+// A walk step asks for one aligned block of one size by equality: a
+// single index entry, which the planner costs as cheap and so reads
+// together with the words. Asked for as a list or a range of the
+// smallest blocks (0014), the blocks were costed as one index scan each,
+// and for words it thought rare the planner read every match's row in
+// the store instead. The expressions in the queries must be the index's
+// own for the planner to use them.
+var blockLevels = [...]int64{1024, 8192, 65536, 524288}
+
+// blockSize is the smallest block: the walk's unit.
 const blockSize = 1024
+
+// alignedBlock returns the size of the largest block that ends at top,
+// starts at or above bottom and holds at most span ids (the smallest
+// block when none does). top and bottom are multiples of blockSize.
+func alignedBlock(top, bottom, span int64) int64 {
+	size := blockLevels[0]
+	for _, s := range blockLevels[1:] {
+		if top%s == 0 && top-s >= bottom && s <= span {
+			size = s
+		}
+	}
+	return size
+}
 
 // Search implements herald.SearchService with the GIN index on each
 // article's block and words. It takes the newest herald.SearchWindow
@@ -208,17 +231,15 @@ func (w *walk) arg(v any) string {
 func (w *walk) run(ctx context.Context, newest int64) ([]search.Candidate, error) {
 	var cands []search.Candidate
 	seen := 0
-	next := newest / blockSize // the newest block not walked
-	last := w.floor / blockSize
-	span := max(int64(math.Ceil(float64(w.window)/(w.share*blockSize))), 1)
-	for next >= last && len(cands) < w.window && seen < w.scan {
-		var blocks []int64
-		if rest := float64((next+1-last)*blockSize) * w.share; rest > restAtOnce {
-			for b := next; b > next-span && b >= last; b-- {
-				blocks = append(blocks, b)
-			}
+	top := (newest/blockSize + 1) * blockSize // the ids from top up are walked
+	bottom := w.floor / blockSize * blockSize
+	span := max(int64(math.Ceil(float64(w.window)/w.share)), blockSize)
+	for top > bottom && len(cands) < w.window && seen < w.scan {
+		size := int64(0) // the rest at once
+		if rest := top - bottom; float64(rest)*w.share > restAtOnce || rest <= restBlocks*blockSize {
+			size = alignedBlock(top, bottom, span)
 		}
-		found, err := w.step(ctx, blocks, (next+1)*blockSize, w.scan-seen)
+		found, err := w.step(ctx, top, size, w.scan-seen)
 		if err != nil {
 			return nil, err
 		}
@@ -228,14 +249,19 @@ func (w *walk) run(ctx context.Context, newest int64) ([]search.Candidate, error
 				cands = append(cands, c.Candidate)
 			}
 		}
-		if blocks == nil {
-			break // the rest was read at once
+		if size == 0 {
+			break
 		}
-		next -= int64(len(blocks))
+		top -= size
 		span *= 2
 	}
 	return cands, nil
 }
+
+// restBlocks is the most blocks a walk still steps through rather than
+// asking for the rest at once: the rest is asked for by its words alone,
+// which for common words reads their postings in the whole store.
+const restBlocks = 64
 
 // walkRow is a match read by a walk step; ok says it passes the filters.
 type walkRow struct {
@@ -243,17 +269,18 @@ type walkRow struct {
 	ok bool
 }
 
-// step reads the newest limit matches in blocks, or when blocks is nil,
-// in all the ids below below; never below the floor.
-func (w *walk) step(ctx context.Context, blocks []int64, below int64, limit int) ([]walkRow, error) {
+// step reads the newest limit matches in the block of size ids that
+// ends at top, or when size is 0, in all the ids below top; never below
+// the floor.
+func (w *walk) step(ctx context.Context, top, size int64, limit int) ([]walkRow, error) {
 	params := append(slices.Clip(w.args), limit, w.floor)
 	where := `a.id >= $` + strconv.Itoa(len(params)) + ` AND `
-	if blocks == nil {
-		params = append(params, below)
+	if size == 0 {
+		params = append(params, top)
 		where += `a.id < $` + strconv.Itoa(len(params))
 	} else {
-		params = append(params, blocks)
-		where += `(a.id / 1024) = ANY($` + strconv.Itoa(len(params)) + `::bigint[])`
+		params = append(params, top/size-1)
+		where += `(a.id / ` + strconv.FormatInt(size, 10) + `) = $` + strconv.Itoa(len(params))
 	}
 	rows, err := w.tx.Query(ctx, `
 		SELECT a.id, a.published_at, `+w.passes+`, a.title FROM articles a
@@ -466,9 +493,15 @@ const dfSample = 1000
 // bitmapsOnly turns index scans off for the rest of tx: a query matching
 // the search column then reads the GIN index's postings, never walks the
 // primary key reading each row's search vector (stored apart and
-// compressed), which the planner prefers for common words.
+// compressed), which the planner prefers for common words. It also has
+// each walk step planned for its own words and block (a plan made once
+// for any, which PostgreSQL switches to after a prepared statement's
+// fifth run, cannot tell a rare word from a common one), and turns JIT
+// compilation off: a step over a large block of a common word is costed
+// high enough to be compiled, which took longer than the step.
 func bitmapsOnly(ctx context.Context, tx pgx.Tx) error {
-	_, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true)`)
+	_, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true),
+		set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)`)
 	return err
 }
 

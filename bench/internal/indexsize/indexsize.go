@@ -28,7 +28,7 @@ func Describe(ctx context.Context, store herald.Store, pgDSN string) (string, er
 	}
 	defer conn.Close(ctx)
 	var gin, vec, table, database int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_block'),
+	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_sizes'),
 		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles'),
 		pg_database_size(current_database())`).Scan(&gin, &vec, &table, &database)
 	if err != nil {
