@@ -205,12 +205,14 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 
 // walk finds the newest matches of a tsquery among the shown copies. It
 // walks the store from the newest block of ids back, asking the index
-// for the matches among a few blocks at a time, twice as many blocks each
-// time: the index reads the postings of those blocks only, and the rows
-// read are the matches found, so the cost follows the articles walked,
-// not the size of the store. The first step covers as many blocks as the
-// window should need, by the statistics (share); once few matches are
-// expected in all the older articles, they are asked for at once.
+// for the matches in one aligned block at a time (blockLevels), each
+// step allowed twice as many ids as the one before: the index reads the
+// postings of that block only, and the rows read are the matches found,
+// so the cost follows the articles walked, not the size of the store.
+// The first step may cover as many ids as the window should need, by the
+// statistics (share); once few matches are expected in all the older
+// articles, and those are more than restBlocks blocks, they are asked
+// for at once.
 type walk struct {
 	tx     pgx.Tx
 	match  string // the tsquery expression, over args
