@@ -89,7 +89,7 @@ func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan
 // and for words it thought rare the planner read every match's row in
 // the store instead. The expressions in the queries must be the index's
 // own for the planner to use them.
-var blockLevels = [...]int64{1024, 8192, 65536, 524288}
+var blockLevels = [...]int64{blockSize, 8 * blockSize, 64 * blockSize, 512 * blockSize}
 
 // blockSize is the smallest block: the walk's unit.
 const blockSize = 1024
