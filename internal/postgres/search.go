@@ -165,7 +165,7 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
-	if err := bitmapsOnly(ctx, tx); err != nil {
+	if err := planWalks(ctx, tx); err != nil {
 		return nil, err
 	}
 	share := st.share(f.Query)
@@ -460,7 +460,7 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
 	defer tx.Rollback(ctx)
-	if err := bitmapsOnly(ctx, tx); err != nil {
+	if err := planWalks(ctx, tx); err != nil {
 		return 0, nil, fmt.Errorf("term docs: %w", err)
 	}
 	for i, t := range terms {
@@ -492,16 +492,17 @@ func (db *DB) TermDocs(ctx context.Context, terms []string) (int, []int, error) 
 // estimate how many articles hold it.
 const dfSample = 1000
 
-// bitmapsOnly turns index scans off for the rest of tx: a query matching
-// the search column then reads the GIN index's postings, never walks the
-// primary key reading each row's search vector (stored apart and
-// compressed), which the planner prefers for common words. It also has
+// planWalks sets how the walks of tx are planned. It turns index scans
+// off for the rest of tx: a query matching the search column then reads
+// the GIN index's postings, never walks the primary key reading each
+// row's search vector (stored apart and compressed), which the planner
+// prefers for common words. It also has
 // each walk step planned for its own words and block (a plan made once
 // for any, which PostgreSQL switches to after a prepared statement's
 // fifth run, cannot tell a rare word from a common one), and turns JIT
 // compilation off: a step over a large block of a common word is costed
 // high enough to be compiled, which took longer than the step.
-func bitmapsOnly(ctx context.Context, tx pgx.Tx) error {
+func planWalks(ctx context.Context, tx pgx.Tx) error {
 	_, err := tx.Exec(ctx, `SELECT set_config('enable_indexscan', 'off', true), set_config('enable_seqscan', 'off', true),
 		set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)`)
 	return err
@@ -555,7 +556,7 @@ func findSimilar(ctx context.Context, tx pgx.Tx, st *wordStats, id int64, phrase
 	if err != nil {
 		return nil, err
 	}
-	if err := bitmapsOnly(ctx, tx); err != nil {
+	if err := planWalks(ctx, tx); err != nil {
 		return nil, err
 	}
 	after := int64(0)
