@@ -162,12 +162,18 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 	}
 	published := micro(a.PublishedAt)
 	var id int64
+	// One statement writes the article and its search row; when the
+	// address is taken, neither is written and no row comes back.
 	err = tx.QueryRow(ctx, `
-		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
-			html, text, lead, image, lang, licence, created_at,
-			text_hash, fingerprint, duplicate_of, search)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `+searchVector+`)
-		ON CONFLICT (original_url) DO NOTHING
+		WITH a AS (
+			INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
+				html, text, lead, image, lang, licence, created_at,
+				text_hash, fingerprint, duplicate_of)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+			ON CONFLICT (original_url) DO NOTHING
+			RETURNING id, duplicate_of IS NULL AS shown, source_id, published_at, title)
+		INSERT INTO article_search (id, shown, source_id, published_at, title, search)
+		SELECT id, shown, source_id, published_at, title, `+searchVector+` FROM a
 		RETURNING id`,
 		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
@@ -191,6 +197,9 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2`,
 			id, place.Replaces); err != nil {
+			return nil, false, err
+		}
+		if err := setShown(ctx, tx, place.Replaces, false); err != nil {
 			return nil, false, err
 		}
 	}

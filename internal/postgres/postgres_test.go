@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/storetest"
 	"github.com/jackc/pgx/v5"
 )
@@ -387,4 +389,45 @@ func TestConcurrentDigestRefresh(t *testing.T) {
 func TestDocFreqsWrittenAtClose(t *testing.T) {
 	dsn, _ := MustCreateSchema(t)
 	storetest.CheckDocFreqsWrittenAtClose(t, func() herald.Store { return mustOpen(t, dsn) })
+}
+
+// TestWalkStepReadsBlockAndWords checks, on a store with statistics, that
+// the planner reads a search step's block and words together from the
+// GIN index, for common and rare words and a phrase. When it left the
+// block out (migration 0014's lists of blocks), a step read the row of
+// every match in the store.
+func TestWalkStepReadsBlockAndWords(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := MustCreateSchema(t)
+	db := mustOpen(t, dsn)
+	const n = 3000
+	var as []*herald.Article
+	for i := range n {
+		a := storetest.NewArticle(i+1, fmt.Sprintf("Outlet %d", i%7))
+		a.Title = fmt.Sprintf("Harbour report %d", i)
+		a.Text = "The harbour board met again today."
+		if i%500 == 0 {
+			a.Text += " A zeppelin flew over the quay."
+		}
+		as = append(as, a)
+	}
+	if created, err := db.AddArticles(ctx, as); err != nil || created != n {
+		t.Fatalf("AddArticles = %d, %v; want %d", created, err, n)
+	}
+	adminExec(t, dsn, `ANALYZE article_search`)
+	top := (as[n-1].ID/1024 + 1) * 1024
+	for _, text := range []string{"harbour", "zeppelin", `"harbour board"`, "harbour zeppelin"} {
+		q, err := search.Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := db.ExplainWalkStep(ctx, q, top, 1024)
+		if err != nil {
+			t.Fatalf("explain %s: %v", text, err)
+		}
+		if !strings.Contains(plan, "Bitmap Index Scan on article_search_words") ||
+			!regexp.MustCompile(`Index Cond: \(\(\(id / 1024\) = .* AND \(search @@ `).MatchString(plan) {
+			t.Errorf("step for %s does not read the block and the words from the index together:\n%s", text, plan)
+		}
+	}
 }

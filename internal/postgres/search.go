@@ -74,14 +74,23 @@ func tsPhrase(p herald.Phrase, args *[]any, sep string) string {
 	return `websearch_to_tsquery('simple', $` + strconv.Itoa(len(*args)) + `)`
 }
 
+// setShown records in the article's search row whether it is the shown
+// copy of its text, which articles.duplicate_of says: every change of
+// that column goes with a call here, in the same transaction.
+func setShown(ctx context.Context, tx pgx.Tx, id int64, shown bool) error {
+	_, err := tx.Exec(ctx, `UPDATE article_search SET shown = $2 WHERE id = $1`, id, shown)
+	return err
+}
+
 // SetSearchWindow changes herald.SearchWindow and herald.SearchScan for
 // this store, so that tests can check the bounds with a few articles. It
 // must be called before the store is used.
 func (db *DB) SetSearchWindow(window, scan int) { db.searchWindow, db.searchScan = window, scan }
 
 // blockLevels are the sizes of the blocks of consecutive ids the search
-// index keys each article by, smallest first, one column each (migration
-// 0015: GIN on (id / 1024, id / 8192, id / 65536, id / 524288, search)).
+// index keys each article by, smallest first, one column each (migrations
+// 0015 and 0016: GIN on article_search (id / 1024, id / 8192, id / 65536,
+// id / 524288, search)).
 // A walk step asks for one aligned block of one size by equality: a
 // single index entry, which the planner costs as cheap and so reads
 // together with the words. Asked for as a list or a range of the
@@ -113,8 +122,8 @@ func alignedBlock(top, bottom, span int64) int64 {
 // with their titles (see searchCandidates), and ranks them in Go as
 // SQLite does (search.Ranker), with document frequencies from the
 // column's statistics. ts_rank would read each candidate's whole search
-// vector, stored apart from the row (TOAST) and compressed, a second time
-// after the match. The page's rows and texts are read for it alone.
+// vector a second time after the match. The page's rows and texts are
+// read from articles for it alone.
 func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.SearchResult, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
@@ -152,9 +161,10 @@ const restAtOnce = 2000
 // searchCandidates returns the newest matches of f that are shown
 // copies, up to the search window, with their titles (see walk). With a
 // filter it stops after herald.SearchScan matches. A phrase is looked for
-// in the newest herald.PhraseScan articles holding all the words at
-// most, as on SQLite: those are found first, by a walk that reads no
-// positions, and the phrase's walk stops at the oldest of them.
+// in the newest herald.PhraseScan articles holding all its words, as on
+// SQLite: the walk reads those, which needs no positions, and checks the
+// phrase on each row it reads, in the vector kept in the row (migration
+// 0016).
 //
 // Index scans are turned off for the walks: for a common word the
 // planner would otherwise walk the primary key backwards and read every
@@ -168,33 +178,31 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 	if err := planWalks(ctx, tx); err != nil {
 		return nil, err
 	}
-	share := st.share(f.Query)
-	w := walk{tx: tx, share: share}
-	if f.Query.Phrased() {
-		words := walk{tx: tx, share: share, window: herald.PhraseScan, scan: herald.PhraseScan, passes: `true`}
-		words.match = wordsTSQuery(f.Query, &words.args)
-		found, err := words.run(ctx, st.docs)
-		if err != nil {
-			return nil, err
-		}
-		if len(found) == herald.PhraseScan {
-			w.floor = found[len(found)-1].ID
-		}
-	}
-	w.match = tsQuery(f.Query, &w.args)
+	w := walk{tx: tx, share: st.share(f.Query), window: db.windowLimit(), scan: db.windowLimit()}
 	var pass []string
+	if f.Query.Phrased() {
+		w.match = wordsTSQuery(f.Query, &w.args)
+		pass = append(pass, `a.search @@ (`+tsQuery(f.Query, &w.args)+`)`)
+		w.scan = herald.PhraseScan
+	} else {
+		w.match = tsQuery(f.Query, &w.args)
+	}
+	filtered := false
 	if f.SourceID != 0 {
-		pass = append(pass, `a.source_id = `+w.arg(f.SourceID))
+		pass, filtered = append(pass, `a.source_id = `+w.arg(f.SourceID)), true
 	}
 	if !f.From.IsZero() {
-		pass = append(pass, `a.published_at >= `+w.arg(f.From.UTC()))
+		pass, filtered = append(pass, `a.published_at >= `+w.arg(f.From.UTC())), true
 	}
 	if !f.To.IsZero() {
-		pass = append(pass, `a.published_at < `+w.arg(f.To.UTC()))
+		pass, filtered = append(pass, `a.published_at < `+w.arg(f.To.UTC())), true
 	}
-	w.window, w.scan, w.passes = db.windowLimit(), db.windowLimit(), `true`
+	if filtered && !f.Query.Phrased() {
+		w.scan = db.scanLimit()
+	}
+	w.passes = `true`
 	if len(pass) > 0 {
-		w.scan, w.passes = db.scanLimit(), strings.Join(pass, ` AND `)
+		w.passes = strings.Join(pass, ` AND `)
 	}
 	cands, err := w.run(ctx, st.docs)
 	if err != nil {
@@ -217,7 +225,7 @@ type walk struct {
 	tx     pgx.Tx
 	match  string // the tsquery expression, over args
 	args   []any
-	passes string  // an SQL condition on a (the filters): only the matches that pass fill the window
+	passes string  // an SQL condition on a (the filters, a phrase): only the matches that pass fill the window
 	window int     // the matches that pass wanted
 	scan   int     // the matches looked at, at most
 	floor  int64   // the oldest id looked at (0 for all)
@@ -275,19 +283,8 @@ type walkRow struct {
 // ends at top, or when size is 0, in all the ids below top; never below
 // the floor.
 func (w *walk) step(ctx context.Context, top, size int64, limit int) ([]walkRow, error) {
-	params := append(slices.Clip(w.args), limit, w.floor)
-	where := `a.id >= $` + strconv.Itoa(len(params)) + ` AND `
-	if size == 0 {
-		params = append(params, top)
-		where += `a.id < $` + strconv.Itoa(len(params))
-	} else {
-		params = append(params, top/size-1)
-		where += `(a.id / ` + strconv.FormatInt(size, 10) + `) = $` + strconv.Itoa(len(params))
-	}
-	rows, err := w.tx.Query(ctx, `
-		SELECT a.id, a.published_at, `+w.passes+`, a.title FROM articles a
-		WHERE `+where+` AND a.search @@ (`+w.match+`) AND a.duplicate_of IS NULL
-		ORDER BY a.id DESC LIMIT $`+strconv.Itoa(len(w.args)+1), params...)
+	sql, params := w.stepQuery(top, size, limit)
+	rows, err := w.tx.Query(ctx, sql, params...)
 	if err != nil {
 		return nil, err
 	}
@@ -297,6 +294,30 @@ func (w *walk) step(ctx context.Context, top, size int64, limit int) ([]walkRow,
 		r.Published = r.Published.UTC()
 		return r, err
 	})
+}
+
+// stepQuery returns step's statement and its parameters.
+func (w *walk) stepQuery(top, size int64, limit int) (string, []any) {
+	params := append(slices.Clip(w.args), limit)
+	var where string
+	if w.floor > 0 {
+		// Only with a floor: a store small enough for a range of the
+		// primary key to look cheap was otherwise read by that range,
+		// every row's words checked, the block and words index unused.
+		params = append(params, w.floor)
+		where = `a.id >= $` + strconv.Itoa(len(params)) + ` AND `
+	}
+	if size == 0 {
+		params = append(params, top)
+		where += `a.id < $` + strconv.Itoa(len(params))
+	} else {
+		params = append(params, top/size-1)
+		where += `(a.id / ` + strconv.FormatInt(size, 10) + `) = $` + strconv.Itoa(len(params))
+	}
+	return `
+		SELECT a.id, a.published_at, ` + w.passes + `, a.title FROM article_search a
+		WHERE ` + where + ` AND a.search @@ (` + w.match + `) AND a.shown
+		ORDER BY a.id DESC LIMIT $` + strconv.Itoa(len(w.args)+1), params
 }
 
 func (db *DB) windowLimit() int {
@@ -384,7 +405,7 @@ func (db *DB) readWordStats(ctx context.Context) (map[string]float64, float64, e
 	var freqs []float64
 	err := db.pool.QueryRow(ctx, `
 		SELECT most_common_elems::text::text[], most_common_elem_freqs::float8[] FROM pg_stats
-		WHERE schemaname = current_schema() AND tablename = 'articles' AND attname = 'search'`).Scan(&elems, &freqs)
+		WHERE schemaname = current_schema() AND tablename = 'article_search' AND attname = 'search'`).Scan(&elems, &freqs)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, 0, err
 	}
@@ -495,8 +516,7 @@ const dfSample = 1000
 // planWalks sets how the walks of tx are planned. It turns index scans
 // off for the rest of tx: a query matching the search column then reads
 // the GIN index's postings, never walks the primary key reading each
-// row's search vector (stored apart and compressed), which the planner
-// prefers for common words. It also has
+// row's search vector, which the planner prefers for common words. It also has
 // each walk step planned for its own words and block (a plan made once
 // for any, which PostgreSQL switches to after a prepared statement's
 // fifth run, cannot tell a rare word from a common one), and turns JIT

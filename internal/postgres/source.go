@@ -283,6 +283,9 @@ func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID int64) error {
 			next, old); err != nil {
 			return err
 		}
+		if err := setShown(ctx, tx, next, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -231,21 +231,48 @@ func testSearchCJKAndSnippets(t *testing.T, s herald.Store) {
 	}
 }
 
+// testSearchFollowsArticles checks that search finds each text once, as
+// its shown copy, while copies arrive, take over its page and are purged.
 func testSearchFollowsArticles(t *testing.T, s herald.Store) {
 	ctx := context.Background()
-	shown := newText(1, "Ledger", "Harbour strike ends", "Dock workers ended the harbour strike.")
-	shown.Dedup = fingerprint(77, 1)
+	const title, body = "Harbour strike ends", "Dock workers ended the harbour strike."
+	shown := newText(1, "Ledger", title, body)
+	shown.Licence, shown.Dedup = herald.LicenceExcerpt, fingerprint(77, 1)
 	mustAdd(t, s, shown)
-	cp := newText(2, "Courier", "Harbour strike ends", "Dock workers ended the harbour strike.")
-	cp.DuplicateOf, cp.Dedup = shown.ID, fingerprint(77, 1)
+	cp := newText(2, "Courier", title, body)
+	cp.Licence, cp.DuplicateOf, cp.Dedup = herald.LicenceExcerpt, shown.ID, fingerprint(77, 1)
 	mustAdd(t, s, cp)
 	other := newText(3, "Gazette", "Harbour fees rise", "The harbour raised its fees.")
 	mustAdd(t, s, other)
 
-	got, _ := mustSearch(t, s, "harbour strike", herald.SearchFilter{})
-	if !slices.Equal(got, []int64{shown.ID}) {
-		t.Errorf("search = %v, want only the shown copy %d", got, shown.ID)
+	wantFound := func(when string, want int64) {
+		t.Helper()
+		if got, _ := mustSearch(t, s, `"harbour strike"`, herald.SearchFilter{}); !slices.Equal(got, []int64{want}) {
+			t.Errorf("search %s = %v, want only the shown copy %d", when, got, want)
+		}
 	}
+	wantFound("with one copy", shown.ID)
+
+	// A copy under a licence that shows more takes the text's page.
+	full := newText(4, "Wire", title, body)
+	full.Licence, full.DuplicateOf, full.Dedup = herald.LicenceFull, shown.ID, fingerprint(77, 1)
+	mustAdd(t, s, full)
+	if full.DuplicateOf != 0 {
+		t.Fatalf("full-licence copy stored as a copy of %d; want it shown", full.DuplicateOf)
+	}
+	wantFound("after a full-licence copy", full.ID)
+
+	// Purged with its source, the shown copy passes the page on to the
+	// oldest of the rest.
+	if err := s.RemoveSource(ctx, full.Source.Slug, true); err != nil {
+		t.Fatalf("RemoveSource(%s): %v", full.Source.Slug, err)
+	}
+	wantFound("after the shown copy's source is purged", shown.ID)
+	if err := s.RemoveSource(ctx, shown.Source.Slug, true); err != nil {
+		t.Fatalf("RemoveSource(%s): %v", shown.Source.Slug, err)
+	}
+	wantFound("after the next one's source is purged", cp.ID)
+
 	if err := s.RemoveSource(ctx, other.Source.Slug, true); err != nil {
 		t.Fatalf("RemoveSource: %v", err)
 	}

@@ -27,15 +27,16 @@ func Describe(ctx context.Context, store herald.Store, pgDSN string) (string, er
 		return "", fmt.Errorf("index size: %w", err)
 	}
 	defer conn.Close(ctx)
-	var gin, vec, table, database int64
-	err = conn.QueryRow(ctx, `SELECT pg_relation_size('articles_search_sizes'),
-		(SELECT sum(pg_column_size(search)) FROM articles), pg_total_relation_size('articles'),
-		pg_database_size(current_database())`).Scan(&gin, &vec, &table, &database)
+	var gin, vec, database int64
+	var search, articles int64
+	err = conn.QueryRow(ctx, `SELECT pg_relation_size('article_search_words'),
+		(SELECT sum(pg_column_size(search)) FROM article_search), pg_total_relation_size('article_search'),
+		pg_total_relation_size('articles'), pg_database_size(current_database())`).Scan(&gin, &vec, &search, &articles, &database)
 	if err != nil {
 		return "", fmt.Errorf("index size: %w", err)
 	}
-	return fmt.Sprintf("GIN index %.1f MB + tsvector column %.1f MB; articles table with its indexes %.1f MB; database %.1f MB",
-		mb(gin), mb(vec), mb(table), mb(database)), nil
+	return fmt.Sprintf("GIN index %.1f MB + tsvector column %.1f MB; article_search table with its indexes %.1f MB; articles with its indexes %.1f MB; database %.1f MB",
+		mb(gin), mb(vec), mb(search), mb(articles), mb(database)), nil
 }
 
 func mb(b int64) float64 { return float64(b) / (1 << 20) }
