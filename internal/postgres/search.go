@@ -163,8 +163,8 @@ const restAtOnce = 2000
 // filter it stops after herald.SearchScan matches. A phrase is looked for
 // in the newest herald.PhraseScan articles holding all its words, as on
 // SQLite: the walk reads those, which needs no positions, and checks the
-// phrase on each row it reads, in the vector kept in the row (migration
-// 0016).
+// phrase on each row it reads (rather than walking again for the phrase,
+// which read the words' postings and rows a second time).
 //
 // Index scans are turned off for the walks: for a common word the
 // planner would otherwise walk the primary key backwards and read every

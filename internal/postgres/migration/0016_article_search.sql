@@ -1,17 +1,19 @@
 -- Each article's search vector moves out of articles into a table of its
--- own, kept in the row beside what a search step reads of a match (its
--- id, whether it is the shown copy of its text, its outlet, time and
--- title), so that a search reads this table alone.
+-- own, beside what a search step reads of a match: its id, whether it is
+-- the shown copy of its text, its outlet, time and title. A step reads
+-- the row of every match it finds, and the rows of articles are wide
+-- (the lead, the URL, the byline, and up to 2 kB of the rest before
+-- PostgreSQL moves a column out to TOAST): at a million generated
+-- articles, a page held 6 of them and holds 19 of these. A vector of
+-- more than about 2 kB (3.5 kB for a typical article) is stored apart
+-- (TOAST), as it was in articles, and read only to check a phrase's
+-- positions.
 --
--- In articles the vector (3.5 kB for a typical article; pglz saves too
--- little on one to keep it compressed) was stored apart from the row,
--- in TOAST. A phrase is checked against the positions in the vector of
--- every article holding all its words, and fetching each vector from
--- TOAST cost three times the check: on 30,000 vectors, 195 ms out of
--- line against 58 ms in the row. toast_tuple_target and STORAGE MAIN
--- keep a vector of up to a page in the row; only longer ones still go
--- to TOAST. The row is written once, with the article, and changes only
--- when the article becomes or stops being its text's shown copy.
+-- Kept in the row instead (toast_tuple_target 8160, STORAGE MAIN), the
+-- vector made phrases twice as fast and every other search slower, as
+-- each match's row then filled half a page (docs/BENCHMARKS.md, session
+-- 7). The row is written once, with the article, and changes only when
+-- the article becomes or stops being its text's shown copy.
 CREATE TABLE article_search (
 	id           bigint      PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
 	shown        boolean     NOT NULL,
@@ -19,8 +21,7 @@ CREATE TABLE article_search (
 	published_at timestamptz NOT NULL,
 	title        text        NOT NULL,
 	search       tsvector    NOT NULL
-) WITH (toast_tuple_target = 8160);
-ALTER TABLE article_search ALTER COLUMN search SET STORAGE MAIN;
+);
 
 INSERT INTO article_search (id, shown, source_id, published_at, title, search)
 	SELECT id, duplicate_of IS NULL, source_id, published_at, title, search FROM articles;
