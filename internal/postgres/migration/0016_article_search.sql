@@ -4,16 +4,17 @@
 -- the row of every match it finds, and the rows of articles are wide
 -- (the lead, the URL, the byline, and up to 2 kB of the rest before
 -- PostgreSQL moves a column out to TOAST): at a million generated
--- articles, a page held 6 of them and holds 19 of these. A vector of
--- more than about 2 kB (3.5 kB for a typical article) is stored apart
--- (TOAST), as it was in articles, and read only to check a phrase's
--- positions.
+-- articles, a page held 6 of them and holds about 20 of these. A
+-- vector of more than about 2 kB (3.5 kB for a typical article) is
+-- stored apart (TOAST), as it was in articles, and read only to check a
+-- phrase's positions.
 --
 -- Kept in the row instead (toast_tuple_target 8160, STORAGE MAIN), the
--- vector made phrases twice as fast and every other search slower, as
--- each match's row then filled half a page (docs/BENCHMARKS.md, session
--- 7). The row is written once, with the article, and changes only when
--- the article becomes or stops being its text's shown copy.
+-- vector made phrases twice as fast and the other searches slower (with
+-- PostgreSQL's default cache, filtered ones by up to half again), as each
+-- match's row then filled half a page (docs/BENCHMARKS.md, session 7).
+-- The row is written once, with the article, and changes only when the
+-- article becomes or stops being its text's shown copy.
 CREATE TABLE article_search (
 	id           bigint      PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
 	shown        boolean     NOT NULL,
