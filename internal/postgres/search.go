@@ -187,22 +187,21 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 	} else {
 		w.match = tsQuery(f.Query, &w.args)
 	}
-	filtered := false
 	if f.SourceID != 0 {
-		pass, filtered = append(pass, `a.source_id = `+w.arg(f.SourceID)), true
+		pass = append(pass, `a.source_id = `+w.arg(f.SourceID))
 	}
 	if !f.From.IsZero() {
-		pass, filtered = append(pass, `a.published_at >= `+w.arg(f.From.UTC())), true
+		pass = append(pass, `a.published_at >= `+w.arg(f.From.UTC()))
 	}
 	if !f.To.IsZero() {
-		pass, filtered = append(pass, `a.published_at < `+w.arg(f.To.UTC())), true
-	}
-	if filtered && !f.Query.Phrased() {
-		w.scan = db.scanLimit()
+		pass = append(pass, `a.published_at < `+w.arg(f.To.UTC()))
 	}
 	w.passes = `true`
 	if len(pass) > 0 {
 		w.passes = strings.Join(pass, ` AND `)
+		if !f.Query.Phrased() { // filtered: a phrase's scan stays PhraseScan
+			w.scan = db.scanLimit()
+		}
 	}
 	cands, err := w.run(ctx, st.docs)
 	if err != nil {
