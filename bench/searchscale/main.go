@@ -25,6 +25,9 @@
 // so common and rare words are asked for about as often as they occur in
 // headlines. The one-word queries are also run sorted by date, limited to
 // the article's outlet, and limited to the 30 days before the article.
+// Two words in a row from the article's text are asked for as a phrase
+// too, by relevance and by date: few titles hold such a phrase, so the
+// titles that rank first do not settle it.
 // Every query is run once untimed (so the figures are for a warm cache)
 // and then timed: the first page of 20, snippets included. It prints
 // Markdown tables of p50, p99 and max per kind, and the index's size.
@@ -32,6 +35,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -44,6 +48,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -80,6 +85,7 @@ type config struct {
 	samples  int
 	related  int
 	queries  []string
+	slowest  int
 	fillOnly bool
 	profile  string
 }
@@ -93,12 +99,13 @@ func parseFlags(args []string) (config, error) {
 	samples := fs.Int("samples", 300, "queries of each kind")
 	relatedN := fs.Int("related", 100, "articles whose related list is computed (Refresh) and read (FindRelated); 0 for none")
 	queries := fs.String("queries", "", "more queries to time, each 10 times, separated by commas (say, phrases of common words)")
+	slowest := fs.Int("slowest", 0, "also list the slowest queries of each kind, this many")
 	fillOnly := fs.Bool("fill-only", false, "fill the store and stop")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return config{}, err
 	}
-	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, related: *relatedN, fillOnly: *fillOnly, profile: *profile}
+	cfg := config{db: *db, n: *n, upto: *upto, seed: *seed, samples: *samples, related: *relatedN, slowest: *slowest, fillOnly: *fillOnly, profile: *profile}
 	switch {
 	case cfg.db == "":
 		return config{}, errors.New("-db is required: a SQLite file or a postgres:// DSN")
@@ -110,6 +117,8 @@ func parseFlags(args []string) (config, error) {
 		return config{}, fmt.Errorf("-samples must be at least 1, not %d", cfg.samples)
 	case cfg.related < 0:
 		return config{}, fmt.Errorf("-related must be 0 or more, not %d", cfg.related)
+	case cfg.slowest < 0:
+		return config{}, fmt.Errorf("-slowest must be 0 or more, not %d", cfg.slowest)
 	}
 	if cfg.upto == 0 {
 		cfg.upto = cfg.n
@@ -325,12 +334,16 @@ func (l *lineLimit) Read(p []byte) (int, error) {
 // probe is one timed query.
 type probe struct {
 	kind   string
+	text   string
 	filter herald.SearchFilter
 }
 
 // probes draws the queries from the titles of randomly chosen articles.
 func probes(ctx context.Context, store herald.Store, cfg config, n int) ([]probe, error) {
 	rng := rand.New(rand.NewPCG(uint64(cfg.seed), 2))
+	// Where in the text a phrase is taken from is drawn apart, so that
+	// the titles' queries stay those of earlier runs.
+	inText := rand.New(rand.NewPCG(uint64(cfg.seed), 3))
 	var out []probe
 	add := func(kind, text string, f herald.SearchFilter) error {
 		q, err := search.Parse(text)
@@ -338,7 +351,7 @@ func probes(ctx context.Context, store herald.Store, cfg config, n int) ([]probe
 			return fmt.Errorf("query %q: %w", text, err)
 		}
 		f.Query = q
-		out = append(out, probe{kind: kind, filter: f})
+		out = append(out, probe{kind: kind, text: text, filter: f})
 		return nil
 	}
 	for found := 0; found < cfg.samples; {
@@ -357,11 +370,16 @@ func probes(ctx context.Context, store herald.Store, cfg config, n int) ([]probe
 		i := rng.IntN(len(toks) - 2)
 		one, two, three := toks[i], strings.Join(toks[i:i+2], " "), strings.Join(toks[i:i+3], " ")
 		month := herald.SearchFilter{From: a.PublishedAt.AddDate(0, 0, -30), To: a.PublishedAt.Add(time.Second)}
+		body := search.Tokens(a.Text)
+		j := inText.IntN(max(len(body)-1, 1))
+		textPhrase := `"` + strings.Join(body[j:min(j+2, len(body))], " ") + `"`
 		for _, err := range []error{
 			add("one word", one, herald.SearchFilter{}),
 			add("two words", two, herald.SearchFilter{}),
 			add("three words", three, herald.SearchFilter{}),
 			add("phrase", `"`+two+`"`, herald.SearchFilter{}),
+			add("phrase from the text", textPhrase, herald.SearchFilter{}),
+			add("phrase from the text, by date", textPhrase, herald.SearchFilter{Sort: herald.SortDate}),
 			add("one word, by date", one, herald.SearchFilter{Sort: herald.SortDate}),
 			add("one word, one outlet", one, herald.SearchFilter{SourceID: a.Source.ID}),
 			add("one word, 30 days", one, month),
@@ -389,7 +407,7 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 			return fmt.Errorf("query %q: %w", q, err)
 		}
 		for range 10 {
-			ps = append(ps, probe{kind: "`" + q + "`", filter: f})
+			ps = append(ps, probe{kind: "`" + q + "`", text: q, filter: f})
 		}
 	}
 	for _, p := range ps { // warm the cache
@@ -407,6 +425,7 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 		return err
 	}
 	times, cpu := map[string][]time.Duration{}, map[string][]time.Duration{}
+	timed := map[string][]timedQuery{}
 	hits := map[string]int{}
 	var kinds []string
 	for _, p := range ps {
@@ -419,6 +438,7 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 			kinds = append(kinds, p.kind)
 		}
 		times[p.kind] = append(times[p.kind], time.Since(t0))
+		timed[p.kind] = append(timed[p.kind], timedQuery{p.text, time.Since(t0)})
 		cpu[p.kind] = append(cpu[p.kind], threadCPU()+backend()-c0)
 		hits[p.kind] += len(res.Hits)
 	}
@@ -435,7 +455,28 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 	if isPostgres(cfg.db) {
 		fmt.Fprintln(out, "\n(CPU: this process's thread and the PostgreSQL backend serving the store, by /proc/PID/schedstat.)")
 	}
+	if cfg.slowest > 0 {
+		writeSlowest(out, kinds, timed, cfg.slowest)
+	}
 	return nil
+}
+
+// timedQuery is one query's text and wall time.
+type timedQuery struct {
+	text string
+	took time.Duration
+}
+
+// writeSlowest lists the n slowest queries of each kind, to be looked at
+// with EXPLAIN.
+func writeSlowest(out io.Writer, kinds []string, timed map[string][]timedQuery, n int) {
+	fmt.Fprintf(out, "\nThe %d slowest of each kind:\n\n", n)
+	for _, k := range kinds {
+		qs := slices.SortedFunc(slices.Values(timed[k]), func(a, b timedQuery) int { return cmp.Compare(b.took, a.took) })
+		for _, q := range qs[:min(n, len(qs))] {
+			fmt.Fprintf(out, "- %s: `%s` %s\n", k, q.text, ms(q.took))
+		}
+	}
 }
 
 // timedStore times the store calls a related list is computed with.

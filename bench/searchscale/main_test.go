@@ -23,6 +23,7 @@ func TestParseFlags(t *testing.T) {
 		{args: []string{"-db", "x.db"}, wantErr: "-n"},
 		{args: []string{"-db", "x.db", "-n", "100", "-upto", "200"}, wantErr: "-upto"},
 		{args: []string{"-db", "x.db", "-n", "100", "-samples", "0"}, wantErr: "-samples"},
+		{args: []string{"-db", "x.db", "-n", "100", "-slowest", "-1"}, wantErr: "-slowest"},
 	}
 	for _, tt := range tests {
 		cfg, err := parseFlags(tt.args)
@@ -35,6 +36,24 @@ func TestParseFlags(t *testing.T) {
 		if err != nil || cfg.upto != tt.upto {
 			t.Errorf("parseFlags(%q) = %+v, %v; want upto %d", tt.args, cfg, err, tt.upto)
 		}
+	}
+}
+
+// TestWriteSlowest checks that the slowest queries of each kind are
+// listed slowest first, kinds in their order, at most n of each.
+func TestWriteSlowest(t *testing.T) {
+	timed := map[string][]timedQuery{
+		"one word": {{"ferry", 2 * time.Millisecond}, {"harbour", 9 * time.Millisecond}, {"quay", 5 * time.Millisecond}},
+		"phrase":   {{`"report said"`, 30 * time.Millisecond}},
+	}
+	var b strings.Builder
+	writeSlowest(&b, []string{"phrase", "one word"}, timed, 2)
+	want := "\nThe 2 slowest of each kind:\n\n" +
+		"- phrase: `\"report said\"` 30.00 ms\n" +
+		"- one word: `harbour` 9.00 ms\n" +
+		"- one word: `quay` 5.00 ms\n"
+	if b.String() != want {
+		t.Errorf("writeSlowest wrote\n%s\nwant\n%s", b.String(), want)
 	}
 }
 
