@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -428,6 +429,77 @@ func TestWalkStepReadsBlockAndWords(t *testing.T) {
 		if !strings.Contains(plan, "Bitmap Index Scan on article_search_words") ||
 			!regexp.MustCompile(`Index Cond: \(\(\(id / 1024\) = .* AND \(search @@ `).MatchString(plan) {
 			t.Errorf("step for %s does not read the block and the words from the index together:\n%s", text, plan)
+		}
+	}
+}
+
+// TestPhraseCheckedInOrder checks phrases on a store where more than
+// herald.PhraseScan articles hold "the", "board", "met", "today" and
+// "quiet": the newest PhraseScan holding a phrase's words are put in
+// order and checked for it in batches, by relevance and by date, until
+// the page is full, whatever the excluded words and alternatives.
+func TestPhraseCheckedInOrder(t *testing.T) {
+	ctx := context.Background()
+	dsn, _ := MustCreateSchema(t)
+	db := mustOpen(t, dsn)
+	n := herald.PhraseScan + 500
+	mid := n - herald.PhraseScan/2        // past the first batches of checks, by date
+	titled := n - herald.PhraseScan + 100 // older, and first by relevance
+	var as []*herald.Article
+	for i := range n {
+		a := storetest.NewArticle(i+1, fmt.Sprintf("Outlet %d", i%7))
+		a.Title = fmt.Sprintf("Harbour report %d", i)
+		a.Text = "The board met again today, the harbour was quiet."
+		switch i {
+		case 0:
+			a.Text += " Quiet the committee sat."
+		case titled:
+			a.Title = "Quiet harbour: today the board met"
+		case mid:
+			a.Text += " Today the board met twice."
+		}
+		as = append(as, a)
+	}
+	if created, err := db.AddArticles(ctx, as); err != nil || created != n {
+		t.Fatalf("AddArticles = %d, %v; want %d", created, err, n)
+	}
+	adminExec(t, dsn, `ANALYZE article_search`)
+	byDate := herald.SearchFilter{Sort: herald.SortDate}
+	tests := []struct {
+		query string
+		f     herald.SearchFilter
+		want  []int64
+		more  bool
+	}{
+		{`"today the board met"`, herald.SearchFilter{}, []int64{as[titled].ID, as[mid].ID}, false},
+		{`"today the board met"`, byDate, []int64{as[mid].ID, as[titled].ID}, false},
+		{`"today the board met"`, herald.SearchFilter{Limit: 1}, []int64{as[titled].ID}, true},
+		{`"today the board met"`, herald.SearchFilter{Limit: 1, Page: 2}, []int64{as[mid].ID}, false},
+		{`"today the board met" -twice`, byDate, []int64{as[titled].ID}, false},
+		{`"met twice" OR "committee sat"`, byDate, []int64{as[mid].ID, as[0].ID}, false},
+		// Rare words are found however old; common ones in the newest
+		// PhraseScan articles holding them.
+		{`"committee sat"`, byDate, []int64{as[0].ID}, false},
+		{`"quiet the"`, byDate, nil, false},
+		{`"harbour the"`, byDate, nil, false},
+	}
+	for _, tt := range tests {
+		q, err := search.Parse(tt.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tt.f.Query = q
+		res, err := db.Search(ctx, tt.f)
+		if err != nil {
+			t.Fatalf("search %s: %v", tt.query, err)
+		}
+		var got []int64
+		for _, h := range res.Hits {
+			got = append(got, h.Article.ID)
+		}
+		if !slices.Equal(got, tt.want) || res.More != tt.more {
+			t.Errorf("search %s (%s, page %d of %d) = %v more=%v, want %v more=%v",
+				tt.query, tt.f.Sort, tt.f.Page, tt.f.Limit, got, res.More, tt.want, tt.more)
 		}
 	}
 }

@@ -40,15 +40,19 @@ func tsQuery(q herald.Query, args *[]any) string {
 	return b.String()
 }
 
-// wordsTSQuery writes the articles that may match q as a tsquery
-// expression: those holding all the words q looks for, each phrase's
-// words anywhere (each quoted alone: websearch_to_tsquery joins them
-// with &, and reads none as an operator). Finding them reads no
-// positions.
-func wordsTSQuery(q herald.Query, args *[]any) string {
+// queryMatch writes, as a tsquery expression, what the index can tell
+// of q; exact says it tells it all. A phrase's positions are not in the
+// index: for a query with one, it is the articles holding all the words
+// q looks for, each phrase's words anywhere (each quoted alone:
+// websearch_to_tsquery joins them with &, and reads none as an
+// operator), and q itself is to be checked on each match's row.
+func queryMatch(q herald.Query, args *[]any) (match string, exact bool) {
+	if !q.Phrased() {
+		return tsQuery(q, args), true
+	}
 	var b strings.Builder
 	writeMust(&b, q, args, `" "`)
-	return b.String()
+	return b.String(), false
 }
 
 func writeMust(b *strings.Builder, q herald.Query, args *[]any, sep string) {
@@ -132,16 +136,15 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	cands, err := db.searchCandidates(ctx, f, st)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
 	var ranker *search.Ranker
 	if f.Sort != herald.SortDate {
 		ranker = search.NewRanker(f.Query, int(st.docs), st.df)
 	}
-	search.Order(cands, f.Sort, ranker)
 	limit, offset := f.PageLimit(), f.Offset()
+	cands, err := db.searchCandidates(ctx, f, st, func(cs []search.Candidate) { search.Order(cs, f.Sort, ranker) }, offset+limit+1)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
 	page := cands[min(offset, len(cands)):min(offset+limit+1, len(cands))]
 	res := &herald.SearchResult{}
 	if len(page) > limit {
@@ -159,17 +162,23 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 const restAtOnce = 2000
 
 // searchCandidates returns the newest matches of f that are shown
-// copies, up to the search window, with their titles (see walk). With a
-// filter it stops after herald.SearchScan matches. A phrase is looked for
-// in the newest herald.PhraseScan articles holding all its words, as on
-// SQLite: the walk reads those, which needs no positions, and checks the
-// phrase on each row it reads (rather than walking again for the phrase,
-// which read the words' postings and rows a second time).
+// copies, up to the search window, with their titles (see walk), in the
+// order order puts them. With a filter it stops after herald.SearchScan
+// matches.
+//
+// A phrase is looked for in the newest herald.PhraseScan articles that
+// hold all the words the query looks for, as on SQLite. The walk reads
+// those, which needs no positions; they are put in order, and checked
+// for the phrase in that order until need of them hold it
+// (checkInOrder). A check reads the row's whole search vector, kept
+// apart in TOAST, so it is made on as few as the page needs: checking
+// every match as the walk read it made a phrase three times as slow as a
+// word at a million articles.
 //
 // Index scans are turned off for the walks: for a common word the
 // planner would otherwise walk the primary key backwards and read every
 // row's search vector, which costs more than the blocks' postings.
-func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *wordStats) ([]search.Candidate, error) {
+func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *wordStats, order func([]search.Candidate), need int) ([]search.Candidate, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, err
@@ -179,14 +188,16 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 		return nil, err
 	}
 	w := walk{tx: tx, share: st.share(f.Query), window: db.windowLimit(), scan: db.windowLimit()}
-	var pass []string
+	var exact bool
+	w.match, exact = queryMatch(f.Query, &w.args)
 	if f.Query.Phrased() {
-		w.match = wordsTSQuery(f.Query, &w.args)
-		pass = append(pass, `a.search @@ (`+tsQuery(f.Query, &w.args)+`)`)
 		w.scan = herald.PhraseScan
-	} else {
-		w.match = tsQuery(f.Query, &w.args)
 	}
+	if !exact {
+		// Every match found is a candidate until its check.
+		w.window = herald.PhraseScan
+	}
+	var pass []string
 	if f.SourceID != 0 {
 		pass = append(pass, `a.source_id = `+w.arg(f.SourceID))
 	}
@@ -207,7 +218,55 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 	if err != nil {
 		return nil, err
 	}
+	order(cands)
+	if !exact {
+		var args []any
+		check := `a.search @@ (` + tsQuery(f.Query, &args) + `)`
+		if cands, err = checkInOrder(ctx, tx, cands, check, args, need); err != nil {
+			return nil, err
+		}
+	}
 	return cands, tx.Commit(ctx)
+}
+
+// checkInOrder returns the candidates whose rows pass check (an SQL
+// condition on a, over args), in their order, up to the need-th. It
+// checks them in batches, the first the size of need and each after
+// twice the one before, so that a phrase most candidates hold costs few
+// rows read and one few hold costs few statements.
+func checkInOrder(ctx context.Context, tx pgx.Tx, cands []search.Candidate, check string, args []any, need int) ([]search.Candidate, error) {
+	params := append(args, nil)
+	// The check is made on the rows read, in the select list: as a
+	// condition, the planner would also ask the GIN index for the
+	// phrase's words, whose postings in the whole store are long.
+	sql := `SELECT a.id, ` + check + ` FROM article_search a WHERE a.id = ANY($` + strconv.Itoa(len(params)) + `)`
+	var kept []search.Candidate
+	batch := max(need, 1)
+	for len(cands) > 0 && len(kept) < need {
+		next := cands[:min(batch, len(cands))]
+		cands, batch = cands[len(next):], 2*batch
+		ids := make([]int64, len(next))
+		for i, c := range next {
+			ids[i] = c.ID
+		}
+		params[len(params)-1] = ids
+		rows, err := tx.Query(ctx, sql, params...)
+		if err != nil {
+			return nil, err
+		}
+		passed := map[int64]bool{}
+		var id int64
+		var ok bool
+		if _, err := pgx.ForEachRow(rows, []any{&id, &ok}, func() error { passed[id] = ok; return nil }); err != nil {
+			return nil, err
+		}
+		for _, c := range next {
+			if passed[c.ID] && len(kept) < need {
+				kept = append(kept, c)
+			}
+		}
+	}
+	return kept, nil
 }
 
 // walk finds the newest matches of a tsquery among the shown copies. It
@@ -224,7 +283,7 @@ type walk struct {
 	tx     pgx.Tx
 	match  string // the tsquery expression, over args
 	args   []any
-	passes string  // an SQL condition on a (the filters, a phrase): only the matches that pass fill the window
+	passes string  // an SQL condition on a (the filters): only the matches that pass fill the window
 	window int     // the matches that pass wanted
 	scan   int     // the matches looked at, at most
 	floor  int64   // the oldest id looked at (0 for all)
