@@ -21,7 +21,7 @@ func (db *DB) ExplainWalkStep(ctx context.Context, q herald.Query, top, size int
 		return "", err
 	}
 	w := walk{tx: tx, passes: `true`}
-	w.match, _ = queryMatch(q, &w.args)
+	w.match = walkQuery(q, &w.args)
 	sql, params := w.stepQuery(top, size, herald.SearchWindow)
 	rows, err := tx.Query(ctx, `EXPLAIN `+sql, params...)
 	if err != nil {

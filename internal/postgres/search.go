@@ -40,19 +40,19 @@ func tsQuery(q herald.Query, args *[]any) string {
 	return b.String()
 }
 
-// queryMatch writes, as a tsquery expression, what the index can tell
-// of q; exact says it tells it all. A phrase's positions are not in the
-// index: for a query with one, it is the articles holding all the words
-// q looks for, each phrase's words anywhere (each quoted alone:
-// websearch_to_tsquery joins them with &, and reads none as an
-// operator), and q itself is to be checked on each match's row.
-func queryMatch(q herald.Query, args *[]any) (match string, exact bool) {
+// walkQuery writes, as a tsquery expression, what a walk asks the index
+// for q. A phrase's positions are not in the index: for a query with
+// one, it is the articles holding all the words q looks for, each
+// phrase's words anywhere (each quoted alone: websearch_to_tsquery joins
+// them with &, and reads none as an operator), and q itself is checked
+// on the matches' rows afterwards.
+func walkQuery(q herald.Query, args *[]any) string {
 	if !q.Phrased() {
-		return tsQuery(q, args), true
+		return tsQuery(q, args)
 	}
 	var b strings.Builder
 	writeMust(&b, q, args, `" "`)
-	return b.String(), false
+	return b.String()
 }
 
 func writeMust(b *strings.Builder, q herald.Query, args *[]any, sep string) {
@@ -188,14 +188,10 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 		return nil, err
 	}
 	w := walk{tx: tx, share: st.share(f.Query), window: db.windowLimit(), scan: db.windowLimit()}
-	var exact bool
-	w.match, exact = queryMatch(f.Query, &w.args)
+	w.match = walkQuery(f.Query, &w.args)
 	if f.Query.Phrased() {
-		w.scan = herald.PhraseScan
-	}
-	if !exact {
 		// Every match found is a candidate until its check.
-		w.window = herald.PhraseScan
+		w.window, w.scan = herald.PhraseScan, herald.PhraseScan
 	}
 	var pass []string
 	if f.SourceID != 0 {
@@ -219,7 +215,7 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 		return nil, err
 	}
 	order(cands)
-	if !exact {
+	if f.Query.Phrased() {
 		var args []any
 		check := `a.search @@ (` + tsQuery(f.Query, &args) + `)`
 		if cands, err = checkInOrder(ctx, tx, cands, check, args, need); err != nil {
