@@ -96,10 +96,10 @@ const (
 // may be next to each other in few: without the bound such a phrase would
 // be checked in every article of the store. A phrase of rarer words (a
 // name) is found however old, as its words are in few articles. It is
-// the size of SearchWindow: a phrase reads no more articles than a search
+// SearchWindow: a phrase reads no more articles than a search
 // for words. (At 2,000, a phrase of words seldom next to each other took
 // PostgreSQL up to 60–70 ms at a million articles; docs/BENCHMARKS.md.)
-const PhraseScan = 1000
+const PhraseScan = SearchWindow
 
 // SearchFilter is one page of a search.
 type SearchFilter struct {

@@ -437,8 +437,9 @@ func measure(ctx context.Context, out io.Writer, store herald.Store, cfg config)
 		if _, ok := times[p.kind]; !ok {
 			kinds = append(kinds, p.kind)
 		}
-		times[p.kind] = append(times[p.kind], time.Since(t0))
-		timed[p.kind] = append(timed[p.kind], timedQuery{p.text, time.Since(t0)})
+		took := time.Since(t0)
+		times[p.kind] = append(times[p.kind], took)
+		timed[p.kind] = append(timed[p.kind], timedQuery{p.text, took})
 		cpu[p.kind] = append(cpu[p.kind], threadCPU()+backend()-c0)
 		hits[p.kind] += len(res.Hits)
 	}

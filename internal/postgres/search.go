@@ -141,7 +141,7 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 		ranker = search.NewRanker(f.Query, int(st.docs), st.df)
 	}
 	limit, offset := f.PageLimit(), f.Offset()
-	cands, err := db.searchCandidates(ctx, f, st, func(cs []search.Candidate) { search.Order(cs, f.Sort, ranker) }, offset+limit+1)
+	cands, err := db.searchCandidates(ctx, f, st, ranker, offset+limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -162,9 +162,9 @@ func (db *DB) Search(ctx context.Context, f herald.SearchFilter) (*herald.Search
 const restAtOnce = 2000
 
 // searchCandidates returns the newest matches of f that are shown
-// copies, up to the search window, with their titles (see walk), in the
-// order order puts them. With a filter it stops after herald.SearchScan
-// matches.
+// copies, up to the search window, with their titles (see walk), in
+// f's order (by ranker, for relevance). With a filter it stops after
+// herald.SearchScan matches.
 //
 // A phrase is looked for in the newest herald.PhraseScan articles that
 // hold all the words the query looks for, as on SQLite. The walk reads
@@ -178,7 +178,7 @@ const restAtOnce = 2000
 // Index scans are turned off for the walks: for a common word the
 // planner would otherwise walk the primary key backwards and read every
 // row's search vector, which costs more than the blocks' postings.
-func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *wordStats, order func([]search.Candidate), need int) ([]search.Candidate, error) {
+func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *wordStats, ranker *search.Ranker, need int) ([]search.Candidate, error) {
 	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, err
@@ -214,7 +214,7 @@ func (db *DB) searchCandidates(ctx context.Context, f herald.SearchFilter, st *w
 	if err != nil {
 		return nil, err
 	}
-	order(cands)
+	search.Order(cands, f.Sort, ranker)
 	if f.Query.Phrased() {
 		var args []any
 		check := `a.search @@ (` + tsQuery(f.Query, &args) + `)`
