@@ -134,23 +134,38 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 		}
 	}
 
-	stored, err := findArticle(ctx, tx, `a.original_url = $1`, a.OriginalURL)
-	switch {
-	case err == nil:
-		keep, err := keepStored(ctx, tx, a, stored)
-		return nil, keep, err
-	case herald.ErrorCode(err) != herald.ENOTFOUND:
+	// The address's article and the title slug's holder, in one round trip.
+	var (
+		stored *herald.Article
+		taken  bool
+		b      batch
+	)
+	primary, fallback := herald.ArticleSlugs(a.Title, a.OriginalURL)
+	b.query("find article", `SELECT `+articleColumns+`, `+bodyColumns+`
+		FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.original_url = $1`,
+		func(r pgx.Rows) (err error) {
+			stored, err = scanArticle(r.Scan, true)
+			return err
+		}, a.OriginalURL)
+	b.queryRow("find slug", `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1)`,
+		func(r pgx.Row) error { return r.Scan(&taken) }, primary)
+	if err := b.send(ctx, tx); err != nil {
 		return nil, false, err
 	}
-
+	if stored != nil {
+		keep, err := keepStored(ctx, tx, a, stored)
+		return nil, keep, err
+	}
+	// Two writers may both find the title slug free; the unique index
+	// refuses the second, and its retry takes the fallback.
+	slug := primary
+	if taken {
+		slug = fallback
+	}
 	if a.ItemKey == "" { // else takeItem has done it
 		if err := upsertSource(ctx, tx, a.Source, now); err != nil {
 			return nil, false, err
 		}
-	}
-	slug, err := freeSlug(ctx, tx, a)
-	if err != nil {
-		return nil, false, err
 	}
 	var place store.CopyPlace
 	if a.DuplicateOf != 0 {
@@ -203,26 +218,22 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 			return nil, false, err
 		}
 	}
+	// What goes with the article, in one round trip.
+	var after batch
 	if len(bands) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`,
-			bands, id); err != nil {
-			return nil, false, err
-		}
+		after.exec("file bands", `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`, bands, id)
 	}
 	if place.DuplicateOf == 0 { // a copy's page shows its text's list
 		// Held until the pipeline has placed the article in its story and
 		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
-		if _, err := tx.Exec(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
-			id, now.Add(herald.RelatedHold)); err != nil {
-			return nil, false, err
-		}
+		after.exec("queue related list", `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
+			id, now.Add(herald.RelatedHold))
 	}
 	if a.ItemKey != "" {
-		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
-			return nil, false, err
-		}
+		queueLinkItem(&after, a.Source.ID, a.ItemKey, id)
 	}
-	if err := recordChange(ctx, tx, "article", id, now); err != nil {
+	queueRecordChange(&after, "article", id, now)
+	if err := after.send(ctx, tx); err != nil {
 		return nil, false, err
 	}
 	return &insertedRow{id: id, slug: slug, published: published, created: now, duplicateOf: place.DuplicateOf}, true, nil
@@ -346,40 +357,46 @@ func takeItem(ctx context.Context, tx pgx.Tx, a *herald.Article, now time.Time) 
 
 // linkItem records the article a source's item became.
 func linkItem(ctx context.Context, tx pgx.Tx, sourceID int64, key string, articleID int64) error {
-	_, err := tx.Exec(ctx, `UPDATE source_items SET article_id = $1 WHERE source_id = $2 AND item_key = $3`,
-		articleID, sourceID, key)
-	return err
+	var b batch
+	queueLinkItem(&b, sourceID, key, articleID)
+	return b.send(ctx, tx)
 }
 
-// freeSlug returns the article's title slug, or its fallback when another
-// article holds the title slug already. Two writers may both find the title
-// slug free; the unique index refuses the second, and its retry takes the
-// fallback.
-func freeSlug(ctx context.Context, tx pgx.Tx, a *herald.Article) (string, error) {
-	primary, fallback := herald.ArticleSlugs(a.Title, a.OriginalURL)
-	var taken bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1)`, primary).Scan(&taken); err != nil {
-		return "", err
-	}
-	if taken {
-		return fallback, nil
-	}
-	return primary, nil
+func queueLinkItem(b *batch, sourceID int64, key string, articleID int64) {
+	b.exec("link item", `UPDATE source_items SET article_id = $1 WHERE source_id = $2 AND item_key = $3`,
+		articleID, sourceID, key)
 }
 
 // recordChange appends to the change log, whose highest id is the version.
 // Identity values are handed out at insert, not at commit: unlocked, one
 // transaction could take id 5 and commit after another took and committed
 // id 6, and a cache that had read version 6 would never see the later
-// change. The lock lets plain reads through, is held until commit, and is
-// taken last, so ids follow commit order at the cost of serialising only
-// the end of each write.
+// change. The lock (changeLock) lets every read through, is held until
+// commit, and is taken last, so ids follow commit order at the cost of
+// serialising only the end of each write.
 func recordChange(ctx context.Context, tx pgx.Tx, kind string, ref int64, now time.Time) error {
-	if _, err := tx.Exec(ctx, `LOCK TABLE changes IN EXCLUSIVE MODE`); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO changes (kind, ref, at) VALUES ($1, $2, $3)`, kind, ref, now)
-	return err
+	var b batch
+	queueRecordChange(&b, kind, ref, now)
+	return b.send(ctx, tx)
+}
+
+// queueRecordChange is recordChange in a batch; it must be the batch's
+// last write.
+func queueRecordChange(b *batch, kind string, ref int64, now time.Time) {
+	queueChangeLock(b)
+	b.exec("record change", `INSERT INTO changes (kind, ref, at) VALUES ($1, $2, $3)`, kind, ref, now)
+}
+
+// changeLock is the advisory lock key that orders the change log's ids by
+// commit (see recordChange). It is not a lock on the table: PostgreSQL
+// locks a table for the rest of the transaction as soon as it parses a
+// statement that writes it, and in a batch the insert is parsed before
+// the lock is taken, so two writers would each hold the table and wait
+// for the other.
+const changeLock int64 = 0x68657261_6c64_05 // "herald", 5
+
+func queueChangeLock(b *batch) {
+	b.exec("lock the change log", `SELECT pg_advisory_xact_lock($1)`, changeLock)
 }
 
 // FindArticleByID implements herald.ArticleService.
@@ -608,44 +625,37 @@ func (db *DB) findCopyCandidates(ctx context.Context, hash int64, keys []int64, 
 	}
 	defer tx.Rollback(ctx)
 
-	var ids []int64
-	seen := make(map[int64]bool)
-	collect := func(query string, args ...any) error {
-		rows, err := tx.Query(ctx, query, args...)
-		if err != nil {
+	// Both look-ups in one round trip: the bands' asks for enough to fill
+	// the limit after the exact matches, which share every band.
+	var (
+		ids  []int64
+		seen = make(map[int64]bool)
+		b    batch
+	)
+	collect := func(r pgx.Rows) error {
+		var id int64
+		if err := r.Scan(&id); err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() && len(ids) < limit {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			if !seen[id] {
-				seen[id] = true
-				ids = append(ids, id)
-			}
+		if !seen[id] && len(ids) < limit {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		rows.Close()
-		return rows.Err()
+		return nil
 	}
 	if hash != 0 {
 		// "text_hash <> 0" lets PostgreSQL use the partial index in a
 		// generic plan too.
-		if err := collect(`SELECT id FROM articles WHERE text_hash = $1 AND text_hash <> 0 ORDER BY id LIMIT $2`,
-			hash, limit); err != nil {
-			return nil, err
-		}
+		b.query("find same texts", `SELECT id FROM articles WHERE text_hash = $1 AND text_hash <> 0 ORDER BY id LIMIT $2`,
+			collect, hash, limit)
 	}
-	if len(keys) > 0 && len(ids) < limit {
-		// The exact matches share every band: ask for enough to fill
-		// the limit after them.
-		if err := collect(`
+	if len(keys) > 0 {
+		b.query("find near texts", `
 			SELECT article_id FROM article_bands WHERE band = ANY($1)
-			GROUP BY article_id ORDER BY count(*) DESC, article_id DESC LIMIT $2`,
-			keys, limit+len(ids)); err != nil {
-			return nil, err
-		}
+			GROUP BY article_id ORDER BY count(*) DESC, article_id DESC LIMIT $2`, collect, keys, 2*limit)
+	}
+	if err := b.send(ctx, tx); err != nil {
+		return nil, err
 	}
 	if len(ids) == 0 {
 		return nil, tx.Commit(ctx)

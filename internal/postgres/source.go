@@ -18,15 +18,14 @@ import (
 // select that follows sees its row.
 func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Time) error {
 	slug := herald.Slugify(s.Name)
-	if _, err := tx.Exec(ctx, `
+	var b batch
+	b.exec(fmt.Sprintf("add source %q", s.Name), `
 		INSERT INTO sources (slug, name, homepage, created_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (slug) DO NOTHING`, slug, s.Name, s.Homepage, now); err != nil {
-		return fmt.Errorf("add source %q: %w", s.Name, err)
-	}
-	err := tx.QueryRow(ctx, `SELECT id, slug, name, homepage, created_at FROM sources WHERE slug = $1`, slug).
-		Scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt)
-	if err != nil {
-		return fmt.Errorf("find source %q: %w", slug, err)
+		ON CONFLICT (slug) DO NOTHING`, slug, s.Name, s.Homepage, now)
+	b.queryRow(fmt.Sprintf("find source %q", slug), `SELECT id, slug, name, homepage, created_at FROM sources WHERE slug = $1`,
+		func(r pgx.Row) error { return r.Scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt) }, slug)
+	if err := b.send(ctx, tx); err != nil {
+		return err
 	}
 	s.CreatedAt = s.CreatedAt.UTC()
 	return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 var _ herald.StoryService = (*DB)(nil)
@@ -60,73 +61,55 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 		return 0, err
 	}
 	defer tx.Rollback(ctx)
-	if err := lockStories(ctx, tx); err != nil {
-		return 0, err
-	}
 	now := micro(db.Now())
-
-	var (
-		shown     int64
-		storyID   *int64
-		published time.Time
-	)
-	err = tx.QueryRow(ctx, `SELECT coalesce(duplicate_of, id), story_id, published_at FROM articles WHERE id = $1`,
-		id).Scan(&shown, &storyID, &published)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, herald.Errorf(herald.ENOTFOUND, "article not found")
-	}
+	a, err := lockForPlacing(ctx, tx, id)
 	if err != nil {
 		return 0, err
 	}
-	if storyID != nil {
-		return *storyID, nil // placed already, by the pipeline or an editor
+	if a.story != nil {
+		return *a.story, nil // placed already, by the pipeline or an editor
 	}
 
 	// A text has one story: a copy, or a new shown copy of a text, joins
 	// the story the text is in.
-	var textStory int64
-	err = tx.QueryRow(ctx, `SELECT story_id FROM articles
-		WHERE (id = $1 OR duplicate_of = $1) AND story_id IS NOT NULL LIMIT 1`, shown).Scan(&textStory)
-	switch {
-	case err == nil:
-		if err := joinText(ctx, tx, shown, textStory, published); err != nil {
+	if a.textStory != nil {
+		var b batch
+		queueJoinText(&b, a.shown, *a.textStory, a.published)
+		queueStoryChange(&b, *a.textStory, now)
+		if err := b.send(ctx, tx); err != nil {
 			return 0, err
 		}
-		if err := recordChange(ctx, tx, "story", textStory, now); err != nil {
-			return 0, err
-		}
-		return textStory, tx.Commit(ctx)
-	case !errors.Is(err, pgx.ErrNoRows):
-		return 0, err
+		return *a.textStory, tx.Commit(ctx)
 	}
 
 	p, err := place(ctx, storyIndex{tx, &db.docFreqs})
 	if err != nil {
 		return 0, err
 	}
-	target, err := saveStory(ctx, tx, p, shown, published, now)
-	if err != nil {
-		return 0, err
+	target := p.Story.ID
+	if target == 0 {
+		if target, err = addStory(ctx, tx, p.Story, a.shown, a.published, now); err != nil {
+			return 0, err
+		}
 	}
-	home, err := mergeTarget(ctx, tx, target)
-	if err != nil {
-		return 0, err
+	// The rest is written in one round trip. An editor may have merged
+	// the target into another story: its articles then go there.
+	var b batch
+	if p.Story.ID != 0 {
+		queueUpdateStory(&b, p, a.shown)
 	}
-	if err := joinText(ctx, tx, shown, home, published); err != nil {
-		return 0, err
-	}
-	if err := refile(ctx, tx, target, p.IndexTerms, p.Closed, p.CloseBefore); err != nil {
-		return 0, err
-	}
+	queueJoinText(&b, a.shown, target, a.published)
+	queueRefile(&b, target, p.IndexTerms, p.Closed, p.CloseBefore)
 	var written *store.DocFreqDelta
 	if db.docFreqs.Due(db.Now()) {
 		d := db.docFreqs.Pending()
-		if err := writeDocFreqs(ctx, tx, d); err != nil {
-			return 0, err
-		}
+		queueDocFreqs(&b, d)
 		written = &d
 	}
-	if err := recordChange(ctx, tx, "story", home, now); err != nil {
+	queueStoryChange(&b, target, now)
+	var home int64
+	b.queryRow("find the story merged into", `SELECT `+fmt.Sprintf(homeOf, 1), func(r pgx.Row) error { return r.Scan(&home) }, target)
+	if err := b.send(ctx, tx); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -139,95 +122,122 @@ func (db *DB) placeArticle(ctx context.Context, id int64, place herald.StoryPlac
 	return home, nil
 }
 
-// saveStory writes the placer's story state: a new story, or the chosen
-// one updated. It returns the story's id.
-func saveStory(ctx context.Context, tx pgx.Tx, p herald.StoryPlacement, lead int64, published, now time.Time) (int64, error) {
-	s := p.Story
-	if s.ID == 0 {
-		var id int64
-		err := tx.QueryRow(ctx, `
-			INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, lead_vector, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), published, lead, notNil(s.LeadVector), now).Scan(&id)
-		if err != nil {
-			return 0, fmt.Errorf("add story: %w", err)
-		}
-		return id, nil
+// homeOf names, in SQL, the story that story $N's articles are in: itself,
+// or the story an editor merged it into (see mergeTarget). N is the
+// statement's parameter holding the story's id.
+const homeOf = `(SELECT coalesce(merged_into, id) FROM stories WHERE id = $%d)`
+
+// unplaced is what placing an article reads of it.
+type unplaced struct {
+	shown     int64  // the shown copy of its text
+	story     *int64 // its story, when placed already
+	textStory *int64 // the story another copy of its text is in
+	published time.Time
+}
+
+// lockForPlacing takes storyLock and reads article id, in one round trip.
+func lockForPlacing(ctx context.Context, tx pgx.Tx, id int64) (unplaced, error) {
+	var (
+		a     unplaced
+		found bool
+		b     batch
+	)
+	b.exec("lock stories", `SELECT pg_advisory_xact_lock($1)`, storyLock)
+	// Two look-ups, not one on "id = $1 OR duplicate_of = $1": that
+	// takes a bitmap of both indexes, ten times the cost.
+	b.query("find article", `
+		SELECT p.shown, p.story_id, p.published_at, coalesce(
+			(SELECT story_id FROM articles WHERE id = p.shown AND story_id IS NOT NULL),
+			(SELECT story_id FROM articles WHERE duplicate_of = p.shown AND story_id IS NOT NULL LIMIT 1))
+		FROM (SELECT coalesce(duplicate_of, id) AS shown, story_id, published_at FROM articles WHERE id = $1) p`,
+		func(r pgx.Rows) error {
+			found = true
+			return r.Scan(&a.shown, &a.story, &a.published, &a.textStory)
+		}, id)
+	if err := b.send(ctx, tx); err != nil {
+		return unplaced{}, err
 	}
-	tag, err := tx.Exec(ctx, `UPDATE stories SET centroid = $1, size = $2, first_at = $3, last_at = $4 WHERE id = $5`,
-		notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), s.ID)
+	if !found {
+		return unplaced{}, herald.Errorf(herald.ENOTFOUND, "article not found")
+	}
+	return a, nil
+}
+
+// addStory writes the placer's new story and returns its id.
+func addStory(ctx context.Context, tx pgx.Tx, s herald.StoryState, lead int64, published, now time.Time) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO stories (centroid, size, first_at, last_at, latest_at, lead_id, lead_vector, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), published, lead, notNil(s.LeadVector), now).Scan(&id)
 	if err != nil {
-		return 0, fmt.Errorf("update story %d: %w", s.ID, err)
+		return 0, fmt.Errorf("add story: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return 0, herald.Errorf(herald.EINVALID, "story %d does not exist", s.ID)
-	}
+	return id, nil
+}
+
+// queueUpdateStory queues the writes of the placer's state of the story
+// it chose; lead is the new article's shown copy.
+func queueUpdateStory(b *batch, p herald.StoryPlacement, lead int64) {
+	s := p.Story
+	what := fmt.Sprintf("update story %d", s.ID)
+	b.execTag(what, `UPDATE stories SET centroid = $1, size = $2, first_at = $3, last_at = $4 WHERE id = $5`,
+		func(tag pgconn.CommandTag) error {
+			if tag.RowsAffected() == 0 {
+				return herald.Errorf(herald.EINVALID, "story %d does not exist", s.ID)
+			}
+			return nil
+		}, notNil(s.Centroid), s.Size, micro(s.First), micro(s.Last), s.ID)
 	if p.Lead {
-		if _, err := tx.Exec(ctx, `UPDATE stories SET lead_id = $1, lead_vector = $2 WHERE id = $3`,
-			lead, notNil(s.LeadVector), s.ID); err != nil {
-			return 0, fmt.Errorf("update story %d: %w", s.ID, err)
-		}
+		b.exec(what, `UPDATE stories SET lead_id = $1, lead_vector = $2 WHERE id = $3`, lead, notNil(s.LeadVector), s.ID)
 	}
-	return s.ID, nil
 }
 
-// joinText puts the articles of a text still without a story in story,
-// and moves the story's latest time.
-func joinText(ctx context.Context, tx pgx.Tx, shown, story int64, published time.Time) error {
-	if _, err := tx.Exec(ctx, `UPDATE articles SET story_id = $1 WHERE (id = $2 OR duplicate_of = $2) AND story_id IS NULL`,
-		story, shown); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `UPDATE stories SET latest_at = greatest(latest_at, $1) WHERE id = $2`, published, story)
-	return err
+// queueJoinText queues the writes that put the articles of a text still
+// without a story in story (or the story it was merged into), and move
+// that story's latest time.
+func queueJoinText(b *batch, shown, story int64, published time.Time) {
+	b.exec("join story", `UPDATE articles SET story_id = `+fmt.Sprintf(homeOf, 1)+`
+		WHERE (id = $2 OR duplicate_of = $2) AND story_id IS NULL`, story, shown)
+	b.exec("join story", `UPDATE stories SET latest_at = greatest(latest_at, $1) WHERE id = `+fmt.Sprintf(homeOf, 2),
+		published, story)
 }
 
-// refile replaces the terms story id is filed under, writing only the
-// rows that change, and takes out of the index the closed stories: those
-// the placer found closed, and those whose last article is before
-// closeBefore (read through stories_filed_by_last, so the sweep costs
-// what it removes).
-func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []int64, closeBefore time.Time) error {
+// queueStoryChange is recordChange in a batch, for a change to story (or the
+// story it was merged into).
+func queueStoryChange(b *batch, story int64, now time.Time) {
+	queueChangeLock(b)
+	b.exec("record change", `INSERT INTO changes (kind, ref, at) SELECT 'story', `+fmt.Sprintf(homeOf, 1)+`, $2`, story, now)
+}
+
+// queueRefile queues the writes that file story id under terms alone,
+// writing only the rows that change, and take out of the index the closed
+// stories: those the placer found closed, and those whose last article is
+// before closeBefore (read through stories_filed_by_last, so the sweep
+// costs what it removes).
+func queueRefile(b *batch, id int64, terms []string, closed []int64, closeBefore time.Time) {
 	if !closeBefore.IsZero() {
-		if _, err := tx.Exec(ctx, `WITH gone AS (
+		b.exec("unfile closed stories", `WITH gone AS (
 				UPDATE stories SET filed = false WHERE filed AND last_at < $1 RETURNING id)
-			DELETE FROM story_index WHERE story_id IN (SELECT id FROM gone)`, micro(closeBefore)); err != nil {
-			return fmt.Errorf("unfile closed stories: %w", err)
-		}
+			DELETE FROM story_index WHERE story_id IN (SELECT id FROM gone)`, micro(closeBefore))
 	}
 	closed = slices.DeleteFunc(slices.Clone(closed), func(c int64) bool { return c == id })
 	if len(closed) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = ANY($1)`, closed); err != nil {
-			return fmt.Errorf("unfile closed stories: %w", err)
-		}
-		if _, err := tx.Exec(ctx, `UPDATE stories SET filed = false WHERE id = ANY($1) AND filed`, closed); err != nil {
-			return fmt.Errorf("unfile closed stories: %w", err)
-		}
+		b.exec("unfile closed stories", `DELETE FROM story_index WHERE story_id = ANY($1)`, closed)
+		b.exec("unfile closed stories", `UPDATE stories SET filed = false WHERE id = ANY($1) AND filed`, closed)
 	}
-	var filed []string
-	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(term), '{}') FROM story_index WHERE story_id = $1`,
-		id).Scan(&filed); err != nil {
-		return fmt.Errorf("read terms of story %d: %w", id, err)
-	}
-	add, remove := store.TermsDiff(filed, terms)
-	if len(remove) > 0 {
-		if _, err := tx.Exec(ctx, `DELETE FROM story_index WHERE story_id = $1 AND term = ANY($2)`, id, remove); err != nil {
-			return fmt.Errorf("unfile story %d: %w", id, err)
-		}
-	}
-	if len(add) > 0 {
-		if _, err := tx.Exec(ctx, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2`,
-			add, id); err != nil {
-			return fmt.Errorf("file story %d: %w", id, err)
-		}
+	what := fmt.Sprintf("file story %d", id)
+	terms = store.DistinctTerms(terms)
+	b.exec(what, `DELETE FROM story_index WHERE story_id = $1 AND term <> ALL($2)`, id, terms)
+	if len(terms) > 0 {
+		// A term filed already is found in the primary key and skipped:
+		// no row is written for it.
+		b.exec(what, `INSERT INTO story_index (term, story_id) SELECT unnest($1::text[]), $2 ON CONFLICT DO NOTHING`,
+			terms, id)
 	}
 	// Only a change of state writes the row: every update of a row is a
 	// new version of it on PostgreSQL.
-	isFiled := len(filed)+len(add) > len(remove)
-	if _, err := tx.Exec(ctx, `UPDATE stories SET filed = $2 WHERE id = $1 AND filed <> $2`, id, isFiled); err != nil {
-		return fmt.Errorf("file story %d: %w", id, err)
-	}
-	return nil
+	b.exec(what, `UPDATE stories SET filed = $2 WHERE id = $1 AND filed <> $2`, id, len(terms) > 0)
 }
 
 // writeDocFreqs adds d, counts gathered in the buffer, to the stored
@@ -235,18 +245,20 @@ func refile(ctx context.Context, tx pgx.Tx, id int64, terms []string, closed []i
 // so two writers would take the rows' locks in one order (storyLock
 // already keeps placements apart).
 func writeDocFreqs(ctx context.Context, tx pgx.Tx, d store.DocFreqDelta) error {
-	if _, err := tx.Exec(ctx, `UPDATE story_docs SET docs = docs + $1`, d.Docs); err != nil {
-		return fmt.Errorf("count articles: %w", err)
-	}
+	var b batch
+	queueDocFreqs(&b, d)
+	return b.send(ctx, tx)
+}
+
+// queueDocFreqs is writeDocFreqs in a batch.
+func queueDocFreqs(b *batch, d store.DocFreqDelta) {
+	b.exec("count articles", `UPDATE story_docs SET docs = docs + $1`, d.Docs)
 	if len(d.Terms) == 0 {
-		return nil
+		return
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO story_terms (term, df)
+	b.exec("count terms", `INSERT INTO story_terms (term, df)
 		SELECT t, n FROM unnest($1::text[], $2::int[]) AS u (t, n) ORDER BY t
-		ON CONFLICT (term) DO UPDATE SET df = story_terms.df + excluded.df`, d.Terms, d.Counts); err != nil {
-		return fmt.Errorf("count terms: %w", err)
-	}
-	return nil
+		ON CONFLICT (term) DO UPDATE SET df = story_terms.df + excluded.df`, d.Terms, d.Counts)
 }
 
 // FlushDocFreqs writes the document frequencies counted in this process
@@ -291,28 +303,25 @@ type storyIndex struct {
 	pending *store.DocFreqBuffer
 }
 
-// DocFreqs implements herald.StoryIndex.
+// DocFreqs implements herald.StoryIndex, in one round trip.
 func (x storyIndex) DocFreqs(ctx context.Context, terms []string) (int, map[string]int, error) {
-	var docs int
-	if err := x.tx.QueryRow(ctx, `SELECT docs FROM story_docs`).Scan(&docs); err != nil {
-		return 0, nil, fmt.Errorf("count articles: %w", err)
-	}
-	df := make(map[string]int, len(terms))
-	rows, err := x.tx.Query(ctx, `SELECT term, df FROM story_terms WHERE term = ANY($1)`, store.DistinctTerms(terms))
-	if err != nil {
-		return 0, nil, fmt.Errorf("find document frequencies: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	var (
+		docs int
+		df   = make(map[string]int, len(terms))
+		b    batch
+	)
+	b.queryRow("count articles", `SELECT docs FROM story_docs`, func(r pgx.Row) error { return r.Scan(&docs) })
+	b.query("find document frequencies", `SELECT term, df FROM story_terms WHERE term = ANY($1)`, func(r pgx.Rows) error {
 		var t string
 		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+		if err := r.Scan(&t, &n); err != nil {
+			return err
 		}
 		df[t] = n
-	}
-	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("find document frequencies: %w", err)
+		return nil
+	}, store.DistinctTerms(terms))
+	if err := b.send(ctx, x.tx); err != nil {
+		return 0, nil, err
 	}
 	return x.pending.AddPending(docs, df, terms), df, nil
 }
