@@ -141,8 +141,7 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 		b      batch
 	)
 	primary, fallback := herald.ArticleSlugs(a.Title, a.OriginalURL)
-	b.query("find article", `SELECT `+articleColumns+`, `+bodyColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id WHERE a.original_url = $1`,
+	b.query("find article", findArticleWhere+`a.original_url = $1`,
 		func(r pgx.Rows) (err error) {
 			stored, err = scanArticle(r.Scan, true)
 			return err
@@ -453,9 +452,12 @@ const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.publi
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
 
+// findArticleWhere is the start of a statement reading one whole article.
+const findArticleWhere = `SELECT ` + articleColumns + `, ` + bodyColumns + `
+	FROM articles a JOIN sources s ON s.id = a.source_id WHERE `
+
 func findArticle(ctx context.Context, q querier, where string, arg any) (*herald.Article, error) {
-	row := q.QueryRow(ctx, `SELECT `+articleColumns+`, `+bodyColumns+`
-		FROM articles a JOIN sources s ON s.id = a.source_id WHERE `+where, arg)
+	row := q.QueryRow(ctx, findArticleWhere+where, arg)
 	a, err := scanArticle(row.Scan, true)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, herald.Errorf(herald.ENOTFOUND, "article not found")

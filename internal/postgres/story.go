@@ -26,10 +26,13 @@ const storyLock int64 = 0x68657261_6c64_04 // "herald", 4
 
 // lockStories takes storyLock for the rest of tx.
 func lockStories(ctx context.Context, tx pgx.Tx) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, storyLock); err != nil {
-		return fmt.Errorf("lock stories: %w", err)
-	}
-	return nil
+	var b batch
+	queueStoryLock(&b)
+	return b.send(ctx, tx)
+}
+
+func queueStoryLock(b *batch) {
+	b.exec("lock stories", `SELECT pg_advisory_xact_lock($1)`, storyLock)
 }
 
 // PlaceArticle implements herald.StoryService under storyLock. A
@@ -142,13 +145,10 @@ func lockForPlacing(ctx context.Context, tx pgx.Tx, id int64) (unplaced, error) 
 		found bool
 		b     batch
 	)
-	b.exec("lock stories", `SELECT pg_advisory_xact_lock($1)`, storyLock)
-	// Two look-ups, not one on "id = $1 OR duplicate_of = $1": that
-	// takes a bitmap of both indexes, ten times the cost.
+	queueStoryLock(&b)
 	b.query("find article", `
-		SELECT p.shown, p.story_id, p.published_at, coalesce(
-			(SELECT story_id FROM articles WHERE id = p.shown AND story_id IS NOT NULL),
-			(SELECT story_id FROM articles WHERE duplicate_of = p.shown AND story_id IS NOT NULL LIMIT 1))
+		SELECT p.shown, p.story_id, p.published_at,
+			(SELECT story_id FROM articles WHERE (id = p.shown OR duplicate_of = p.shown) AND story_id IS NOT NULL LIMIT 1)
 		FROM (SELECT coalesce(duplicate_of, id) AS shown, story_id, published_at FROM articles WHERE id = $1) p`,
 		func(r pgx.Rows) error {
 			found = true
