@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/sqlite"
 )
 
 func TestParseFlags(t *testing.T) {
@@ -22,6 +25,8 @@ func TestParseFlags(t *testing.T) {
 		{args: []string{"-sizes", "ten"}, wantErr: "not a count"},
 		{args: []string{"-probe", "0"}, wantErr: "-probe"},
 		{args: []string{"-chunk", "0"}, wantErr: "-chunk"},
+		{args: []string{"-fill-workers", "0"}, wantErr: "-fill-workers"},
+		{args: []string{"-fill-workers", "65"}, wantErr: "-fill-workers"},
 	}
 	for _, tt := range tests {
 		cfg, err := parseFlags(tt.args)
@@ -56,6 +61,16 @@ func TestRun(t *testing.T) {
 		}
 	}
 
+	// Several workers fill the same store; every article is still placed.
+	cfg.fillWorkers = 3
+	out.Reset()
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "| 25 | 5 |") {
+		t.Errorf("a fill by three workers lacks the row of size 25:\n%s", out.String())
+	}
+
 	cfg.sizes = []int{10, 100}
 	err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "input ended") {
@@ -87,5 +102,40 @@ func TestRunKeptStore(t *testing.T) {
 	cfg = config{dsn: file, sizes: []int{30}, probe: 5, chunk: 4}
 	if err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, io.Discard); err == nil {
 		t.Error("an existing file was accepted without -stored")
+	}
+}
+
+// TestFillWorkers fills a kept SQLite file from four workers at once: every
+// good line becomes an article and the bad one is reported, not fatal.
+func TestFillWorkers(t *testing.T) {
+	var in strings.Builder
+	for i := range 30 {
+		if i == 7 {
+			in.WriteString(`{"title":"No address","text":"A line without a url.","published_at":"2026-03-01T10:00:00Z"}` + "\n")
+			continue
+		}
+		fmt.Fprintf(&in, `{"url":"https://a.example/%d","title":"Title %d","text":"Body of article %d about the harbour wall and the council vote.","source":"Outlet %d","published_at":"2026-03-01T10:%02d:00Z"}`+"\n",
+			i, i, i, i%3, i)
+	}
+	file := filepath.Join(t.TempDir(), "workers.db")
+	var logw bytes.Buffer
+	cfg := config{dsn: file, sizes: []int{20}, probe: 5, chunk: 6, fillWorkers: 4}
+	if err := run(context.Background(), cfg, strings.NewReader(in.String()), io.Discard, &logw); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logw.String(), "rejected") || !strings.Contains(logw.String(), "url") {
+		t.Errorf("the line without a url was not reported:\n%s", logw.String())
+	}
+	db, err := sqlite.Open(context.Background(), file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, _, err := db.FindArticles(context.Background(), herald.ArticleFilter{Limit: herald.MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 24 { // 19 good lines filled, 5 probed
+		t.Errorf("the store holds %d articles; want 24", len(list))
 	}
 }
