@@ -61,7 +61,7 @@ func TestRun(t *testing.T) {
 		}
 	}
 
-	// Several workers fill the same store; every article is still placed.
+	// Three workers fill a new store: each size still gets its row.
 	cfg.fillWorkers = 3
 	out.Reset()
 	if err := run(context.Background(), cfg, strings.NewReader(in.String()), &out, io.Discard); err != nil {
