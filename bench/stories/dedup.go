@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/herald-news/herald/internal/baseline"
 )
 
 // maxExamples bounds each list of pairs printed for a human to check.
@@ -217,7 +219,7 @@ func (s shingleSets) of(url string) map[string]bool {
 }
 
 func shingles(s string) map[string]bool {
-	w := tokens(s)
+	w := baseline.Tokens(s)
 	set := make(map[string]bool)
 	for i := 0; i+shingleSize <= len(w); i++ {
 		set[strings.Join(w[i:i+shingleSize], " ")] = true

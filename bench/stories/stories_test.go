@@ -171,32 +171,6 @@ func TestPublicationOrder(t *testing.T) {
 	}
 }
 
-func TestSinglePass(t *testing.T) {
-	docs := []string{
-		"earthquake strikes northern california coast",
-		"parliament passes budget after long debate",
-		"strong earthquake strikes california coast overnight",
-		"budget passes parliament vote",
-		"football club wins league title",
-	}
-	vecs := tfidf(docs)
-	for i, v := range vecs {
-		var n float64
-		for _, w := range v {
-			n += w.W * w.W
-		}
-		if !near(n, 1) {
-			t.Errorf("doc %d: |v|² = %v; want 1", i, n)
-		}
-	}
-	if got, want := singlePass(vecs, 0.2), []int{0, 1, 0, 1, 2}; !slices.Equal(got, want) {
-		t.Errorf("threshold 0.2: %v; want %v", got, want)
-	}
-	if got, want := singlePass(vecs, 0.99), []int{0, 1, 2, 3, 4}; !slices.Equal(got, want) {
-		t.Errorf("threshold 0.99: %v; want %v", got, want)
-	}
-}
-
 func TestImportSummary(t *testing.T) {
 	out := "line 7: title is required\nprogress: 50% — 3 imported\nimported 1200, skipped 3 (already present), rejected 1 — 1204 lines in 2.5s (482 lines/s)\n"
 	var r importRun

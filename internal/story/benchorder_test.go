@@ -1,14 +1,13 @@
 package story
 
 import (
-	"math"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-	"unicode"
+
+	"github.com/herald-news/herald/internal/baseline"
 )
 
 // The tests in this file score the stories in the order bench/stories
@@ -45,135 +44,40 @@ func benchOrder(arts []article) []article {
 	return out
 }
 
-// tfidfBaseline is bench/stories' baseline over one set of articles: each
-// text's TF-IDF vector under the whole set's statistics, and its event.
+// tfidfBaseline is bench/stories' baseline (package baseline) over one
+// set of articles: each text's TF-IDF vector under the whole set's
+// statistics, and its event.
 type tfidfBaseline struct {
-	vecs [][]weighted
+	vecs []baseline.Vector
 	gold []string
 }
 
-type weighted struct {
-	t int32
-	w float64
-}
-
 func newTFIDFBaseline(arts []article) *tfidfBaseline {
-	ids := map[string]int32{}
-	counts := make([]map[int32]int, len(arts))
-	var df []int
+	docs := make([]string, len(arts))
+	b := &tfidfBaseline{gold: make([]string, len(arts))}
 	for i, a := range arts {
-		counts[i] = map[int32]int{}
-		for _, t := range strings.FieldsFunc(strings.ToLower(a.Title+"\n"+a.Text), func(r rune) bool {
-			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-		}) {
-			id, ok := ids[t]
-			if !ok {
-				id = int32(len(ids))
-				ids[t] = id
-				df = append(df, 0)
-			}
-			if counts[i][id] == 0 {
-				df[id]++
-			}
-			counts[i][id]++
-		}
+		docs[i] = a.Title + "\n" + a.Text
+		b.gold[i] = a.event
 	}
-	n := float64(len(arts))
-	b := &tfidfBaseline{vecs: make([][]weighted, len(arts)), gold: make([]string, len(arts))}
-	for i, tf := range counts {
-		var norm float64
-		for id, c := range tf {
-			if w := float64(c) * math.Log(n/float64(df[id])); w > 0 {
-				b.vecs[i] = append(b.vecs[i], weighted{id, w})
-				norm += w * w
-			}
-		}
-		for k := range b.vecs[i] {
-			b.vecs[i][k].w /= math.Sqrt(norm)
-		}
-		b.gold[i] = arts[i].event
-	}
+	b.vecs = baseline.TFIDF(docs)
 	return b
 }
 
-// at clusters the set in one pass: each text joins the cluster whose
-// summed centroid is nearest by cosine, if that reaches th.
+// at clusters the set in one pass at threshold th and scores it.
 func (b *tfidfBaseline) at(th float64) result {
-	type post struct {
-		c int32
-		w float64
-	}
-	postings := map[int32][]post{}
-	var norm2, score []float64
-	pred := make([]int64, len(b.vecs))
-	for i, d := range b.vecs {
-		var touched []int32
-		for _, t := range d {
-			for _, p := range postings[t.t] {
-				if score[p.c] == 0 {
-					touched = append(touched, p.c)
-				}
-				score[p.c] += t.w * p.w
-			}
-		}
-		best, bestCos := int32(-1), 0.0
-		for _, c := range touched {
-			if cos := score[c] / math.Sqrt(norm2[c]); cos > bestCos {
-				best, bestCos = c, cos
-			}
-		}
-		if best >= 0 && bestCos >= th {
-			norm2[best] += 2*score[best] + 1
-		} else {
-			best = int32(len(norm2))
-			norm2 = append(norm2, 1)
-			score = append(score, 0)
-		}
-		for _, c := range touched {
-			score[c] = 0
-		}
-		pred[i] = int64(best)
-		for _, t := range d {
-			postings[t.t] = append(postings[t.t], post{best, t.w})
-		}
+	assign := baseline.SinglePass(b.vecs, th)
+	pred := make([]int64, len(assign))
+	for i, c := range assign {
+		pred[i] = int64(c)
 	}
 	return bcubed(pred, b.gold)
 }
 
-// best sweeps the threshold, 0.05 to 0.95 then by hundredths around the
-// best, and returns the best result and its threshold: the baseline tuned
-// on the very labels it is scored against.
+// best returns the best result of a threshold sweep and its threshold:
+// the baseline tuned on the very labels it is scored against.
 func (b *tfidfBaseline) best() (result, float64) {
-	sweep := func(ths []float64) (result, float64) {
-		rs := make([]result, len(ths))
-		var wg sync.WaitGroup
-		for i, th := range ths {
-			wg.Go(func() { rs[i] = b.at(th) })
-		}
-		wg.Wait()
-		k := 0
-		for i := range rs {
-			if rs[i].F1 > rs[k].F1 {
-				k = i
-			}
-		}
-		return rs[k], ths[k]
-	}
-	var coarse []float64
-	for k := 1; k <= 19; k++ {
-		coarse = append(coarse, float64(k)*0.05)
-	}
-	best, th := sweep(coarse)
-	var fine []float64
-	for k := -4; k <= 4; k++ {
-		if k != 0 {
-			fine = append(fine, math.Round(th*100+float64(k))/100)
-		}
-	}
-	if r, t := sweep(fine); r.F1 > best.F1 {
-		best, th = r, t
-	}
-	return best, th
+	_, p := baseline.Sweep(b.at, func(r result) float64 { return r.F1 })
+	return p.Score, p.Threshold
 }
 
 // TestBenchOrder prints the stories of DefaultParams in the bench's order
