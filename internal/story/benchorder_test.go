@@ -181,12 +181,7 @@ func halfSeeded(arts []article, h, seed int) []article {
 	if seed == 0 {
 		return half(arts, h)
 	}
-	var out []article
-	for _, a := range arts {
-		key := a.topic
-		if key == "" {
-			key = a.event
-		}
+	return split(arts, h, func(key string) int {
 		// FNV-1a's lowest bit is the parity of the bytes' lowest bits,
 		// which a seed prefix only flips: mix the bits first.
 		f := fnv.New64a()
@@ -195,11 +190,8 @@ func halfSeeded(arts []article, h, seed int) []article {
 		x ^= x >> 33
 		x *= 0xff51afd7ed558ccd
 		x ^= x >> 33
-		if int(x&1) == h {
-			out = append(out, a)
-		}
-	}
-	return out
+		return int(x & 1)
+	})
 }
 
 // heraldThreshold returns DefaultParams with the threshold (and the long

@@ -351,15 +351,23 @@ func loadCorpus(tb testing.TB, name string) []article {
 // topic when there is one (so that ECB+'s paired events stay together),
 // else by event.
 func half(arts []article, h int) []article {
+	return split(arts, h, func(key string) int {
+		f := fnv.New32a()
+		f.Write([]byte(key))
+		return int(f.Sum32() % 2)
+	})
+}
+
+// split returns the articles whose key (topic, else event) side puts in
+// half h.
+func split(arts []article, h int, side func(key string) int) []article {
 	var out []article
 	for _, a := range arts {
 		key := a.topic
 		if key == "" {
 			key = a.event
 		}
-		f := fnv.New32a()
-		f.Write([]byte(key))
-		if int(f.Sum32()%2) == h {
+		if side(key) == h {
 			out = append(out, a)
 		}
 	}
