@@ -108,7 +108,7 @@ func measure(ctx context.Context, heraldBin, tmp string, c *corpus) (*result, er
 		r.RelatedRead = append(r.RelatedRead, time.Since(t0))
 		lists[d.URL] = got.Items
 	}
-	base := baseline(pages)
+	base := baselineLists(pages)
 	for _, d := range pages {
 		r.Herald.add(c, d, lists[d.URL], byURL, groupPages)
 		r.Base.add(c, d, base[d.URL], byURL, groupPages)

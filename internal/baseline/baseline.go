@@ -1,9 +1,10 @@
-// Package baseline is the plain story clustering that Herald's story stage
-// is measured against: TF-IDF vectors and one pass in publication order,
-// each text joining the cluster whose centroid is nearest by cosine, at
-// the threshold that suits the baseline best on each set. bench/stories
-// and the story package's tests both score it, so both compare against
-// the same method.
+// Package baseline is the plain TF-IDF method that Herald's stories and
+// related lists are measured against: TF-IDF vectors under the whole
+// set's statistics, and for stories one pass in publication order, each
+// text joining the cluster whose centroid is nearest by cosine, at the
+// threshold that suits the baseline best on each set. bench/stories,
+// bench/related and the story package's tests all use it, so they compare
+// against the same method.
 package baseline
 
 import (
