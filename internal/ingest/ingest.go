@@ -48,7 +48,10 @@ type Pipeline struct {
 	// holds (see RelateQueued); nil for none.
 	Related      Relater
 	RelatedQueue RelatedQueue
-	Now          func() time.Time // the clock; time.Now when nil
+	// RelateWorkers is how many related lists are computed at once; all
+	// cores when 0.
+	RelateWorkers int
+	Now           func() time.Time // the clock; time.Now when nil
 
 	// texts makes the look-up for copies and the add one step for texts
 	// that could be copies, so two copies of a text arriving at once in

@@ -5,16 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/related"
+	"golang.org/x/sync/errgroup"
 )
 
 // Relater keeps the "You may also like" lists (internal/related's
-// Recommender): Refresh computes a new article's list and refreshes the
-// lists of the stored articles it belongs in.
+// Recommender): Plan computes what a new article changes, reading only,
+// and Apply stores it, so that many plans can be computed at once and
+// applied in turn.
 type Relater interface {
-	Refresh(ctx context.Context, a *herald.Article) error
+	Plan(ctx context.Context, a *herald.Article) (*related.Update, error)
+	Apply(ctx context.Context, u *related.Update) error
 }
 
 // RelatedQueue is the store's list of articles whose related lists are
@@ -35,9 +40,11 @@ const (
 )
 
 // RelateQueued computes the related lists of the queued articles until
-// the queue is empty, and returns how many it computed. An article whose
-// list fails stays queued and is tried again once its claim lapses; the
-// first such error is returned after the rest are done.
+// the queue is empty, and returns how many it computed. Each claimed batch
+// is planned on RelateWorkers goroutines and applied in queue order, as
+// one goroutine would have. An article whose list fails stays queued and
+// is tried again once its claim lapses; the first such error is returned
+// after the rest are done.
 func (p *Pipeline) RelateQueued(ctx context.Context) (int, error) {
 	if p.Related == nil || p.RelatedQueue == nil {
 		return 0, nil
@@ -52,9 +59,13 @@ func (p *Pipeline) RelateQueued(ctx context.Context) (int, error) {
 		if len(batch) == 0 {
 			return done, firstErr
 		}
+		plans, errs := p.planRelated(ctx, batch)
 		var finished []int64
-		for _, a := range batch {
-			err := p.Related.Refresh(ctx, a)
+		for i, a := range batch {
+			err := errs[i]
+			if err == nil {
+				err = p.Related.Apply(ctx, plans[i])
+			}
 			switch {
 			case err == nil || herald.ErrorCode(err) == herald.ENOTFOUND: // deleted meanwhile
 				finished = append(finished, a.ID)
@@ -76,6 +87,27 @@ func (p *Pipeline) RelateQueued(ctx context.Context) (int, error) {
 			return done, firstErr
 		}
 	}
+}
+
+// planRelated plans the lists of batch on RelateWorkers goroutines (all
+// cores when 0), each plan and error at its article's index.
+func (p *Pipeline) planRelated(ctx context.Context, batch []*herald.Article) ([]*related.Update, []error) {
+	plans := make([]*related.Update, len(batch))
+	errs := make([]error, len(batch))
+	workers := p.RelateWorkers
+	if workers <= 0 {
+		workers = runtime.NumCPU()
+	}
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i, a := range batch {
+		g.Go(func() error {
+			plans[i], errs[i] = p.Related.Plan(ctx, a)
+			return nil
+		})
+	}
+	g.Wait() // errors are kept per article in errs
+	return plans, errs
 }
 
 // KeepRelating runs RelateQueued every interval until ctx ends: the

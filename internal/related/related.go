@@ -87,29 +87,58 @@ func (r *Recommender) params() Params {
 // shown copy of its text when a is a copy), then offers a to the lists of
 // the other articles of its story and of the stored articles closest to
 // it: a takes its place in a list when it scores better than what the
-// list holds, by the score that list's items were placed with. Nothing else is computed again, so an arrival costs
-// one list and a few small updates.
+// list holds, by the score that list's items were placed with. Nothing
+// else is computed again, so an arrival costs one list and a few small
+// updates. It is Plan followed by Apply.
 func (r *Recommender) Refresh(ctx context.Context, a *herald.Article) error {
-	shown, err := r.shown(ctx, a)
+	u, err := r.Plan(ctx, a)
 	if err != nil {
 		return err
+	}
+	return r.Apply(ctx, u)
+}
+
+// Update is what Refresh stores for one article: its list, and the
+// articles whose lists it is offered to.
+type Update struct {
+	shown  *herald.Article
+	list   []scoredArticle
+	offers []scoredArticle
+}
+
+// Plan computes a's update. It only reads the store, and never the
+// related lists, so the plans of many articles may be computed at once
+// and then applied one by one, with the same result as refreshing them
+// in turn.
+func (r *Recommender) Plan(ctx context.Context, a *herald.Article) (*Update, error) {
+	shown, err := r.shown(ctx, a)
+	if err != nil {
+		return nil, err
 	}
 	list, close, story, err := r.compute(ctx, shown)
 	if err != nil {
-		return err
-	}
-	if err := r.Store.SetRelated(ctx, shown.ID, items(list)); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
-		return fmt.Errorf("related: %w", err)
+		return nil, err
 	}
 	// The story's other articles have a new development to list first;
 	// then the articles closest in content may take a in.
+	u := &Update{shown: shown, list: list}
 	offered := map[int64]bool{}
 	for _, c := range append(story, close[:min(len(close), r.params().Affected)]...) {
-		if offered[c.article.ID] {
-			continue
+		if !offered[c.article.ID] {
+			offered[c.article.ID] = true
+			u.offers = append(u.offers, c)
 		}
-		offered[c.article.ID] = true
-		if err := r.offer(ctx, c.article.ID, shown, c.score); err != nil {
+	}
+	return u, nil
+}
+
+// Apply stores u: the article's own list, then its offers to the others.
+func (r *Recommender) Apply(ctx context.Context, u *Update) error {
+	if err := r.Store.SetRelated(ctx, u.shown.ID, items(u.list)); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return fmt.Errorf("related: %w", err)
+	}
+	for _, c := range u.offers {
+		if err := r.offer(ctx, c.article.ID, u.shown, c.score); err != nil {
 			return err
 		}
 	}
