@@ -41,13 +41,19 @@ func addFetchFlags(fs *flag.FlagSet) *fetchFlags {
 	}
 }
 
-// client returns a fetch client with Herald's defaults.
-func (f *fetchFlags) client(metrics *ingest.Metrics) *fetch.Client {
+// config is the fetch configuration the flags ask for, on Herald's
+// defaults.
+func (f *fetchFlags) config(metrics *ingest.Metrics) fetch.Config {
 	cfg := fetch.Config{AllowPrivateNetworks: *f.allowPrivate}
 	if metrics != nil {
 		cfg.Observe = metrics.ObserveFetch
 	}
-	return fetch.New(cfg)
+	return cfg
+}
+
+// client returns a fetch client configured by the flags.
+func (f *fetchFlags) client(metrics *ingest.Metrics) *fetch.Client {
+	return fetch.New(f.config(metrics))
 }
 
 // describeErr is the one-line reason for a failed fetch or extraction.

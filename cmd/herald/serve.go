@@ -85,7 +85,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
-		if fetcher, err = startDemo(background, store, logger, metrics); err != nil {
+		if fetcher, err = startDemo(background, store, logger, fetchFlags.config(metrics)); err != nil {
 			return err
 		}
 	}
@@ -141,9 +141,12 @@ func followerName() string {
 
 // startDemo serves the demo world's outlets on loopback, follows each of
 // them from its homepage as an editor would, and returns the fetch client
-// that reaches them. Outlets followed already are left as they are, so a
-// restart changes nothing.
-func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, metrics *ingest.Metrics) (*fetch.Client, error) {
+// for every source: cfg, the client the flags configure, plus the demo's
+// host names mapped to its one listener. The guard lets exactly that
+// address through for those names and nothing else, so the demo opens
+// loopback to its own outlets only. Outlets followed already are left as
+// they are, so a restart changes nothing.
+func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, cfg fetch.Config) (*fetch.Client, error) {
 	origin, err := demo.NewOrigin(time.Now().Truncate(time.Second))
 	if err != nil {
 		return nil, err
@@ -158,13 +161,15 @@ func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, met
 		<-ctx.Done()
 		srv.Close()
 	}()
-	hosts := map[string]string{}
+	cfg.HostAddrs = map[string]string{}
 	for _, h := range origin.Hosts() {
-		hosts[h] = ln.Addr().String()
+		cfg.HostAddrs[h] = ln.Addr().String()
 	}
 	// The outlets are ours and on this machine: a short pause between
-	// requests is polite enough and fills the site in seconds.
-	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: 20 * time.Millisecond, HostAddrs: hosts, Observe: metrics.ObserveFetch})
+	// requests to them is polite enough and fills the site in seconds.
+	// Other sources keep the usual pause.
+	cfg.MappedHostDelay = 20 * time.Millisecond
+	client := fetch.New(cfg)
 	for _, t := range demo.Topics() {
 		// Added before the outlets are followed, so articles are tagged as
 		// they arrive; a topic kept from an earlier run is left as it is.

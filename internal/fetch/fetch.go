@@ -9,7 +9,8 @@
 // Safe: only http and https URLs without credentials; no connection to
 // loopback, private, link-local or other non-public addresses (checked on
 // the resolved address at connect time, so redirects and DNS changes cannot
-// get round it); at most five redirects; time and size limits, the size
+// get round it), save the exact addresses the caller maps host names to in
+// Config.HostAddrs; at most five redirects; time and size limits, the size
 // limit applied after decompression too.
 //
 // The package also turns text bodies into UTF-8 from whatever charset the
@@ -63,9 +64,19 @@ type Config struct {
 	Observe func(Observation)
 	// HostAddrs maps host names to the address to connect to instead of
 	// looking them up ("127.0.0.1:8080", or an IP without a port to keep
-	// the URL's), like curl --resolve: for the demo world and tests. The
-	// guard still checks the address.
+	// the URL's), like curl --resolve: for the demo world and tests. An
+	// entry with an IP and a port is trusted: connecting to exactly that
+	// address, for exactly that host name, passes the guard even though
+	// it is loopback, so the demo's own outlets can be followed while
+	// every other host, and a redirect from a mapped host to any address
+	// not mapped, stays guarded. An entry without a port, or naming a
+	// host rather than an IP, is still checked by the guard.
 	HostAddrs map[string]string
+	// MappedHostDelay, if not zero, is the pause used instead of
+	// HostDelay for the hosts in HostAddrs, so that outlets served by this
+	// process can be read quickly while real sites get the usual pause.
+	// Negative means no pause.
+	MappedHostDelay time.Duration
 }
 
 // DefaultUserAgent is the User-Agent sent when Config.UserAgent is empty.
@@ -81,6 +92,12 @@ func (cfg Config) withDefaults() Config {
 		cfg.HostDelay = time.Second
 	case cfg.HostDelay < 0:
 		cfg.HostDelay = 0
+	}
+	switch {
+	case cfg.MappedHostDelay == 0:
+		cfg.MappedHostDelay = cfg.HostDelay
+	case cfg.MappedHostDelay < 0:
+		cfg.MappedHostDelay = 0
 	}
 	if cfg.ConnectTimeout <= 0 {
 		cfg.ConnectTimeout = 10 * time.Second
@@ -158,26 +175,43 @@ type Client struct {
 // New returns a Client configured by cfg.
 func New(cfg Config) *Client {
 	cfg = cfg.withDefaults()
+	addrs := make(map[string]string, len(cfg.HostAddrs)) // a copy: the caller's map may change
+	exact := make(map[string]netip.AddrPort)             // the entries the guard lets through
+	delays := make(map[string]time.Duration, len(cfg.HostAddrs))
+	for h, a := range cfg.HostAddrs {
+		h = strings.ToLower(strings.TrimSuffix(h, "."))
+		addrs[h] = a
+		if ap, err := netip.ParseAddrPort(a); err == nil {
+			exact[h] = ap
+		}
+		delays[h] = cfg.MappedHostDelay
+	}
+	cfg.HostAddrs = addrs
 	c := &Client{
 		cfg:       cfg,
 		agent:     productToken(cfg.UserAgent),
-		hosts:     newHostGate(cfg.HostDelay),
+		hosts:     newHostGate(cfg.HostDelay, delays),
 		robots:    newRobotsCache(cfg.RobotsTTL),
 		checkAddr: CheckAddr,
 	}
-	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
-	if !cfg.AllowPrivateNetworks {
-		dialer.Control = control(func(ip netip.Addr) error { return c.checkAddr(ip) })
-	}
-	dial := dialer.DialContext
-	if len(cfg.HostAddrs) > 0 {
-		addrs := make(map[string]string, len(cfg.HostAddrs)) // a copy: the caller's map may change
-		for h, a := range cfg.HostAddrs {
-			addrs[strings.ToLower(strings.TrimSuffix(h, "."))] = a
+	// dialer returns a dialer that lets through trusted, the one address a
+	// HostAddrs entry names, and applies the guard to every other.
+	dialer := func(trusted netip.AddrPort) *net.Dialer {
+		d := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
+		if !cfg.AllowPrivateNetworks {
+			d.Control = control(trusted, func(ip netip.Addr) error { return c.checkAddr(ip) })
 		}
-		c.cfg.HostAddrs = addrs
+		return d
+	}
+	guarded := dialer(netip.AddrPort{})
+	dial := guarded.DialContext
+	if len(addrs) > 0 {
 		dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			return dialer.DialContext(ctx, network, mapAddr(addrs, addr))
+			to, host := mapAddr(addrs, addr)
+			if trusted, ok := exact[host]; ok {
+				return dialer(trusted).DialContext(ctx, network, to)
+			}
+			return guarded.DialContext(ctx, network, to)
 		}
 	}
 	transport := &http.Transport{
@@ -213,20 +247,21 @@ func New(cfg Config) *Client {
 	return c
 }
 
-// mapAddr is where to connect for addr ("host:port") under Config.HostAddrs.
-func mapAddr(addrs map[string]string, addr string) string {
+// mapAddr is where to connect for addr ("host:port") under Config.HostAddrs,
+// and the mapped host name, "" if addr's host is not mapped.
+func mapAddr(addrs map[string]string, addr string) (to, mapped string) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
-		return addr
+		return addr, ""
 	}
 	to, ok := addrs[host]
 	if !ok {
-		return addr
+		return addr, ""
 	}
 	if _, _, err := net.SplitHostPort(to); err == nil {
-		return to
+		return to, host
 	}
-	return net.JoinHostPort(strings.Trim(to, "[]"), port)
+	return net.JoinHostPort(strings.Trim(to, "[]"), port), host
 }
 
 // productToken is the first word of a User-Agent, the name robots.txt

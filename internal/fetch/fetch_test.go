@@ -414,6 +414,37 @@ func TestGetPoliteness(t *testing.T) {
 	})
 }
 
+// TestGetMappedHostDelay proves that MappedHostDelay paces only the hosts
+// in HostAddrs: the demo's own outlets are read without a pause while
+// every other host keeps HostDelay.
+func TestGetMappedHostDelay(t *testing.T) {
+	t.Parallel()
+	s := newServer(t, text("text/plain", "ok"))
+	cfg := testConfig()
+	cfg.HostDelay = time.Hour
+	cfg.MappedHostDelay = -1
+	cfg.HostAddrs = map[string]string{"outlet.example": s.Listener.Addr().String()}
+	c := New(cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for i := range 3 {
+		if _, err := c.Get(ctx, Request{URL: fmt.Sprintf("http://outlet.example/%d", i)}); err != nil {
+			t.Fatalf("mapped host, Get %d: %v", i, err)
+		}
+	}
+	// The unmapped host's robots.txt is read, then its hour-long pause
+	// begins: the page is never asked for.
+	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err := c.Get(ctx, Request{URL: s.URL + "/page"})
+	if fe := (*Error)(nil); !errors.As(err, &fe) || fe.Kind != KindCanceled {
+		t.Errorf("unmapped host: %v, want canceled while waiting for HostDelay", err)
+	}
+	if got := s.paths(); slices.Contains(got, "/page") {
+		t.Errorf("server saw %q: the unmapped host got no pause", got)
+	}
+}
+
 func TestGetCanceledWhileWaiting(t *testing.T) {
 	t.Parallel()
 	s := newServer(t, noRobots(text("text/plain", "ok")))

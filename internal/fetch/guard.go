@@ -124,14 +124,19 @@ func lookupRange(ranges []addrRange, ip netip.Addr) string {
 }
 
 // control is the net.Dialer.Control hook that applies check to the address
-// a socket is about to connect to. It runs after name resolution and before
+// a socket is about to connect to, unless it is exactly trusted (the zero
+// AddrPort trusts nothing). It runs after name resolution and before
 // connect(2), for every address tried, so no packet reaches a refused
 // address.
-func control(check func(netip.Addr) error) func(network, address string, _ syscall.RawConn) error {
+func control(trusted netip.AddrPort, check func(netip.Addr) error) func(network, address string, _ syscall.RawConn) error {
+	trusted = netip.AddrPortFrom(trusted.Addr().Unmap(), trusted.Port())
 	return func(network, address string, _ syscall.RawConn) error {
 		ap, err := netip.ParseAddrPort(address)
 		if err != nil {
 			return &blockedError{class: "not an IP address (" + address + ")"}
+		}
+		if trusted.IsValid() && netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()) == trusted {
+			return nil
 		}
 		return check(ap.Addr())
 	}

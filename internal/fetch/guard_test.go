@@ -2,9 +2,11 @@ package fetch
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -160,9 +162,9 @@ func TestGetGuard(t *testing.T) {
 
 // TestGetGuardRedirect proves that a redirect from a public site to an
 // internal address is refused when the connection is made. news.example,
-// served on 127.0.0.2, stands in for the public site: the test's guard lets
-// that one address through and applies CheckAddr to everything else, so
-// the redirect targets meet the real rule at connect time.
+// mapped to 127.0.0.2 by HostAddrs, stands in for the public site: the
+// mapping lets exactly that address through for that name, and the
+// redirect targets meet the real rule at connect time.
 func TestGetGuardRedirect(t *testing.T) {
 	t.Parallel()
 	internal := newServer(t, text("text/plain", "secret"))
@@ -181,13 +183,6 @@ func TestGetGuardRedirect(t *testing.T) {
 		w.Write([]byte("public page"))
 	}))
 	c := New(Config{HostDelay: -1, HostAddrs: map[string]string{"news.example": public.Listener.Addr().String()}})
-	stand := netip.MustParseAddr("127.0.0.2")
-	c.checkAddr = func(ip netip.Addr) error {
-		if ip == stand {
-			return nil
-		}
-		return CheckAddr(ip)
-	}
 
 	if resp := mustGet(t, c, Request{URL: "http://news.example/"}); string(resp.Body) != "public page" {
 		t.Fatalf("the stand-in public site answered %q", resp.Body)
@@ -231,16 +226,89 @@ func TestGetHostAddrs(t *testing.T) {
 		_, port, _ := net.SplitHostPort(s.Listener.Addr().String())
 		mustGet(t, New(cfg), Request{URL: "http://ip-only.example:" + port + "/feed"})
 	})
-	t.Run("GuardStillApplies", func(t *testing.T) {
-		before := len(s.paths())
-		fe := getError(t, New(Config{HostAddrs: hosts}), Request{URL: "http://news.example/feed"})
-		if fe.Kind != KindBlockedAddress || fe.Reason != "refused: news.example resolves to 127.0.0.1, a loopback address" {
-			t.Errorf("error = %s %q", fe.Kind, fe.Reason)
+}
+
+// TestGetHostAddrsGuard proves that, with the guard on, a host mapped to
+// an IP and port by HostAddrs is an exact exception: that name reaches
+// that address, and nothing else on loopback is reached, whether asked
+// for directly, by another name, by a mapping without a port, or by a
+// redirect from the mapped host. This is what lets "herald serve --demo"
+// follow its own outlets without opening loopback to every source.
+func TestGetHostAddrsGuard(t *testing.T) {
+	t.Parallel()
+	other := newServer(t, text("text/plain", "an internal service"))
+	_, otherPort, _ := net.SplitHostPort(other.Listener.Addr().String())
+	demo := newServer(t, noRobots(func(w http.ResponseWriter, r *http.Request) {
+		demoAddr := r.Context().Value(http.LocalAddrContextKey).(net.Addr).String()
+		_, demoPort, _ := net.SplitHostPort(demoAddr)
+		targets := map[string]string{
+			"/to-other":         "http://127.0.0.1:" + otherPort + "/admin",
+			"/to-self-by-ip":    "http://" + demoAddr + "/feed",
+			"/to-localhost":     "http://localhost:" + demoPort + "/feed",
+			"/to-mapped-host":   "http://second.example/feed",
+			"/to-unmapped-name": "http://ip-only.example:" + otherPort + "/admin",
 		}
-		if len(s.paths()) != before {
-			t.Errorf("the server was reached")
+		if target, ok := targets[r.URL.Path]; ok {
+			http.Redirect(w, r, target, http.StatusFound)
+			return
+		}
+		fmt.Fprintf(w, "demo page for %s", r.Host)
+	}))
+	demoAddr := demo.Listener.Addr().String()
+	_, demoPort, _ := net.SplitHostPort(demoAddr)
+	c := New(Config{HostDelay: -1, HostAddrs: map[string]string{
+		"outlet.example":  demoAddr,
+		"second.example":  demoAddr,
+		"ip-only.example": "127.0.0.1", // no port: not an exact address, so still guarded
+	}})
+
+	t.Run("MappedHostAllowed", func(t *testing.T) {
+		resp := mustGet(t, c, Request{URL: "http://outlet.example/feed"})
+		if string(resp.Body) != "demo page for outlet.example" {
+			t.Errorf("body = %q", resp.Body)
 		}
 	})
+	t.Run("RedirectToAnotherMappedHostFollowed", func(t *testing.T) {
+		resp := mustGet(t, c, Request{URL: "http://outlet.example/to-mapped-host"})
+		if string(resp.Body) != "demo page for second.example" || resp.URL != "http://second.example/feed" {
+			t.Errorf("ended at %s with %q", resp.URL, resp.Body)
+		}
+	})
+	t.Run("UnmappedLoopbackRefused", func(t *testing.T) {
+		before := len(demo.paths())
+		for url, reason := range map[string]string{
+			"http://127.0.0.1:" + otherPort + "/":       "refused: 127.0.0.1 is a loopback address",
+			"http://" + demoAddr + "/feed":              "refused: 127.0.0.1 is a loopback address",
+			"http://localhost:" + demoPort + "/feed":    "refused: localhost resolves to 127.0.0.1, a loopback address",
+			"http://ip-only.example:" + otherPort + "/": "refused: ip-only.example resolves to 127.0.0.1, a loopback address",
+		} {
+			fe := getError(t, c, Request{URL: url})
+			if fe.Kind != KindBlockedAddress || fe.Reason != reason {
+				t.Errorf("%s: error = %s %q, want blocked_address %q", url, fe.Kind, fe.Reason, reason)
+			}
+		}
+		if got := demo.paths()[before:]; len(got) != 0 {
+			t.Errorf("the mapped server was reached by an unmapped name: %q", got)
+		}
+	})
+	t.Run("RedirectToUnmappedLoopbackRefused", func(t *testing.T) {
+		paths := []string{"/to-other", "/to-self-by-ip", "/to-localhost", "/to-unmapped-name"}
+		before := len(demo.paths())
+		for _, path := range paths {
+			fe := getError(t, c, Request{URL: "http://outlet.example" + path})
+			if fe.Kind != KindBlockedAddress || !strings.HasPrefix(fe.Reason, "refused: ") {
+				t.Errorf("%s: error = %s %q, want blocked_address", path, fe.Kind, fe.Reason)
+			}
+		}
+		// The mapped server saw each redirecting request, and not the
+		// redirect to itself under an unmapped name.
+		if got := demo.paths()[before:]; !slices.Equal(got, paths) {
+			t.Errorf("the mapped server saw %q, want only %q", got, paths)
+		}
+	})
+	if got := other.paths(); len(got) != 0 {
+		t.Errorf("the unmapped loopback server saw %q, want nothing", got)
+	}
 }
 
 func FuzzCheckAddr(f *testing.F) {

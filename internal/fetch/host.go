@@ -12,7 +12,8 @@ import (
 // "one at a time, then a pause", not a rate: a slow response must push the
 // next request back.
 type hostGate struct {
-	delay time.Duration
+	delay  time.Duration
+	delays map[string]time.Duration // the pause for some hosts, instead of delay; read-only
 
 	mu      sync.Mutex            // mu guards hosts, pruneAt and every hostState.users
 	hosts   map[string]*hostState // by lower-case host name
@@ -24,13 +25,16 @@ type hostState struct {
 	slot  chan struct{} // holds a token while someone has the host
 	users int           // leases held or being waited for; guarded by hostGate.mu
 	last  time.Time     // end of the last request; written only by the slot's holder
+	delay time.Duration // the pause after each request; set once
 }
 
 // minPrune is the map size below which idle hosts are never pruned.
 const minPrune = 256
 
-func newHostGate(delay time.Duration) *hostGate {
-	return &hostGate{delay: delay, hosts: make(map[string]*hostState), pruneAt: minPrune}
+// newHostGate returns a gate pausing delay between requests to a host, or
+// delays[host] for the hosts in delays.
+func newHostGate(delay time.Duration, delays map[string]time.Duration) *hostGate {
+	return &hostGate{delay: delay, delays: delays, hosts: make(map[string]*hostState), pruneAt: minPrune}
 }
 
 // lease is the right to send requests to one host; it must be released.
@@ -49,7 +53,10 @@ func (g *hostGate) acquire(ctx context.Context, host string) (*lease, error) {
 		if len(g.hosts) >= g.pruneAt {
 			g.prune(time.Now())
 		}
-		s = &hostState{slot: make(chan struct{}, 1)}
+		s = &hostState{slot: make(chan struct{}, 1), delay: g.delay}
+		if d, ok := g.delays[host]; ok {
+			s.delay = d
+		}
 		g.hosts[host] = s
 	}
 	s.users++
@@ -70,7 +77,7 @@ func (g *hostGate) acquire(ctx context.Context, host string) (*lease, error) {
 // then the same as a host never seen. g.mu must be held.
 func (g *hostGate) prune(now time.Time) {
 	for h, s := range g.hosts {
-		if s.users == 0 && now.Sub(s.last) >= g.delay {
+		if s.users == 0 && now.Sub(s.last) >= s.delay {
 			delete(g.hosts, h)
 		}
 	}
@@ -79,7 +86,7 @@ func (g *hostGate) prune(now time.Time) {
 
 // wait sleeps until the host's pause after its last request is over.
 func (l *lease) wait(ctx context.Context) error {
-	d := time.Until(l.s.last.Add(l.gate.delay))
+	d := time.Until(l.s.last.Add(l.s.delay))
 	if d <= 0 {
 		return ctx.Err()
 	}

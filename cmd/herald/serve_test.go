@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// TestServeDemoGuardsOtherSources runs "herald serve --demo" on a database
+// that also follows a source on loopback, added with
+// --allow-private-networks. The demo's own outlets are fetched, while the
+// other source is refused by the SSRF guard and never reached: --demo
+// opens loopback to its outlets only. Given --allow-private-networks as
+// well, serve fetches the other source too: the demo adds its outlets to
+// the client the flags configure.
+func TestServeDemoGuardsOtherSources(t *testing.T) {
+	t.Run("Refused", func(t *testing.T) {
+		other, reached := serveDemoWithLoopbackSource(t)
+		if want := "refused: 127.0.0.1 is a loopback address"; other.Fetch.Status != herald.FetchFailed || other.Fetch.LastError != want {
+			t.Errorf("loopback source: status %q, last error %q; want %q, %q", other.Fetch.Status, other.Fetch.LastError, herald.FetchFailed, want)
+		}
+		if reached != 0 {
+			t.Errorf("the loopback source's server was reached %d times under serve --demo", reached)
+		}
+	})
+	t.Run("AllowPrivateNetworksHonoured", func(t *testing.T) {
+		other, reached := serveDemoWithLoopbackSource(t, "--allow-private-networks")
+		if other.Fetch.Status != herald.FetchOK || other.ArticleCount != 1 || reached == 0 {
+			t.Errorf("loopback source: status %q (%q), %d articles, server reached %d times; want it fetched",
+				other.Fetch.Status, other.Fetch.LastError, other.ArticleCount, reached)
+		}
+	})
+}
+
+// serveDemoWithLoopbackSource follows a feed on an httptest server, then
+// runs "herald serve --demo" with extra flags until the demo outlets have
+// articles and the loopback source has been checked. It returns that
+// source and how many requests its server received under serve.
+func serveDemoWithLoopbackSource(t *testing.T, extra ...string) (*herald.Source, int64) {
+	t.Helper()
+	var reached atomic.Int64
+	outlet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached.Add(1)
+		if r.URL.Path == "/feed.xml" {
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, testFeed, "http://"+r.Host, "http://"+r.Host, "http://"+r.Host)
+			return
+		}
+		http.NotFound(w, r)
+	}))
+	defer outlet.Close()
+	db := filepath.Join(t.TempDir(), "herald.db")
+	if _, stderr, err := runHerald(t, "", "source", "add", outlet.URL+"/feed.xml", "--db", db, "--allow-private-networks"); err != nil {
+		t.Fatalf("source add: %v\n%s", err, stderr)
+	}
+	reached.Store(0)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		args := append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, extra...)
+		done <- run(ctx, args, env{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard})
+		pw.Close()
+	}()
+	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
+		t.Fatalf("serve printed no address: %v", err)
+	}
+	go io.Copy(io.Discard, pr) // nothing more is expected, but serve must never block on it
+
+	store, err := openStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var other *herald.Source
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		sources, err := store.FindSources(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		other = nil
+		demoArticles := 0
+		for _, s := range sources {
+			if s.Slug == "test-outlet" {
+				other = s
+			} else {
+				demoArticles += s.ArticleCount
+			}
+		}
+		if other == nil {
+			t.Fatal("the loopback source is missing")
+		}
+		if other.Fetch.Status != herald.FetchNew && demoArticles > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 60 s: loopback source %q (%q), %d demo articles", other.Fetch.Status, other.Fetch.LastError, demoArticles)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	return other, reached.Load()
+}
