@@ -49,6 +49,8 @@ func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, m
 		v.Title, v.Message = "Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."
 	case http.StatusBadRequest:
 		v.Title = "That request did not make sense"
+	case http.StatusMethodNotAllowed:
+		v.Title = "This address does not take that request"
 	default:
 		v.Title, v.Message = "Something went wrong", "Herald could not show this page. Please try again in a moment."
 	}

@@ -2,7 +2,11 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"runtime/debug"
+	"strings"
+
+	"github.com/herald-news/herald"
 )
 
 // Handler returns the site with every route, wrapped in the protections
@@ -51,12 +55,63 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/topics", s.handleAPITopics)
 	mux.HandleFunc("GET /api/v1/topics/{slug}", s.handleAPITopic)
 	mux.HandleFunc("GET /api/v1/topics/{slug}/digest", s.handleAPITopicDigest)
-	mux.HandleFunc("/api/", s.handleAPINotFound)
+	mux.Handle("/api/", s.unrouted(mux, s.handleAPINotFound))
 
-	mux.HandleFunc("/", s.handleNotFound)
+	mux.Handle("/", s.unrouted(mux, s.handleNotFound))
 	// Posts from other sites are refused before any handler runs: forms
 	// here are only ever sent from this site's own pages.
-	return s.protect(http.NewCrossOriginProtection().Handler(mux))
+	return s.protect(http.NewCrossOriginProtection().Handler(s.checkQuery(mux)))
+}
+
+// unrouted answers the requests no route took, through the catch-all
+// patterns "/" and "/api/": 405 with an Allow header when the path has
+// routes for other methods, notFound otherwise. ServeMux answers 405 by
+// itself only when no pattern matches the request's method, and the
+// catch-alls, which have no method, match every one; so the methods are
+// found here by asking mux which pattern each would reach. Routes have a
+// method in their pattern, the catch-alls none.
+//
+// Every method not served gets the 405, OPTIONS too: the site takes no
+// cross-origin requests, so it has no preflight to answer, and Allow
+// tells any other client what the address takes. TRACE is never echoed.
+func (s *Server) unrouted(mux *http.ServeMux, notFound http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var allow []string
+		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			probe := &http.Request{Method: m, URL: r.URL, Host: r.Host}
+			if _, pattern := mux.Handler(probe); strings.Contains(pattern, " ") {
+				allow = append(allow, m)
+				if m == http.MethodGet {
+					allow = append(allow, http.MethodHead)
+				}
+			}
+		}
+		if len(allow) == 0 {
+			notFound(w, r)
+			return
+		}
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		msg := "This address takes only " + strings.Join(allow, ", ") + " requests."
+		if isAPI(r) {
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{
+				"error": map[string]string{"code": "method_not_allowed", "message": msg},
+			})
+			return
+		}
+		s.errorPage(w, r, http.StatusMethodNotAllowed, msg)
+	})
+}
+
+// checkQuery answers 400 to a request whose query string cannot be
+// parsed, rather than letting handlers read it as no query at all.
+func (s *Server) checkQuery(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := url.ParseQuery(r.URL.RawQuery); err != nil {
+			s.error(w, r, herald.Errorf(herald.EINVALID, "the address's query string cannot be read: %v", err))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // protect sets the headers every response carries and turns a panic into
