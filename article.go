@@ -219,6 +219,11 @@ type ArticleService interface {
 	// no longer counts as unfingerprinted, even when fp is empty.
 	// Copies already stored are not merged. An unknown id is ENOTFOUND.
 	SetFingerprint(ctx context.Context, id int64, fp Fingerprint) error
+
+	// StoredURLs returns those of urls that are the OriginalURL of a stored
+	// article (copies included), each once: a bulk import passes over
+	// them without preparing them again.
+	StoredURLs(ctx context.Context, urls []string) ([]string, error)
 }
 
 // Cursor marks a position in the newest-first order of articles: the last

@@ -54,6 +54,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ConcurrentCopiesKeepOneShown", func(t *testing.T) { testConcurrentCopies(t, open(t)) })
 	t.Run("FingerprintLimits", func(t *testing.T) { testFingerprintLimits(t, open(t)) })
 	t.Run("BackfillFingerprints", func(t *testing.T) { testBackfill(t, open(t)) })
+	t.Run("StoredURLs", func(t *testing.T) { testStoredURLs(t, open(t)) })
 
 	t.Run("StoryPlacement", func(t *testing.T) { testStoryPlacement(t, open(t)) })
 	t.Run("StoryCopiesJoinTheirText", func(t *testing.T) { testStoryCopies(t, open(t)) })
