@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/sanitize"
 )
 
 type articleView struct {
@@ -92,7 +93,10 @@ func (s *Server) articleView(a *herald.Article) articleView {
 	switch a.Licence {
 	case herald.LicenceFull:
 		v.IsFull = true
-		v.Body = template.HTML(a.HTML) // sanitised when it was stored
+		// Sanitised when it was stored; balanced again because bodies
+		// stored before sanitize.Article balanced them can leave a tag
+		// open that would swallow the rest of the page.
+		v.Body = template.HTML(sanitize.Balance(a.HTML))
 		v.Canonical = a.OriginalURL
 	case herald.LicenceExcerpt:
 		v.IsExcerpt = true
