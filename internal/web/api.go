@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/sanitize"
 )
 
 // apiArticle is an article in the JSON API. It carries only what the
@@ -88,7 +89,9 @@ func (s *Server) apiArticle(a *herald.Article) apiArticle {
 		Licence: string(a.Licence), Excerpt: summary(a), Image: a.Image, Lang: a.Lang,
 	}
 	if a.Licence == herald.LicenceFull {
-		v.HTML = a.HTML
+		// Balanced again as on the article page: a body stored before
+		// the sanitiser balanced bodies must not break a client's page.
+		v.HTML = sanitize.Balance(a.HTML)
 	}
 	if a.StoryID != 0 {
 		v.StoryID = &a.StoryID
