@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -89,23 +90,10 @@ func TestUsage(t *testing.T) {
 // TestServeStartsAndStops runs the real server with the demo world: it
 // prints its address first, answers, and returns cleanly when told to stop.
 func TestServeStartsAndStops(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "herald.db")
-	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db},
-			env{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard})
-		pw.Close()
-	}()
-	first, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatalf("reading the first line: %v", err)
-	}
-	url := strings.TrimSpace(first)
+	url, stop := startServe(t, "--demo", "--addr", "127.0.0.1:0", "--db", db)
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
-		t.Fatalf("first line %q is not the address", first)
+		t.Fatalf("first line %q is not the address", url)
 	}
 	for _, path := range []string{"/healthz", "/", "/api/v1/articles", "/metrics"} {
 		resp, err := http.Get(url + path)
@@ -117,17 +105,43 @@ func TestServeStartsAndStops(t *testing.T) {
 			t.Errorf("GET %s: %d", path, resp.StatusCode)
 		}
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve returned %v after a clean stop", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("database not created: %v", err)
+	}
+}
+
+// startServe runs "herald serve" with args in-process. It returns the
+// first line serve printed, its address, and stop, which ends serve as
+// Ctrl-C does and fails the test unless serve then returns cleanly and
+// soon.
+func startServe(t *testing.T, args ...string) (url string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"serve"}, args...), env{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard})
+		pw.Close()
+	}()
+	out := bufio.NewReader(pr)
+	first, err := out.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the first line: %v", err)
+	}
+	go io.Copy(io.Discard, out) // nothing more is expected, but serve must never block on it
+	return strings.TrimSpace(first), func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("serve returned %v after a clean stop", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("serve did not stop")
+		}
 	}
 }
 
@@ -137,8 +151,14 @@ const testFeed = `<?xml version="1.0"?>
 <description>A summary.</description></item>
 </channel></rss>`
 
-func TestSourceCommands(t *testing.T) {
+// newFeedServer serves testFeed at /feed.xml on loopback, counting every
+// request in hits when it is not nil.
+func newFeedServer(t *testing.T, hits *atomic.Int64) *httptest.Server {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hits != nil {
+			hits.Add(1)
+		}
 		if r.URL.Path == "/feed.xml" {
 			w.Header().Set("Content-Type", "application/rss+xml")
 			fmt.Fprintf(w, testFeed, "http://"+r.Host, "http://"+r.Host, "http://"+r.Host)
@@ -146,7 +166,12 @@ func TestSourceCommands(t *testing.T) {
 		}
 		http.NotFound(w, r)
 	}))
-	defer srv.Close()
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestSourceCommands(t *testing.T) {
+	srv := newFeedServer(t, nil)
 	db := filepath.Join(t.TempDir(), "herald.db")
 	feed := srv.URL + "/feed.xml"
 

@@ -1,14 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -49,35 +43,14 @@ func TestServeDemoGuardsOtherSources(t *testing.T) {
 func serveDemoWithLoopbackSource(t *testing.T, extra ...string) (*herald.Source, int64) {
 	t.Helper()
 	var reached atomic.Int64
-	outlet := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reached.Add(1)
-		if r.URL.Path == "/feed.xml" {
-			w.Header().Set("Content-Type", "application/rss+xml")
-			fmt.Fprintf(w, testFeed, "http://"+r.Host, "http://"+r.Host, "http://"+r.Host)
-			return
-		}
-		http.NotFound(w, r)
-	}))
-	defer outlet.Close()
+	outlet := newFeedServer(t, &reached)
 	db := filepath.Join(t.TempDir(), "herald.db")
 	if _, stderr, err := runHerald(t, "", "source", "add", outlet.URL+"/feed.xml", "--db", db, "--allow-private-networks"); err != nil {
 		t.Fatalf("source add: %v\n%s", err, stderr)
 	}
 	reached.Store(0)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	pr, pw := io.Pipe()
-	done := make(chan error, 1)
-	go func() {
-		args := append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, extra...)
-		done <- run(ctx, args, env{stdin: strings.NewReader(""), stdout: pw, stderr: io.Discard})
-		pw.Close()
-	}()
-	if _, err := bufio.NewReader(pr).ReadString('\n'); err != nil {
-		t.Fatalf("serve printed no address: %v", err)
-	}
-	go io.Copy(io.Discard, pr) // nothing more is expected, but serve must never block on it
+	_, stop := startServe(t, append([]string{"--demo", "--addr", "127.0.0.1:0", "--db", db}, extra...)...)
 
 	store, err := openStore(context.Background(), db)
 	if err != nil {
@@ -110,14 +83,6 @@ func serveDemoWithLoopbackSource(t *testing.T, extra ...string) (*herald.Source,
 		}
 	}
 
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	return other, reached.Load()
 }

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -51,29 +50,6 @@ func routes(t *testing.T) map[string]string {
 // apiError is the shape of every API error.
 type apiError struct {
 	Error struct{ Code, Message string }
-}
-
-// do sends one request with method to the site and returns the response
-// with its body read.
-func (s *site) do(t *testing.T, method, path string, header http.Header) (*http.Response, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, s.srv.URL+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	resp, err := s.srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, string(body)
 }
 
 // TestMethodNotAllowed sends every method a route does not take to every

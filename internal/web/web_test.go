@@ -83,7 +83,21 @@ func newSite(t *testing.T) *site {
 
 func (s *site) get(t *testing.T, path string) (*http.Response, string) {
 	t.Helper()
-	resp, err := s.srv.Client().Get(s.srv.URL + path)
+	return s.do(t, http.MethodGet, path, nil)
+}
+
+// do sends one request with method and header to the site and returns
+// the response with its body read.
+func (s *site) do(t *testing.T, method, path string, header http.Header) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := s.srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
