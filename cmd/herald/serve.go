@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -31,6 +32,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 	withDemo := fs.Bool("demo", false, "serve the bundled demo news world: its outlets run on loopback and are followed like real ones")
 	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
 	workers := fs.Int("fetch-workers", 4, "sources checked at once")
+	var metricsAllow []netip.Prefix
+	fs.Func("metrics-allow", "a `CIDR` network (or one address) allowed to read /metrics besides loopback; repeatable or comma-separated",
+		func(v string) error {
+			nets, err := parseNetworks(v)
+			metricsAllow = append(metricsAllow, nets...)
+			return err
+		})
 	fetchFlags := addFetchFlags(fs)
 	commentFlags := addCommentFlags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
@@ -69,7 +77,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := ingest.NewMetrics(reg)
 
-	site, err := web.New(store, logger, web.Config{BaseURL: *baseURL, SiteName: *siteName, Comments: comments})
+	site, err := web.New(store, logger, web.Config{BaseURL: *baseURL, SiteName: *siteName, Comments: comments, MetricsAllow: metricsAllow})
 	if err != nil {
 		return err
 	}
@@ -128,6 +136,25 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	return nil
+}
+
+// parseNetworks reads a comma-separated list of CIDR networks
+// ("10.0.0.0/8, 2001:db8::/32"); a bare address stands for itself alone.
+func parseNetworks(list string) ([]netip.Prefix, error) {
+	var nets []netip.Prefix
+	for _, v := range strings.Split(list, ",") {
+		v = strings.TrimSpace(v)
+		p, err := netip.ParsePrefix(v)
+		if err != nil {
+			ip, ipErr := netip.ParseAddr(v)
+			if ipErr != nil || ip.Zone() != "" {
+				return nil, fmt.Errorf("%q is not a CIDR network such as 10.0.0.0/8 or an IP address", v)
+			}
+			p = netip.PrefixFrom(ip.Unmap(), ip.Unmap().BitLen())
+		}
+		nets = append(nets, p.Masked())
+	}
+	return nets, nil
 }
 
 // followerName tells this process's leases apart from other processes'.

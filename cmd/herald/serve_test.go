@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -85,4 +86,29 @@ func serveDemoWithLoopbackSource(t *testing.T, extra ...string) (*herald.Source,
 
 	stop()
 	return other, reached.Load()
+}
+
+func TestParseNetworks(t *testing.T) {
+	got, err := parseNetworks("10.0.0.0/8, 192.168.1.7/24,2001:db8::/32 ,203.0.113.9,::1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.168.1.0/24", "2001:db8::/32", "203.0.113.9/32", "::1/128"}
+	if len(got) != len(want) {
+		t.Fatalf("parseNetworks = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("network %d = %s, want %s", i, got[i], want[i])
+		}
+	}
+	for _, bad := range []string{"", "10.0.0.0/33", "example.org", "10.0.0.0/8,", "fe80::1%eth0"} {
+		if _, err := parseNetworks(bad); err == nil {
+			t.Errorf("parseNetworks(%q) accepted it", bad)
+		}
+	}
+	_, stderr, err := runHerald(t, "", "serve", "--metrics-allow", "example.org", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "h.db"))
+	if err != errUsage || !strings.Contains(stderr, `"example.org" is not a CIDR network`) {
+		t.Errorf("serve --metrics-allow example.org: %v, stderr %q", err, stderr)
+	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/netip"
 	"net/url"
 	"runtime/debug"
 	"strings"
@@ -151,12 +152,45 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
+// handleMetrics serves the Prometheus figures to loopback and to the
+// networks in Config.MetricsAllow. Anyone else gets the same 404 as a
+// site without metrics: nothing says the page exists.
 func (s *Server) handleMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.Metrics == nil {
+	if s.Metrics == nil || !s.metricsAllowed(r) {
 		s.handleNotFound(w, r)
 		return
 	}
 	s.Metrics.ServeHTTP(w, r)
+}
+
+// metricsAllowed reports whether r may read /metrics: whether its client
+// address, as comments count it (clientIP, which reads
+// Comments.RealIPHeader behind a proxy), is loopback or in MetricsAllow.
+// A request that came through a proxy which Herald was not told how to
+// read (a forwarding header, but no RealIPHeader) is refused, since the
+// address it would judge is the proxy's, often loopback, not the client's.
+func (s *Server) metricsAllowed(r *http.Request) bool {
+	if s.Config.Comments.RealIPHeader == "" {
+		for _, h := range []string{"Forwarded", "X-Forwarded-For", "X-Real-IP"} {
+			if r.Header.Get(h) != "" {
+				return false
+			}
+		}
+	}
+	ip, err := netip.ParseAddr(s.clientIP(r))
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap().WithZone("")
+	if ip.IsLoopback() {
+		return true
+	}
+	for _, p := range s.Config.MetricsAllow {
+		if p.Contains(ip) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {

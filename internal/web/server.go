@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type Config struct {
 	PollEvery time.Duration
 	// Comments is how the site takes readers' comments.
 	Comments CommentConfig
+	// MetricsAllow lists the networks, besides loopback, whose clients may
+	// read /metrics; everyone else gets 404.
+	MetricsAllow []netip.Prefix
 }
 
 // Server serves the site. Create it with New.
