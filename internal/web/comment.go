@@ -627,8 +627,8 @@ func (s *Server) handleCommentsRSS(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		var feed commentRSS
-		feed.Version, feed.Atom, feed.DC = "2.0", "http://www.w3.org/2005/Atom", "http://purl.org/dc/elements/1.1/"
-		self := s.absURL("/articles/" + a.Slug)
+		feed.Version, feed.Atom, feed.DC = "2.0", nsAtom, nsDC
+		self := s.articleURL(a.Slug)
 		feed.Channel.Title = "Comments on: " + a.Title
 		feed.Channel.Link = self
 		feed.Channel.Description = "Readers' comments on " + a.Title
@@ -637,7 +637,7 @@ func (s *Server) handleCommentsRSS(w http.ResponseWriter, r *http.Request) {
 			link := fmt.Sprintf("%s#comment-%d", self, c.ID)
 			name := displayName(c)
 			item := commentRSSItem{Title: "By: " + name, Link: link, GUID: rssGUID{Value: link, IsPermaLink: true},
-				PubDate: c.CreatedAt.UTC().Format(time.RFC1123Z), Author: name}
+				PubDate: rssDate(c.CreatedAt), Author: name}
 			if !c.Erased {
 				item.Description = comment.Render(c.Text)
 			}

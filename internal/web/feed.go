@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -12,11 +13,26 @@ import (
 // feedSize is how many of the latest articles the feeds carry.
 const feedSize = 50
 
+// The namespaces the feeds use beside RSS's own (which has none). A
+// prefix written in an element name must be declared on the document,
+// or strict XML parsers refuse the whole feed.
+const (
+	nsAtom = "http://www.w3.org/2005/Atom"
+	nsDC   = "http://purl.org/dc/elements/1.1/"
+)
+
+// rssFeed is an RSS 2.0 feed of articles. Make it with newRSS, which
+// declares the prefixes its elements use (atom:link, dc:creator).
 type rssFeed struct {
 	XMLName xml.Name   `xml:"rss"`
 	Version string     `xml:"version,attr"`
 	Atom    string     `xml:"xmlns:atom,attr"`
+	DC      string     `xml:"xmlns:dc,attr"`
 	Channel rssChannel `xml:"channel"`
+}
+
+func newRSS(ch rssChannel) rssFeed {
+	return rssFeed{Version: "2.0", Atom: nsAtom, DC: nsDC, Channel: ch}
 }
 
 type rssChannel struct {
@@ -55,6 +71,38 @@ type rssSource struct {
 	Name string `xml:",chardata"`
 }
 
+// rssItems turns articles into feed items, newest first as given.
+func (s *Server) rssItems(list []*herald.Article) []rssItem {
+	var items []rssItem
+	for _, a := range list {
+		link := s.articleURL(a.Slug)
+		items = append(items, rssItem{
+			Title:       a.Title,
+			Link:        link,
+			GUID:        rssGUID{IsPermaLink: true, Value: link},
+			PubDate:     rssDate(a.PublishedAt),
+			Description: summary(a),
+			Author:      a.Byline,
+			Source:      rssSource{URL: s.sourceURL(a.Source.Slug), Name: a.Source.Name},
+		})
+	}
+	return items
+}
+
+// rssDate formats t as RSS 2.0 wants it: RFC 822, with a four-digit year.
+func rssDate(t time.Time) string { return t.UTC().Format(time.RFC1123Z) }
+
+// articleURL, sourceURL and topicURL are the public addresses of the
+// pages that feeds and sitemaps link to. Slugs may hold letters outside
+// ASCII; the addresses are percent-encoded, as URLs in sitemaps must be
+// (https://www.sitemaps.org/protocol.html#escaping) and feed readers
+// expect.
+func (s *Server) articleURL(slug string) string { return s.absURL("/articles/" + url.PathEscape(slug)) }
+
+func (s *Server) sourceURL(slug string) string { return s.absURL("/sources/" + url.PathEscape(slug)) }
+
+func (s *Server) topicURL(slug string) string { return s.absURL("/topics/" + url.PathEscape(slug)) }
+
 func (s *Server) latest(r *http.Request) ([]*herald.Article, error) {
 	list, _, err := s.Store.FindArticles(r.Context(), herald.ArticleFilter{Limit: feedSize})
 	return list, err
@@ -66,27 +114,16 @@ func (s *Server) handleRSS(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		feed := rssFeed{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
+		feed := newRSS(rssChannel{
 			Title:       s.Config.SiteName,
 			Link:        s.absURL("/"),
 			Description: "The latest news from " + s.Config.SiteName,
 			Language:    "en",
 			Self:        atomLink{Href: s.absURL("/rss.xml"), Rel: "self", Type: "application/rss+xml"},
-		}}
-		for i, a := range list {
-			if i == 0 {
-				feed.Channel.LastBuildDate = a.PublishedAt.UTC().Format(time.RFC1123Z)
-			}
-			link := s.absURL("/articles/" + a.Slug)
-			feed.Channel.Items = append(feed.Channel.Items, rssItem{
-				Title:       a.Title,
-				Link:        link,
-				GUID:        rssGUID{IsPermaLink: true, Value: link},
-				PubDate:     a.PublishedAt.UTC().Format(time.RFC1123Z),
-				Description: summary(a),
-				Author:      a.Byline,
-				Source:      rssSource{URL: s.absURL("/sources/" + a.Source.Slug), Name: a.Source.Name},
-			})
+			Items:       s.rssItems(list),
+		})
+		if len(list) > 0 {
+			feed.Channel.LastBuildDate = rssDate(list[0].PublishedAt)
 		}
 		return xmlPage("application/rss+xml; charset=utf-8", feed)
 	})
@@ -142,12 +179,12 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 			if i == 0 {
 				feed.Updated = when
 			}
-			link := s.absURL("/articles/" + a.Slug)
+			link := s.articleURL(a.Slug)
 			author := a.Byline
 			if author == "" {
 				author = a.Source.Name
 			}
-			source := s.absURL("/sources/" + a.Source.Slug)
+			source := s.sourceURL(a.Source.Slug)
 			feed.Entries = append(feed.Entries, atomEntry{
 				Title: a.Title, ID: link, Published: when, Updated: when,
 				Link:    atomLink{Href: link, Rel: "alternate", Type: "text/html"},

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"bytes"
+	"encoding/xml"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -239,31 +239,44 @@ func writeFresh(w http.ResponseWriter, r *http.Request, status int, contentType 
 	}
 }
 
+// openSearchDescription is an OpenSearch 1.1 description document
+// (https://github.com/dewitt/opensearch).
+type openSearchDescription struct {
+	XMLName       xml.Name        `xml:"http://a9.com/-/spec/opensearch/1.1/ OpenSearchDescription"`
+	ShortName     string          `xml:"ShortName"`
+	Description   string          `xml:"Description"`
+	InputEncoding string          `xml:"InputEncoding"`
+	URLs          []openSearchURL `xml:"Url"`
+}
+
+type openSearchURL struct {
+	Type     string `xml:"type,attr"`
+	Method   string `xml:"method,attr,omitempty"`
+	Rel      string `xml:"rel,attr,omitempty"`
+	Template string `xml:"template,attr"`
+}
+
 // handleOpenSearch describes the site's search to browsers, which offer
-// it in their address bar (https://github.com/dewitt/opensearch).
+// it in their address bar. encoding/xml escapes the site's name, and
+// replaces any character XML cannot carry.
 func (s *Server) handleOpenSearch(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, func() (*page, error) {
-		var b bytes.Buffer
-		b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-		b.WriteString(`<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">` + "\n")
-		b.WriteString("  <ShortName>" + xmlEscape(truncateRunes(s.Config.SiteName, 16)) + "</ShortName>\n")
-		b.WriteString("  <Description>" + xmlEscape("Search the news on "+s.Config.SiteName) + "</Description>\n")
-		b.WriteString("  <InputEncoding>UTF-8</InputEncoding>\n")
-		b.WriteString(`  <Url type="text/html" method="get" template="` + xmlEscape(s.absURL("/search")+"?q={searchTerms}") + `"/>` + "\n")
-		b.WriteString(`  <Url type="application/json" method="get" template="` + xmlEscape(s.absURL("/api/v1/search")+"?q={searchTerms}") + `"/>` + "\n")
-		b.WriteString(`  <Url type="application/opensearchdescription+xml" rel="self" template="` + xmlEscape(s.absURL("/opensearch.xml")) + `"/>` + "\n")
-		b.WriteString("</OpenSearchDescription>\n")
-		return newPage(http.StatusOK, "application/opensearchdescription+xml; charset=utf-8", b.Bytes()), nil
+		d := openSearchDescription{
+			// The specification's limits: 16 characters, and 1,024.
+			ShortName:     truncateRunes(s.Config.SiteName, 16),
+			Description:   truncateRunes("Search the news on "+s.Config.SiteName, 1024),
+			InputEncoding: "UTF-8",
+			URLs: []openSearchURL{
+				{Type: "text/html", Method: "get", Template: s.absURL("/search") + "?q={searchTerms}"},
+				{Type: "application/json", Method: "get", Template: s.absURL("/api/v1/search") + "?q={searchTerms}"},
+				{Type: "application/opensearchdescription+xml", Rel: "self", Template: s.absURL("/opensearch.xml")},
+			},
+		}
+		return xmlPage("application/opensearchdescription+xml; charset=utf-8", d)
 	})
 }
 
-func xmlEscape(s string) string {
-	var b strings.Builder
-	template.HTMLEscape(&b, []byte(s)) // escapes <, >, &, ' and ": enough for XML text and attributes
-	return b.String()
-}
-
-// truncateRunes cuts s to n characters; OpenSearch limits ShortName to 16.
+// truncateRunes cuts s to n characters.
 func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {

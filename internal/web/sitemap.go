@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -12,14 +13,27 @@ import (
 // Sitemap bounds, from the sitemap protocol and Google News' rules.
 const (
 	sitemapMaxURLs     = 50000
+	sitemapMaxLocLen   = 2048 // the schema's limit on a loc
 	newsSitemapMaxURLs = 1000
 	newsSitemapWindow  = 48 * time.Hour
 )
+
+// nsNews is Google's News sitemap namespace; its elements are written
+// with the news: prefix, which the urlset declares.
+const nsNews = "http://www.google.com/schemas/sitemap-news/0.9"
 
 type urlSet struct {
 	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
 	News    string       `xml:"xmlns:news,attr,omitempty"`
 	URLs    []sitemapURL `xml:"url"`
+}
+
+// add appends a URL unless its address is longer than the protocol
+// allows, which would make the whole sitemap invalid.
+func (set *urlSet) add(u sitemapURL) {
+	if len(u.Loc) <= sitemapMaxLocLen {
+		set.URLs = append(set.URLs, u)
+	}
 }
 
 type sitemapURL struct {
@@ -68,12 +82,10 @@ func (s *Server) handleSitemap(w http.ResponseWriter, r *http.Request) {
 			return nil, err
 		}
 		for _, src := range sources {
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.absURL("/sources/" + src.Slug)})
+			set.add(sitemapURL{Loc: s.sourceURL(src.Slug)})
 		}
 		err = s.eachArticle(r, sitemapMaxURLs-len(set.URLs), func(a *herald.Article) bool {
-			set.URLs = append(set.URLs, sitemapURL{
-				Loc: s.absURL("/articles/" + a.Slug), LastMod: a.PublishedAt.UTC().Format(time.RFC3339),
-			})
+			set.add(sitemapURL{Loc: s.articleURL(a.Slug), LastMod: a.PublishedAt.UTC().Format(time.RFC3339)})
 			return true
 		})
 		if err != nil {
@@ -87,15 +99,15 @@ func (s *Server) handleNewsSitemap(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, func() (*page, error) {
 		now := s.now()
 		since := now.Add(-newsSitemapWindow)
-		set := urlSet{News: "http://www.google.com/schemas/sitemap-news/0.9"}
+		set := urlSet{News: nsNews}
 		err := s.eachArticle(r, newsSitemapMaxURLs, func(a *herald.Article) bool {
 			if a.PublishedAt.Before(since) {
 				return false
 			}
 			n := &sitemapNews{PublicationDate: a.PublishedAt.UTC().Format(time.RFC3339), Title: a.Title}
 			n.Publication.Name = s.Config.SiteName
-			n.Publication.Language = langOrEnglish(a.Lang)
-			set.URLs = append(set.URLs, sitemapURL{Loc: s.absURL("/articles/" + a.Slug), News: n})
+			n.Publication.Language = newsLanguage(a.Lang)
+			set.add(sitemapURL{Loc: s.articleURL(a.Slug), News: n})
 			return true
 		})
 		if err != nil {
@@ -112,11 +124,38 @@ func (s *Server) handleNewsSitemap(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func langOrEnglish(lang string) string {
-	if lang == "" {
+// newsLanguage is an article's language tag as Google News takes it:
+// the ISO 639 code alone (two or three letters), except for Chinese,
+// which is zh-cn (simplified script) or zh-tw (traditional). Tags such
+// as "en-GB", "pt_BR" or "zh-Hant-HK" are common in feeds and pages, and
+// the schema refuses them. Herald's own language, English, stands in for
+// a tag that names none.
+func newsLanguage(tag string) string {
+	subtags := strings.Split(strings.ToLower(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-")), "-")
+	primary := subtags[0]
+	if len(primary) < 2 || len(primary) > 3 || strings.Trim(primary, "abcdefghijklmnopqrstuvwxyz") != "" {
 		return "en"
 	}
-	return lang
+	if primary != "zh" {
+		return primary
+	}
+	// The script decides; failing one, the region: Taiwan, Hong Kong and
+	// Macao write the traditional characters.
+	traditional := false
+	for _, sub := range subtags[1:] {
+		switch sub {
+		case "hans":
+			return "zh-cn"
+		case "hant":
+			return "zh-tw"
+		case "tw", "hk", "mo":
+			traditional = true
+		}
+	}
+	if traditional {
+		return "zh-tw"
+	}
+	return "zh-cn"
 }
 
 func (s *Server) handleRobots(w http.ResponseWriter, r *http.Request) {

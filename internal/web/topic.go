@@ -133,23 +133,16 @@ func (s *Server) handleTopicRSS(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		feed := rssFeed{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: rssChannel{
+		feed := newRSS(rssChannel{
 			Title:       t.Name + " — " + s.Config.SiteName,
-			Link:        s.absURL("/topics/" + t.Slug),
+			Link:        s.topicURL(t.Slug),
 			Description: "The latest on " + t.Name + " from " + s.Config.SiteName,
 			Language:    "en",
-			Self:        atomLink{Href: s.absURL("/topics/" + t.Slug + "/rss.xml"), Rel: "self", Type: "application/rss+xml"},
-		}}
-		for i, a := range list {
-			if i == 0 {
-				feed.Channel.LastBuildDate = a.PublishedAt.UTC().Format(time.RFC1123Z)
-			}
-			link := s.absURL("/articles/" + a.Slug)
-			feed.Channel.Items = append(feed.Channel.Items, rssItem{
-				Title: a.Title, Link: link, GUID: rssGUID{IsPermaLink: true, Value: link},
-				PubDate: a.PublishedAt.UTC().Format(time.RFC1123Z), Description: summary(a), Author: a.Byline,
-				Source: rssSource{URL: s.absURL("/sources/" + a.Source.Slug), Name: a.Source.Name},
-			})
+			Self:        atomLink{Href: s.topicURL(t.Slug) + "/rss.xml", Rel: "self", Type: "application/rss+xml"},
+			Items:       s.rssItems(list),
+		})
+		if len(list) > 0 {
+			feed.Channel.LastBuildDate = rssDate(list[0].PublishedAt)
 		}
 		return xmlPage("application/rss+xml; charset=utf-8", feed)
 	})
