@@ -113,6 +113,12 @@ func (s *Server) handleNewsSitemap(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		if len(set.URLs) == 0 {
+			// The sitemap schema wants at least one url; with no news
+			// in the window the home page stands in, without news tags,
+			// which news crawlers pass over.
+			set.add(sitemapURL{Loc: s.absURL("/")})
+		}
 		p, err := xmlPage("application/xml; charset=utf-8", set)
 		if err != nil {
 			return nil, err

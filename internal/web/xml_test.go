@@ -1144,3 +1144,17 @@ func checkOpenSearch(t *testing.T, root *xmlNode, self string) {
 		t.Errorf("%d Urls rel=self", selfs)
 	}
 }
+
+// TestEmptyNewsSitemapValidates checks the news sitemap of a site with no
+// article in the last 48 hours against the schema, which wants a url.
+func TestEmptyNewsSitemapValidates(t *testing.T) {
+	s := newSite(t) // its articles are from March 2026, long out of the window
+	resp, body := s.get(t, "/news-sitemap.xml")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if strings.Contains(body, "<news:news>") {
+		t.Fatalf("old articles in the news sitemap:\n%s", body)
+	}
+	xmllint(t, []byte(body), "sitemap-with-news.xsd")
+}
