@@ -108,6 +108,13 @@ func (a *Article) Validate() error {
 		return Errorf(EINVALID, "text is not valid UTF-8")
 	case a.PublishedAt.IsZero():
 		return Errorf(EINVALID, "published_at is required")
+	case a.PublishedAt.Before(earliestPublished):
+		return Errorf(EINVALID, "published_at %s", ErrorMessage(CheckPublished(a.PublishedAt)))
+	case a.PublishedAt.After(latestStorable):
+		// ClampPublished keeps the pipeline's dates far from here; this
+		// is what keeps a store from wrapping 9999 round to 1816.
+		return Errorf(EINVALID, "published_at %s is after %s, the last date the stores can hold",
+			a.PublishedAt.Format(time.RFC3339), latestStorable.Format(time.DateOnly))
 	case a.Source == nil:
 		return Errorf(EINVALID, "source is required")
 	}

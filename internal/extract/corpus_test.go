@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -264,6 +265,6 @@ func BenchmarkMetadataLayer(b *testing.B) {
 			continue
 		}
 		h := readHead(doc)
-		readMetadata(h, readSchema(h.jsonLD), u, baseURL(h.base, u))
+		readMetadata(h, readSchema(h.jsonLD), u, baseURL(h.base, u), time.Now())
 	}
 }

@@ -90,24 +90,25 @@ var (
 // parseDate reads a date as publishers write it in metadata: ISO 8601 in
 // its many variants, mail and feed dates, English dates and Unix times. The
 // result is in UTC; a date without a zone is taken as UTC. ok is false when
-// s is not a date Herald can read or lies outside 1900–2199.
+// s is not a date Herald can read. Whether the date is one an article can
+// carry is for herald's rule to say (see metadata.date).
 func parseDate(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 80 {
 		return time.Time{}, false
 	}
 	if t, ok := parseUnix(s); ok {
-		return t, plausible(t)
+		return t, true
 	}
 	for _, l := range isoLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), plausible(t)
+			return t.UTC(), true
 		}
 	}
 	s = normaliseDate(s)
 	for _, l := range writtenLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), plausible(t)
+			return t.UTC(), true
 		}
 	}
 	return time.Time{}, false
@@ -162,10 +163,4 @@ func parseUnix(s string) (time.Time, bool) {
 		return time.UnixMilli(n).UTC(), true
 	}
 	return time.Unix(n, 0).UTC(), true
-}
-
-// plausible rules out dates no news article carries: zero values and
-// placeholders such as 0001-01-01 or 9999-12-31.
-func plausible(t time.Time) bool {
-	return t.Year() >= 1900 && t.Year() < 2200
 }

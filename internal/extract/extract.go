@@ -20,8 +20,9 @@
 //  5. last resorts: the registrable domain as the site name, the page's
 //     address as the canonical URL.
 //
-// Extract is a pure function of its input: it makes no requests and keeps
-// no state, so it is safe to call from many goroutines.
+// Extract is a pure function of its input and the clock (a date more than
+// a day ahead is taken as now): it makes no requests and keeps no state,
+// so it is safe to call from many goroutines.
 package extract
 
 import (
@@ -50,6 +51,10 @@ type Article struct {
 	Image        string    `json:"image"`                 // absolute address of the lead image
 	Text         string    `json:"text"`                  // plain text, paragraphs separated by blank lines
 	HTML         string    `json:"html"`                  // sanitised body; links absolute
+	// Notes says what Extract set aside or changed in the page's metadata,
+	// and why: a date before 1900, or one more than a day ahead taken as
+	// now (see herald.CheckPublished).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // MaxPageSize is the largest page Extract reads, the fetcher's own cap.
@@ -101,7 +106,7 @@ func Extract(page []byte, pageURL string) (a *Article, err error) {
 	}
 	h := readHead(doc)
 	base := baseURL(h.base, u)
-	m := readMetadata(h, readSchema(h.jsonLD), u, base)
+	m := readMetadata(h, readSchema(h.jsonLD), u, base, time.Now())
 
 	captions := prepare(doc, base)
 	opts := ExtractorOptions(u)
@@ -136,6 +141,7 @@ func Extract(page []byte, pageURL string) (a *Article, err error) {
 		Image:        m.image,
 		Text:         text,
 		HTML:         body,
+		Notes:        m.notes,
 	}, nil
 }
 

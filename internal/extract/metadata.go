@@ -251,6 +251,9 @@ type metadata struct {
 	title, byline, siteName, canonical, lang, image string
 	published, modified                             time.Time
 
+	now   time.Time // for the rule on dates (see date)
+	notes []string  // what was set aside or changed, and why (Article.Notes)
+
 	// siteNames are all the outlet names the page states, so that a title
 	// ending in any of them can lose the suffix; brandNames are the ones
 	// stated in JSON-LD or OpenGraph, sure enough that a "title" that is
@@ -263,8 +266,8 @@ type metadata struct {
 // by precedence: JSON-LD, then OpenGraph, then other <meta> conventions,
 // <link> and <html> attributes. Fields the page does not state stay empty,
 // for the extractor's guesses to fill.
-func readMetadata(h *head, s *schema, page, base *url.URL) metadata {
-	var m metadata
+func readMetadata(h *head, s *schema, page, base *url.URL, now time.Time) metadata {
+	m := metadata{now: now}
 	m.pageTitle = cleanTitle(h.title)
 	m.brandNames = cleanAll(cleanText, concat([]string{s.publisher}, h.values(ogSiteKeys...), []string{s.website}))
 	m.siteNames = cleanAll(cleanText, concat(m.brandNames, h.values(metaSiteKeys...)))
@@ -276,8 +279,8 @@ func readMetadata(h *head, s *schema, page, base *url.URL) metadata {
 		h.values(ogTitleKeys...), h.values(metaTitleKeys...))...)
 	m.byline = firstOf(cleanText,
 		joinNames(s.authors), joinNames(h.values(ogAuthorKeys...)), firstKey(h, joinNames, metaAuthorKeys...))
-	m.published = firstDate(concat([]string{s.published}, h.values(ogPublishedKeys...), h.values(metaPublishedKeys...)))
-	m.modified = firstDate(concat([]string{s.modified}, h.values(ogModifiedKeys...), h.values(metaModifiedKeys...)))
+	m.published = m.firstDate("published date", concat([]string{s.published}, h.values(ogPublishedKeys...), h.values(metaPublishedKeys...)))
+	m.modified = m.firstDate("modified date", concat([]string{s.modified}, h.values(ogModifiedKeys...), h.values(metaModifiedKeys...)))
 	m.canonical = firstOf(func(v string) string { return canonicalURL(v, page, base) },
 		concat([]string{s.url}, h.values(ogURLKeys...), []string{h.canonical})...)
 	m.image = firstOf(func(v string) string { return absoluteURL(v, base) },
@@ -327,8 +330,8 @@ func (m *metadata) fill(guess trafilatura.Metadata, page, base *url.URL) {
 		}
 		m.byline = joinNames(names)
 	}
-	if m.published.IsZero() && !guess.Date.IsZero() && plausible(guess.Date) {
-		m.published = guess.Date.UTC()
+	if m.published.IsZero() && !guess.Date.IsZero() {
+		m.published, _ = m.date("published date found in the text", guess.Date)
 	}
 	if m.canonical == "" {
 		m.canonical = canonicalURL(guess.URL, page, base)
@@ -441,14 +444,34 @@ func joinNames(names []string) string {
 	return strings.Join(cleanAll(cleanByline, names), ", ")
 }
 
-// firstDate returns the first of values that parses as a date.
-func firstDate(values []string) time.Time {
+// firstDate returns the first of values that parses as a date herald's
+// rule accepts (see date), or the zero time.
+func (m *metadata) firstDate(field string, values []string) time.Time {
 	for _, v := range values {
 		if t, ok := parseDate(v); ok {
-			return t
+			if t, ok := m.date(field, t); ok {
+				return t
+			}
 		}
 	}
 	return time.Time{}
+}
+
+// date applies herald's rule for publication dates (see
+// herald.CheckPublished) to a date the page states in field: a date before
+// 1900 (0001-01-01, a common placeholder, among them) is set aside, and ok
+// is false, so the next candidate is tried; a date more than a day after
+// m.now is taken as now. Either way a note says so.
+func (m *metadata) date(field string, t time.Time) (_ time.Time, ok bool) {
+	if err := herald.CheckPublished(t); err != nil {
+		m.notes = append(m.notes, field+" "+herald.ErrorMessage(err)+"; set aside")
+		return time.Time{}, false
+	}
+	t, note := herald.ClampPublished(t, m.now)
+	if note != "" {
+		m.notes = append(m.notes, field+" "+note)
+	}
+	return t, true
 }
 
 var entity = regexp.MustCompile(`&(#[0-9]+|#x[0-9a-fA-F]+|[a-zA-Z]+);`)

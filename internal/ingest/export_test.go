@@ -8,7 +8,10 @@ import (
 
 // TopicsPrepare and TopicsStore expose the two steps of Add, so that a
 // benchmark can time the one-at-a-time store step alone.
-func (p *Pipeline) TopicsPrepare(it Item) (*herald.Article, error) { return p.prepare(it) }
+func (p *Pipeline) TopicsPrepare(it Item) (*herald.Article, error) {
+	a, _, err := p.prepare(it)
+	return a, err
+}
 
 func (p *Pipeline) TopicsStore(ctx context.Context, a *herald.Article) (bool, error) {
 	return p.store(ctx, a)

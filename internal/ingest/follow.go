@@ -253,6 +253,7 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 const minFeedWords = 150
 
 func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndication.Item) (bool, error) {
+	f.report(src, it.URL, it.Notes)
 	item := Item{
 		URL: it.URL, Title: it.Title, Byline: it.Author, PublishedAt: it.Published,
 		HTML: it.Content, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence),
@@ -265,6 +266,7 @@ func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndicati
 		page, err := f.extractPage(ctx, it.URL)
 		switch {
 		case err == nil:
+			f.report(src, it.URL, page.Notes)
 			mergePage(&item, page)
 		case strings.TrimSpace(item.HTML) == "":
 			return false, err
@@ -320,6 +322,7 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 		return 0, hints{}, err
 	}
 	item := Item{URL: src.FeedURL, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence), ItemKey: key}
+	f.report(src, src.FeedURL, page.Notes)
 	mergePage(&item, page)
 	item.Title = page.Title
 	_, created, err := f.Pipeline.Add(ctx, item)
@@ -331,6 +334,15 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 		return 1, hints{}, nil
 	}
 	return 0, hints{}, nil
+}
+
+// report logs what the reading of a feed or page changed in an item, and
+// why: a date before 1900 set aside, or one more than a day ahead taken as
+// now (see syndication.Item.Notes and extract.Article.Notes).
+func (f *Follower) report(src *herald.Source, url string, notes []string) {
+	for _, note := range notes {
+		f.Logger.Warn("item date corrected", "source", src.Slug, "url", url, "reason", note)
+	}
 }
 
 func (f *Follower) extractPage(ctx context.Context, url string) (*extract.Article, error) {

@@ -66,8 +66,12 @@ type Pipeline struct {
 // Add turns it into an article and stores it. It returns the stored
 // article and whether it is new; an item whose URL is already stored
 // changes nothing. A bad item gives an EINVALID error naming the problem.
+//
+// A publication date more than a day ahead is taken as now, without a
+// word from Add: the readers of each way in apply the same rule first and
+// report it (Importer.OnWarn, syndication.Item.Notes, extract.Article.Notes).
 func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, error) {
-	a, err := p.prepare(it)
+	a, _, err := p.prepare(it)
 	if err != nil {
 		return nil, false, err
 	}
@@ -130,45 +134,46 @@ func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 }
 
 // prepare does everything that needs no store: it is the part of Add that
-// may run on many items at once.
-func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
+// may run on many items at once. The notes say what it changed in the
+// item for it to be kept (a date clamped to now), for the caller to report.
+func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 	// Size first, so a huge body is refused before any work is spent on it.
 	if n := max(len(it.HTML), len(it.Text)); n > herald.MaxBodyLen {
-		return nil, herald.Errorf(herald.EINVALID, "body is %.1f MB; the limit is %d MB",
+		return nil, nil, herald.Errorf(herald.EINVALID, "body is %.1f MB; the limit is %d MB",
 			float64(n)/(1024*1024), herald.MaxBodyLen/(1024*1024))
 	}
 	url := strings.TrimSpace(it.URL)
 	if url == "" {
-		return nil, herald.Errorf(herald.EINVALID, "url is required")
+		return nil, nil, herald.Errorf(herald.EINVALID, "url is required")
 	}
 	if err := herald.CheckWebURL(url); err != nil {
-		return nil, herald.Errorf(herald.EINVALID, "url: %s", herald.ErrorMessage(err))
+		return nil, nil, herald.Errorf(herald.EINVALID, "url: %s", herald.ErrorMessage(err))
 	}
 	licence, err := herald.ParseLicence(it.Licence)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	image := strings.TrimSpace(it.Image)
 	if image != "" {
 		if err := herald.CheckWebURL(image); err != nil {
-			return nil, herald.Errorf(herald.EINVALID, "image: %s", herald.ErrorMessage(err))
+			return nil, nil, herald.Errorf(herald.EINVALID, "image: %s", herald.ErrorMessage(err))
 		}
+	}
+	published, notes, err := p.published(it.PublishedAt)
+	if err != nil {
+		return nil, nil, err
 	}
 	a := &herald.Article{
 		OriginalURL: url,
 		Title:       oneLine(it.Title),
 		Byline:      oneLine(it.Byline),
-		PublishedAt: it.PublishedAt,
+		PublishedAt: published,
 		Image:       image,
 		Lang:        oneLine(it.Lang),
 		Licence:     licence,
 		Source:      &herald.Source{Name: oneLine(it.Source), Homepage: strings.TrimSpace(it.SourceURL)},
 		ItemKey:     it.ItemKey,
 	}
-	if a.PublishedAt.IsZero() {
-		a.PublishedAt = p.now()
-	}
-	a.PublishedAt = a.PublishedAt.UTC()
 	if strings.TrimSpace(it.HTML) != "" {
 		a.HTML = sanitize.Article(it.HTML)
 		a.Text = sanitize.Text(a.HTML)
@@ -177,18 +182,36 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, error) {
 		a.HTML = sanitize.Paragraphs(a.Text)
 	}
 	if strings.TrimSpace(a.Text) == "" && (it.HTML != "" || it.Text != "") {
-		return nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
+		return nil, nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
 	fp := dedup.New(a.Text)
 	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if p.Topics != nil {
 		p.topics.chooseAhead(a)
 	}
-	return a, nil
+	return a, notes, nil
+}
+
+// published applies herald's rule for publication dates to an item's: no
+// date is the time it is added, a date before 1900 is refused, and one
+// more than a day ahead is taken as now, with a note saying so.
+func (p *Pipeline) published(t time.Time) (time.Time, []string, error) {
+	now := p.now()
+	if t.IsZero() {
+		return now.UTC(), nil, nil
+	}
+	if err := herald.CheckPublished(t); err != nil {
+		return time.Time{}, nil, herald.Errorf(herald.EINVALID, "published_at %s", herald.ErrorMessage(err))
+	}
+	t, note := herald.ClampPublished(t, now)
+	if note != "" {
+		return t, []string{"published_at " + note}, nil
+	}
+	return t, nil, nil
 }
 
 func (p *Pipeline) now() time.Time {

@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/herald-news/herald"
 )
@@ -37,26 +36,21 @@ type line struct {
 }
 
 // ParseLine reads one line of the import format into an Item. A line that
-// is not a JSON object, has a field of the wrong type or a date that is not
-// RFC 3339 gives an EINVALID error saying so.
+// is not a JSON object, has a field of the wrong type, or a date that is
+// not RFC 3339 or is before 1900 gives an EINVALID error saying so.
 func ParseLine(b []byte) (Item, error) {
 	var l line
 	if err := json.Unmarshal(b, &l); err != nil {
 		return Item{}, jsonError(err)
 	}
-	it := Item{
-		URL: l.URL, Title: l.Title, Byline: l.Byline, HTML: l.HTML, Text: l.Text,
+	published, err := parsePublished(l.PublishedAt)
+	if err != nil {
+		return Item{}, err
+	}
+	return Item{
+		URL: l.URL, Title: l.Title, Byline: l.Byline, PublishedAt: published, HTML: l.HTML, Text: l.Text,
 		Source: l.Source, SourceURL: l.SourceURL, Licence: l.Licence, Image: l.Image, Lang: l.Lang,
-	}
-	if s := strings.TrimSpace(l.PublishedAt); s != "" {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return Item{}, herald.Errorf(herald.EINVALID,
-				"published_at %q is not an RFC 3339 time such as 2026-03-10T18:00:00Z", truncate(s, 40))
-		}
-		it.PublishedAt = t
-	}
-	return it, nil
+	}, nil
 }
 
 func jsonError(err error) error {
@@ -98,17 +92,21 @@ type Importer struct {
 
 	// OnReject is told about each bad line and why it was refused.
 	OnReject func(lineNo int, err error)
+	// OnWarn is told about each change made to a line for its article to
+	// be kept, such as a published_at more than a day ahead taken as now.
+	OnWarn func(lineNo int, msg string)
 	// OnProgress is called after each line; it must be quick.
 	OnProgress func(Progress)
 }
 
 type job struct {
-	no   int
-	raw  []byte
-	item Item
-	art  *herald.Article
-	err  error
-	done chan struct{}
+	no    int
+	raw   []byte
+	item  Item
+	art   *herald.Article
+	notes []string // what prepare changed (see Importer.OnWarn)
+	err   error
+	done  chan struct{}
 }
 
 // Import reads r to its end. Bad lines are reported and skipped; the error
@@ -192,7 +190,7 @@ func (j *job) prepare(p *Pipeline) {
 	}
 	j.item, j.err = ParseLine(j.raw)
 	if j.err == nil {
-		j.art, j.err = p.prepare(j.item)
+		j.art, j.notes, j.err = p.prepare(j.item)
 	}
 }
 
@@ -214,6 +212,11 @@ func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
 		}
 	}
 	if err == nil {
+		if im.OnWarn != nil {
+			for _, note := range j.notes {
+				im.OnWarn(j.no, note)
+			}
+		}
 		return nil
 	}
 	if herald.ErrorCode(err) != herald.EINVALID {

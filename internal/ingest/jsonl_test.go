@@ -42,6 +42,9 @@ func TestImportRejectsBadLines(t *testing.T) {
 		{"UnknownLicence", `{"url":"https://a.example/2","title":"T","text":"x","source":"A","licence":"stolen"}`, `licence "stolen" is not one of`},
 		{"HugeBody", huge, "body is 5.0 MB; the limit is 2 MB"},
 		{"OnlyMarkup", `{"url":"https://a.example/2","title":"T","html":"<script>x()</script>","source":"A"}`, "no text once cleaned"},
+		// The checks of check.go: each report names the field.
+		{"ZeroTime", lineWith(`"published_at":"0001-01-01T00:00:00Z"`), "published_at 0001-01-01T00:00:00Z is before 1900"},
+		{"Before1900", lineWith(`"published_at":"1899-12-31T23:59:59Z"`), "published_at 1899-12-31T23:59:59Z is before 1900"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -201,6 +202,22 @@ func (db *DB) Version(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-func nanos(t time.Time) int64 { return t.UTC().UnixNano() }
+// nanos is t as the store keeps times: nanoseconds since 1970. They reach
+// only from 1677 to 2262, and past that UnixNano wraps round (9999-12-31
+// would come back as 1816-03-30), so t is held at the ends of the range
+// instead: a search "up to 9999-12-31" means up to any time. An article's
+// own date never comes near the ends (herald.Article.Validate).
+func nanos(t time.Time) int64 {
+	switch {
+	case t.Before(minNanos):
+		return math.MinInt64
+	case t.After(maxNanos):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// minNanos and maxNanos are the first and last times nanos can hold.
+var minNanos, maxNanos = time.Unix(0, math.MinInt64), time.Unix(0, math.MaxInt64)
 
 func fromNanos(n int64) time.Time { return time.Unix(0, n).UTC() }

@@ -5,7 +5,32 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/herald-news/herald"
 )
+
+// checkDate applies herald's rule for publication dates (see
+// herald.CheckPublished) to a date the document gives in field, where ok
+// says whether it gives one: a date before 1900 (0001-01-01, a common
+// placeholder, among them) is set aside, so the item counts as undated
+// and is taken as published when Herald adds it; a date more than a day
+// after now is taken as now. Either way a note on the item says so. No
+// item is refused for its date: the editor cannot mend a publisher's
+// feed, and the article itself is as good as any.
+func (it *Item) checkDate(field string, t time.Time, ok bool, now time.Time) time.Time {
+	if !ok {
+		return time.Time{}
+	}
+	if err := herald.CheckPublished(t); err != nil {
+		it.Notes = append(it.Notes, field+" "+herald.ErrorMessage(err)+"; set aside")
+		return time.Time{}
+	}
+	t, note := herald.ClampPublished(t, now)
+	if note != "" {
+		it.Notes = append(it.Notes, field+" "+note)
+	}
+	return t
+}
 
 // parseDate reads the dates feeds write when gofeed cannot: ISO 8601 and W3C
 // dates with odd precision or spacing, RFC 822 dates with full month names,

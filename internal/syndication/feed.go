@@ -73,7 +73,7 @@ var errTranslate = errors.New("translate")
 // onto Herald's Feed. A feed gofeed cannot read is read again after repair
 // (see salvageXML and looseJSONFeed); if that fails too, or saves no item,
 // the first error is the one reported.
-func parseFeed(doc doc, base *url.URL) (*Feed, error) {
+func parseFeed(doc doc, base *url.URL, now time.Time) (*Feed, error) {
 	dec, err := decode(doc.kind, doc.body, base)
 	if err != nil {
 		var (
@@ -113,7 +113,7 @@ func parseFeed(doc doc, base *url.URL) (*Feed, error) {
 			f.Link = l
 		}
 	}
-	m := mapper{decoded: dec, base: base, language: f.Language}
+	m := mapper{decoded: dec, base: base, language: f.Language, now: now, dateNames: dateNames[doc.kind]}
 	if doc.kind != docRSS && len(gf.Authors) > 0 && gf.Authors[0] != nil {
 		// Atom and JSON Feed authors apply to entries that name none; an RSS
 		// managingEditor is the editor of the feed, not the writer.
@@ -140,6 +140,17 @@ type mapper struct {
 	base     *url.URL
 	author   string // the feed's author, for items that name none
 	language string // the feed's language, likewise
+
+	now       time.Time // for the rule on dates (see Item.checkDate)
+	dateNames [2]string // the format's names for Published and Updated, for notes
+}
+
+// dateNames are the names each format gives the dates gofeed reads into
+// Published and Updated.
+var dateNames = map[docKind][2]string{
+	docRSS:  {"pubDate", "update date"},
+	docAtom: {"published", "updated"},
+	docJSON: {"date_published", "date_modified"},
 }
 
 // item maps the i-th item of the feed. It reports false for an item with no
@@ -189,17 +200,19 @@ func (m *mapper) item(i int) (Item, bool) {
 		it.Author = m.author
 	}
 
-	it.Published = pickDate(gi.PublishedParsed, gi.Published)
-	it.Updated = pickDate(gi.UpdatedParsed, gi.Updated)
+	published, hasPublished := pickDate(gi.PublishedParsed, gi.Published)
+	updated, hasUpdated := pickDate(gi.UpdatedParsed, gi.Updated)
 	if i < len(m.entries) && m.entries[i] != nil {
 		// gofeed fills an Atom entry's published date from its updated
 		// date; Herald keeps them apart (see Item.Date).
 		e := m.entries[i]
-		it.Published = pickDate(e.PublishedParsed, e.Published)
+		published, hasPublished = pickDate(e.PublishedParsed, e.Published)
 		if e.Content != nil && isTextType(e.Content.Type) {
 			it.Content = textToHTML(e.Content.Value)
 		}
 	}
+	it.Published = it.checkDate(m.dateNames[0], published, hasPublished, m.now)
+	it.Updated = it.checkDate(m.dateNames[1], updated, hasUpdated, m.now)
 	if i < len(m.jitems) && m.jitems[i] != nil {
 		ji := m.jitems[i]
 		if ji.ContentHTML == "" && ji.ContentText != "" {
@@ -227,22 +240,21 @@ func (m *mapper) item(i int) (Item, bool) {
 // pickDate returns gofeed's parsed date in UTC or, when gofeed could not
 // read the date, what parseDate makes of the raw text. gofeed reads a zone
 // name it does not know as UTC, so when the text ends in a zone name that
-// only parseDate knows, parseDate's reading wins.
-func pickDate(parsed *time.Time, raw string) time.Time {
+// only parseDate knows, parseDate's reading wins. ok is false when there
+// is no date to read; a date of 0001-01-01T00:00:00Z is read as the zero
+// time with ok true, so that the rule on dates sees it.
+func pickDate(parsed *time.Time, raw string) (t time.Time, ok bool) {
 	if parsed != nil && !parsed.IsZero() {
 		if z := trailingZone(raw); z != "" && !gofeedZones[z] {
 			if _, known := zones[strings.ToLower(z)]; known {
 				if t, ok := parseDate(raw); ok {
-					return t
+					return t, true
 				}
 			}
 		}
-		return parsed.UTC()
+		return parsed.UTC(), true
 	}
-	if t, ok := parseDate(raw); ok {
-		return t
-	}
-	return time.Time{}
+	return parseDate(raw)
 }
 
 // cleanLanguage trims a language tag and writes "en_US" as "en-US", the

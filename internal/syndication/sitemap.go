@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/url"
 	"sort"
+	"time"
 )
 
 // maxSitemapURLs is the most <url> entries read from one sitemap, the limit
@@ -33,7 +34,7 @@ type sitemapURL struct {
 
 // parseSitemap reads a <urlset>: a plain sitemap, or a Google News sitemap
 // when any of its URLs carries news:news.
-func parseSitemap(body []byte, base *url.URL) (*Feed, error) {
+func parseSitemap(body []byte, base *url.URL, now time.Time) (*Feed, error) {
 	f := &Feed{Kind: KindSitemap}
 	seen := make(map[string]bool)
 	n := 0
@@ -54,16 +55,14 @@ func parseSitemap(body []byte, base *url.URL) (*Feed, error) {
 			return nil
 		}
 		seen[it.ID] = true
-		if t, ok := parseDate(su.Lastmod); ok {
-			it.Updated = t
-		}
+		t, ok := parseDate(su.Lastmod)
+		it.Updated = it.checkDate("lastmod", t, ok, now)
 		if su.News != nil {
 			f.Kind = KindNewsSitemap
 			it.Title = cleanText(su.News.Title)
 			it.Language = cleanLanguage(su.News.Publication.Language)
-			if t, ok := parseDate(su.News.PublicationDate); ok {
-				it.Published = t
-			}
+			t, ok := parseDate(su.News.PublicationDate)
+			it.Published = it.checkDate("news:publication_date", t, ok, now)
 			if f.Title == "" {
 				f.Title = cleanText(su.News.Publication.Name)
 			}

@@ -76,8 +76,9 @@ type Item struct {
 	URL    string
 	Title  string // plain text: entities decoded, tags stripped, spaces folded
 	Author string // plain text; empty when not given
-	// Published and Updated are in UTC, and zero when the feed gives no date
-	// or one that cannot be read.
+	// Published and Updated are in UTC, and zero when the feed gives no date,
+	// one that cannot be read, or one before 1900; a date more than a day
+	// ahead is taken as the time of parsing (see Notes).
 	Published, Updated time.Time
 	Summary            string // HTML or text, as the feed gives it
 	// Content is the full content as HTML when the feed carries it
@@ -86,6 +87,9 @@ type Item struct {
 	Content  string
 	Image    string // absolute URL of the item's image; empty when none
 	Language string // the item's language, else the feed's
+	// Notes says what Parse changed in the item, and why, for the editor:
+	// a date set aside or taken as now (see Item.checkDate).
+	Notes []string `json:",omitempty"`
 }
 
 // Date returns the item's publication date, or its update date when the
@@ -142,11 +146,12 @@ func Parse(body []byte, feedURL string) (feed *Feed, err error) {
 
 	body = toUTF8(body)
 	d := sniff(body)
+	now := time.Now() // for the rule on dates (see Item.checkDate)
 	switch d.kind {
 	case docRSS, docAtom, docJSON:
-		return parseFeed(d, base)
+		return parseFeed(d, base, now)
 	case docURLSet:
-		return parseSitemap(d.body, base)
+		return parseSitemap(d.body, base, now)
 	case docSitemapIndex:
 		return parseSitemapIndex(d.body, base)
 	case docEmpty:
