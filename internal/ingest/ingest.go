@@ -159,6 +159,12 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 			return nil, nil, herald.Errorf(herald.EINVALID, "image: %s", herald.ErrorMessage(err))
 		}
 	}
+	// A language a feed or page states but no one can read is as good as
+	// none; ParseLine has refused one in an import file already.
+	lang, err := checkLang(it.Lang)
+	if err != nil {
+		lang = ""
+	}
 	published, notes, err := p.published(it.PublishedAt)
 	if err != nil {
 		return nil, nil, err
@@ -169,7 +175,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 		Byline:      oneLine(it.Byline),
 		PublishedAt: published,
 		Image:       image,
-		Lang:        oneLine(it.Lang),
+		Lang:        lang,
 		Licence:     licence,
 		Source:      &herald.Source{Name: oneLine(it.Source), Homepage: strings.TrimSpace(it.SourceURL)},
 		ItemKey:     it.ItemKey,
@@ -220,10 +226,6 @@ func (p *Pipeline) now() time.Time {
 	}
 	return time.Now()
 }
-
-// oneLine folds white space, so titles and names from HTML sources read
-// as one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // NewPipeline returns the pipeline with every stage on store: copies,
 // stories, topics and their digests, related lists (starting with the

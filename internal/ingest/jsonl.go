@@ -36,12 +36,21 @@ type line struct {
 }
 
 // ParseLine reads one line of the import format into an Item. A line that
-// is not a JSON object, has a field of the wrong type, or a date that is
-// not RFC 3339 or is before 1900 gives an EINVALID error saying so.
+// is not a JSON object, has a field of the wrong type, a field that is not
+// valid UTF-8 text, a date that is not RFC 3339 or is before 1900, or a
+// lang that is not a BCP 47 tag gives an EINVALID error saying so and
+// naming the field (see check.go for why these are refused).
 func ParseLine(b []byte) (Item, error) {
 	var l line
 	if err := json.Unmarshal(b, &l); err != nil {
 		return Item{}, jsonError(err)
+	}
+	if err := checkEncoding(b, &l); err != nil {
+		return Item{}, err
+	}
+	lang, err := checkLang(l.Lang)
+	if err != nil {
+		return Item{}, err
 	}
 	published, err := parsePublished(l.PublishedAt)
 	if err != nil {
@@ -49,7 +58,7 @@ func ParseLine(b []byte) (Item, error) {
 	}
 	return Item{
 		URL: l.URL, Title: l.Title, Byline: l.Byline, PublishedAt: published, HTML: l.HTML, Text: l.Text,
-		Source: l.Source, SourceURL: l.SourceURL, Licence: l.Licence, Image: l.Image, Lang: l.Lang,
+		Source: l.Source, SourceURL: l.SourceURL, Licence: l.Licence, Image: l.Image, Lang: lang,
 	}, nil
 }
 

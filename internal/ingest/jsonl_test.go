@@ -1,12 +1,16 @@
 package ingest_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
+
+	"golang.org/x/text/language"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/ingest"
@@ -45,6 +49,16 @@ func TestImportRejectsBadLines(t *testing.T) {
 		// The checks of check.go: each report names the field.
 		{"ZeroTime", lineWith(`"published_at":"0001-01-01T00:00:00Z"`), "published_at 0001-01-01T00:00:00Z is before 1900"},
 		{"Before1900", lineWith(`"published_at":"1899-12-31T23:59:59Z"`), "published_at 1899-12-31T23:59:59Z is before 1900"},
+		{"TitleLatin1", lineWith("\"title\":\"Caf\xe9 licences\""), `title is not valid UTF-8: byte 0xE9 after "Caf"; is the file in another encoding`},
+		{"HTMLLatin1", lineWith("\"html\":\"<p>Stra\xdfe</p>\""), `html is not valid UTF-8: byte 0xDF after "<p>Stra"`},
+		{"BylineLatin1", lineWith("\"byline\":\"Fran\xe7ois Dubois\""), `byline is not valid UTF-8: byte 0xE7 after "Fran"`},
+		{"BylineAtStart", lineWith("\"byline\":\"\xff\""), `byline is not valid UTF-8: byte 0xFF at the start`},
+		{"TitleLoneSurrogate", lineWith(`"title":"Smile \ud83d please"`), `title holds \ud83d after "Smile ": half of a UTF-16 surrogate pair`},
+		{"TextLowSurrogateAlone", lineWith(`"text":"x \ude00"`), `text holds \ude00 after "x ": half of a UTF-16 surrogate pair`},
+		{"FieldNameInAnyCase", lineWith("\"Title\":\"Caf\xe9\""), `title is not valid UTF-8`},
+		{"LangNotWellFormed", lineWith(`"lang":"xx-!!"`), `lang "xx-!!" is not a BCP 47 language tag such as en, en-GB or pt-BR`},
+		{"LangUnknown", lineWith(`"lang":"xx"`), `lang "xx" is not a BCP 47 language tag`},
+		{"LangCutShort", lineWith(`"lang":"en-"`), `lang "en-" is not a BCP 47 language tag`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,12 +172,38 @@ func FuzzParseLine(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte(`{"published_at": "2026-13-45T99:00:00Z"}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(`{"published_at": "0001-01-01T00:00:00Z", "lang": "en_gb"}`))
+	f.Add([]byte("{\"title\": \"Caf\xe9 \\ud83d\\ude00 \\udc00 \\\\ud800 \ufffd\", \"Byline\": \"\\u0000\"}"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		it, err := ingest.ParseLine(b)
-		if err != nil && herald.ErrorCode(err) != herald.EINVALID {
-			t.Fatalf("ParseLine error %v is not EINVALID", err)
+		if err != nil {
+			if herald.ErrorCode(err) != herald.EINVALID {
+				t.Fatalf("ParseLine error %v is not EINVALID", err)
+			}
+			return
 		}
-		_ = it
+		// What ParseLine accepts has passed its checks.
+		for _, s := range []string{it.URL, it.Title, it.Byline, it.HTML, it.Text, it.Source, it.SourceURL, it.Licence, it.Image, it.Lang} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("ParseLine accepted invalid UTF-8: %q", s)
+			}
+		}
+		if !it.PublishedAt.IsZero() && it.PublishedAt.Year() < herald.EarliestPublishedYear {
+			t.Fatalf("ParseLine accepted published_at %v", it.PublishedAt)
+		}
+		if it.Lang != "" {
+			if tag, err := language.Parse(it.Lang); err != nil || tag.String() != it.Lang {
+				t.Fatalf("ParseLine accepted lang %q, not a canonical tag (%v)", it.Lang, err)
+			}
+		}
+		// (bytes.ContainsRune would also find invalid bytes: not wanted here.)
+		if !bytes.Contains(b, []byte("\uFFFD")) && !bytes.Contains(bytes.ToLower(b), []byte(`\ufffd`)) {
+			for _, s := range []string{it.Title, it.Byline, it.HTML, it.Text} {
+				if strings.ContainsRune(s, utf8.RuneError) {
+					t.Fatalf("ParseLine let a replacement character in: %q from %q", s, b)
+				}
+			}
+		}
 	})
 }
 
