@@ -53,6 +53,10 @@ func runImport(ctx context.Context, args []string, e env) error {
 			show.clear()
 			fmt.Fprintf(e.stderr, "line %d: %s\n", line, message(err))
 		},
+		OnWarn: func(line int, msg string) {
+			show.clear()
+			fmt.Fprintf(e.stderr, "line %d: warning: %s\n", line, msg)
+		},
 	}
 	start := time.Now()
 	relating := relateWhile(ctx, pipe)

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -131,6 +132,20 @@ func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 		}
 	}
 	return p.Articles.AddArticle(ctx, a)
+}
+
+// isStored says whether an article with the item's address is stored.
+// An address that is not a usable URL is not stored: prepare refuses it.
+func (p *Pipeline) isStored(ctx context.Context, url string) (bool, error) {
+	url = strings.TrimSpace(url)
+	if url == "" || len(url) > herald.MaxURLLen {
+		return false, nil
+	}
+	found, err := p.Articles.StoredURLs(ctx, []string{url})
+	if err != nil {
+		return false, fmt.Errorf("look up %s: %w", url, err)
+	}
+	return len(found) > 0, nil
 }
 
 // prepare does everything that needs no store: it is the part of Add that

@@ -109,13 +109,14 @@ type Importer struct {
 }
 
 type job struct {
-	no    int
-	raw   []byte
-	item  Item
-	art   *herald.Article
-	notes []string // what prepare changed (see Importer.OnWarn)
-	err   error
-	done  chan struct{}
+	no     int
+	raw    []byte
+	item   Item
+	art    *herald.Article
+	notes  []string // what prepare changed (see Importer.OnWarn)
+	stored bool     // the line's address is stored already
+	err    error
+	done   chan struct{}
 }
 
 // Import reads r to its end. Bad lines are reported and skipped; the error
@@ -138,7 +139,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Progress, error) {
 		go func() {
 			defer wg.Done()
 			for j := range todo {
-				j.prepare(im.Pipeline)
+				j.prepare(ctx, im.Pipeline)
 				close(j.done)
 			}
 		}()
@@ -193,19 +194,33 @@ func (im *Importer) Import(ctx context.Context, r io.Reader) (Progress, error) {
 	return prog, storeErr
 }
 
-func (j *job) prepare(p *Pipeline) {
+func (j *job) prepare(ctx context.Context, p *Pipeline) {
 	if len(bytes.TrimSpace(j.raw)) == 0 {
 		return
 	}
 	j.item, j.err = ParseLine(j.raw)
-	if j.err == nil {
-		j.art, j.notes, j.err = p.prepare(j.item)
+	if j.err != nil {
+		return
 	}
+	// A line whose address is stored already changes nothing: it is
+	// passed over before the costly cleaning, so that importing a file
+	// again, or resuming one, reads its stored lines quickly. The stored
+	// article was placed and tagged when it was added (or is placed by
+	// PlaceUnplaced, which runs before an import).
+	j.stored, j.err = p.isStored(ctx, j.item.URL)
+	if j.err != nil || j.stored {
+		return
+	}
+	j.art, j.notes, j.err = p.prepare(j.item)
 }
 
 // store adds a prepared job's article, counting the outcome. Only a failure
 // of the store itself is returned: a bad line is counted and reported.
 func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
+	if j.stored {
+		prog.Skipped++
+		return nil
+	}
 	if j.err == nil && j.art == nil {
 		return nil // a blank line
 	}

@@ -110,6 +110,27 @@ func TestImportTwiceChangesNothing(t *testing.T) {
 	}
 }
 
+// TestStoredLinesAreNotPreparedAgain imports lines whose addresses are
+// stored with bodies that cleaning would refuse: they are passed over as
+// stored, which shows they were looked up before any cleaning.
+func TestStoredLinesAreNotPreparedAgain(t *testing.T) {
+	db := mustOpen(t)
+	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}}
+	var first, again strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&first, `{"url":"https://a.example/%d","title":"Title %d","html":"<p>Body %d</p>","source":"A News"}`+"\n", i, i, i)
+		fmt.Fprintf(&again, `{"url":" https://a.example/%d ","title":"Title %d","html":"<p></p>","source":"A News"}`+"\n", i, i)
+	}
+	fmt.Fprintf(&again, `{"url":"https://a.example/new","title":"New","html":"<p></p>","source":"A News"}`+"\n")
+	if p, err := im.Import(context.Background(), strings.NewReader(first.String())); err != nil || p.Imported != 20 {
+		t.Fatalf("first import: %+v, %v", p, err)
+	}
+	p, err := im.Import(context.Background(), strings.NewReader(again.String()))
+	if err != nil || p.Skipped != 20 || p.Rejected != 1 || p.Imported != 0 {
+		t.Fatalf("second import: %+v, %v; want 20 stored lines skipped and the new empty one rejected", p, err)
+	}
+}
+
 func TestImportKeepsFileOrder(t *testing.T) {
 	db := mustOpen(t)
 	im := &ingest.Importer{Pipeline: &ingest.Pipeline{Articles: db}, Workers: 4}
