@@ -23,6 +23,7 @@ type Store interface {
 	CommentService
 	UserService
 	TopicService
+	MediaService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -146,8 +146,9 @@ type SourceService interface {
 	// becomes followed.
 	AddSource(ctx context.Context, s *Source) error
 	// RemoveSource stops following the source; with purge its articles
-	// are deleted too. The items it delivered stay remembered, so adding
-	// it again never brings back what an editor deleted.
+	// are deleted too, and the pictures no other article names (see
+	// MediaService.PruneMedia). The items it delivered stay remembered, so
+	// adding it again never brings back what an editor deleted.
 	RemoveSource(ctx context.Context, slug string, purge bool) error
 
 	// ClaimDueSources leases up to limit followed sources whose next

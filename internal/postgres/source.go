@@ -233,6 +233,11 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE source_id = $1`, id); err != nil {
 			return err
 		}
+		// Their pictures go with them (article_images cascades), and so
+		// do the addresses and media no other article names.
+		if _, err := pruneMedia(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err

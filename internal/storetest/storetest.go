@@ -101,6 +101,16 @@ func Run(t *testing.T, open Opener) {
 	t.Run("DigestKeepsFew", func(t *testing.T) { testDigestKeepsFew(t, open(t)) })
 	t.Run("TopicStories", func(t *testing.T) { testTopicStories(t, open(t)) })
 	t.Run("RefreshDigest", func(t *testing.T) { testRefreshDigest(t, open(t)) })
+
+	t.Run("MediaSetAndFind", func(t *testing.T) { testMediaSetAndFind(t, open(t)) })
+	t.Run("MediaWirePhotoFetchedOnce", func(t *testing.T) { testMediaWirePhoto(t, open(t)) })
+	t.Run("MediaStoredOnce", func(t *testing.T) { testMediaStoredOnce(t, open(t)) })
+	t.Run("MediaConcurrentClaims", func(t *testing.T) { testMediaConcurrentClaims(t, open(t)) })
+	t.Run("MediaConcurrentWriters", func(t *testing.T) { testMediaConcurrentWriters(t, open(t)) })
+	t.Run("MediaRetries", func(t *testing.T) { testMediaRetries(t, open(t)) })
+	t.Run("MediaPurgeAndPrune", func(t *testing.T) { testMediaPrune(t, open(t)) })
+	t.Run("MediaVariantBytes", func(t *testing.T) { testMediaVariants(t, open(t)) })
+	t.Run("MediaInvalidWritesNothing", func(t *testing.T) { testMediaInvalid(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
