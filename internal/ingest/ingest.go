@@ -45,6 +45,9 @@ type Pipeline struct {
 	// Topics, when set, files each new article under its topics and
 	// updates their digests (see topic.go).
 	Topics herald.TopicService
+	// Media, when set, is given the pictures of each new article (see
+	// images.go), for the fetch worker to fetch.
+	Media herald.MediaService
 	// Related computes the related lists of the articles RelatedQueue
 	// holds (see RelateQueued); nil for none.
 	Related      Relater
@@ -87,7 +90,8 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 const maxCopyCandidates = 20
 
 // store adds a prepared article, then derives from it what depends on
-// the articles before it: its story and its topics (and their digests).
+// the articles before it: its story and its topics (and their digests);
+// then it names the article's pictures.
 // It must run in the order articles arrive (see add). The related lists
 // are computed later, from the store's queue (see RelateQueued).
 func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
@@ -106,6 +110,11 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 		if err := p.RelatedQueue.ReleaseRelatedWork(ctx, []int64{a.ID}); err != nil {
 			return created, err
 		}
+	}
+	// Last, so that a failure to name the pictures leaves everything
+	// else about the article done.
+	if err := p.nameImages(ctx, a, created); err != nil {
+		return created, err
 	}
 	return created, nil
 }
@@ -251,6 +260,7 @@ func NewPipeline(store herald.Store) *Pipeline {
 		Articles:     store,
 		Stories:      store,
 		Topics:       store,
+		Media:        store,
 		Related:      &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}, Topics: store},
 		RelatedQueue: store,
 	}

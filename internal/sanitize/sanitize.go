@@ -18,8 +18,9 @@ import (
 )
 
 // articlePolicy is built once; bluemonday policies are safe for concurrent
-// use. Images are left out: loading them from the outlet would be a
-// third-party request from the reader's browser.
+// use. Pictures keep their absolute address and their alternative text
+// only (see pictures.go): the stored body names the outlet's picture, and
+// the web layer never shows that address to a reader's browser.
 var articlePolicy = newArticlePolicy()
 
 func newArticlePolicy() *bluemonday.Policy {
@@ -32,12 +33,17 @@ func newArticlePolicy() *bluemonday.Policy {
 	p.AllowAttrs("datetime").OnElements("time")
 	p.AllowAttrs("colspan", "rowspan").OnElements("td", "th")
 	p.AllowAttrs("cite").OnElements("blockquote", "q")
+	p.AllowAttrs("src").Matching(absoluteHTTP).OnElements("img")
+	p.AllowAttrs("alt").OnElements("img")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.RequireParseableURLs(true)
 	p.AddTargetBlankToFullyQualifiedLinks(false)
 	p.RequireNoReferrerOnFullyQualifiedLinks(true)
 	return p
 }
+
+// absoluteHTTP matches the addresses a picture may have.
+var absoluteHTTP = regexp.MustCompile(`^(?i:https?)://[^\s]+$`)
 
 // Headings in a body sit under the page's own h1, so an h1 in the source
 // becomes a sub-head rather than a second page title.
@@ -68,9 +74,10 @@ func Article(body string) string {
 	return clean(Paragraphs(Text(out)))
 }
 
-// clean is one pass of Article: the policy, then the balance.
+// clean is one pass of Article: the pictures, the policy, then the
+// balance.
 func clean(body string) string {
-	return strings.TrimSpace(Balance(articlePolicy.Sanitize(body)))
+	return strings.TrimSpace(Balance(articlePolicy.Sanitize(pictures(body))))
 }
 
 // fragmentContext is the element a body is parsed in: the <div> that holds

@@ -19,7 +19,7 @@ func TestArticle(t *testing.T) {
 		{"DropsJavascriptURL", `<a href="javascript:alert(1)">a</a>`, `a`},
 		{"DropsEncodedJavascriptURL", `<a href="jav&#x09;ascript:alert(1)">a</a>`, `a`},
 		{"DropsIframe", `<iframe src="https://x.example"></iframe><p>a</p>`, `<p>a</p>`},
-		{"DropsImages", `<p><img src="https://tracker.example/p.gif" alt="x">a</p>`, `<p>a</p>`},
+		{"DropsTrackerImages", `<p><img src="https://tracker.example/p.gif" alt="x">a</p>`, `<p>a</p>`},
 		{"DropsStyle", `<p style="color:red">a</p><style>p{}</style>`, `<p>a</p>`},
 		{"DemotesH1", `<h1 class="x">Title</h1>`, `<h2>Title</h2>`},
 		{"KeepsSafeLinks", `<a href="https://x.example/a">a</a>`, `<a href="https://x.example/a" rel="noreferrer">a</a>`},
@@ -220,8 +220,16 @@ func checkSafe(t *testing.T, in, out string) {
 			continue
 		}
 		switch tok.Data {
-		case "script", "style", "iframe", "img", "object", "embed", "form", "svg", "math", "template", "div":
+		case "script", "style", "iframe", "object", "embed", "form", "svg", "math", "template", "div", "picture", "source":
 			t.Fatalf("<%s> survives: %q -> %q", tok.Data, in, out)
+		case "img":
+			// A picture keeps an absolute http(s) address and its alt.
+			for _, a := range tok.Attr {
+				v := strings.ToLower(a.Val)
+				if (a.Key != "src" && a.Key != "alt") || (a.Key == "src" && !strings.HasPrefix(v, "http://") && !strings.HasPrefix(v, "https://")) {
+					t.Fatalf("<img %s=%q> survives: %q -> %q", a.Key, a.Val, in, out)
+				}
+			}
 		}
 		for _, a := range tok.Attr {
 			v := strings.ToLower(strings.TrimSpace(a.Val))
@@ -249,6 +257,8 @@ var pieces = []string{
 	`</body>`, `<form>`, `<button>`, `<nobr>`, `<font>`, `<!--`, `-->`, `<![CDATA[`, `<h3>`, `</h3>`,
 	`<em>`, `</em>`, `<thead>`, `</dt>`, `</dd>`,
 	"x", "two words", " ", "\n", "\r", "\x00", "&amp;", "&lt;b&gt;", `"`, "'",
+	`<picture>`, `</picture>`, `<source srcset="https://a.example/s.jpg 300w">`, `<img src="https://a.example/p.jpg" alt="a">`,
+	`<img data-src="https://a.example/l.jpg" width=50>`, `<span class="credit">`, `</figure>`, `</figcaption>`,
 }
 
 // FuzzArticleTags checks the properties of FuzzArticle on bodies made of

@@ -221,13 +221,11 @@ func (m *mapper) item(i int) (Item, bool) {
 		it.Language = cleanLanguage(ji.Language)
 	}
 
+	// Only the picture the feed names for the item: the first picture of
+	// the body comes after the page's JSON-LD and og:image in the order a
+	// lead is chosen (issue 20), so ingest takes it from the stored body
+	// when neither the feed nor the page names one.
 	it.Image = resolve(m.base, itemImage(gi))
-	if it.Image == "" {
-		it.Image = resolve(m.base, firstImage(it.Content))
-	}
-	if it.Image == "" {
-		it.Image = resolve(m.base, firstImage(it.Summary))
-	}
 	if it.Language == "" && gi.DublinCoreExt != nil && len(gi.DublinCoreExt.Language) > 0 {
 		it.Language = cleanLanguage(gi.DublinCoreExt.Language[0])
 	}

@@ -94,31 +94,3 @@ func textToHTML(s string) string {
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
-
-// firstImage returns the src of the first <img> in an HTML fragment.
-func firstImage(s string) string {
-	if !strings.Contains(strings.ToLower(s), "<img") {
-		return ""
-	}
-	z := html.NewTokenizer(strings.NewReader(s))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if atom.Lookup(name) != atom.Img || !hasAttr {
-				continue
-			}
-			for {
-				k, v, more := z.TagAttr()
-				if string(k) == "src" && !strings.HasPrefix(string(v), "data:") {
-					return string(v)
-				}
-				if !more {
-					break
-				}
-			}
-		}
-	}
-}
