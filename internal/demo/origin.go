@@ -17,10 +17,15 @@ import (
 // outlet, told apart by the Host header, has a homepage that advertises
 // its feed, the feed itself (RSS, Atom or JSON Feed), article pages with
 // the navigation, advertising slots, share buttons, comments and footers
-// that real news pages carry around an article, and a robots.txt. Herald
-// ingests the demo from it through the same pipeline as any real source.
+// that real news pages carry around an article, and a robots.txt. Every
+// article has a lead picture and some have pictures within the text, named
+// as each outlet's CMS would (see imageStyle) and served by the origin
+// too, among them the cases a picture worker must handle (pictures.go).
+// Herald ingests the demo from it through the same pipeline as any real
+// source.
 type Origin struct {
-	outlets map[string]*outlet // by host
+	outlets  map[string]*outlet  // by host
+	pictures map[string]*picture // by host and path
 }
 
 type outlet struct {
@@ -43,7 +48,12 @@ type demoArticle struct {
 	Licence   string `json:"licence"`
 	Image     string `json:"image"`
 	Lang      string `json:"lang"`
+	Story     string `json:"story"`
+	WireOf    string `json:"wire_of"`
 	path      string
+	lead      *picture   // the picture above the article
+	figures   []*picture // the pictures within its body
+	body      string     // HTML with the figures in place
 	published time.Time
 }
 
@@ -60,6 +70,7 @@ func NewOrigin(now time.Time) (*Origin, error) {
 		return nil, err
 	}
 	o := &Origin{outlets: map[string]*outlet{}}
+	var all []*demoArticle
 	for i, raw := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
 		a := &demoArticle{}
 		if err := json.Unmarshal(raw, a); err != nil {
@@ -79,7 +90,9 @@ func NewOrigin(now time.Time) (*Origin, error) {
 			o.outlets[u.Host] = out
 		}
 		out.Articles = append(out.Articles, a)
+		all = append(all, a)
 	}
+	o.addPictures(all)
 	// Each format once at least, so the demo exercises every feed parser.
 	for i, out := range o.sorted() {
 		out.Format = []string{"rss", "rss", "atom", "rss", "json", "rss", "atom", "rss"}[i%8]
@@ -143,9 +156,13 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/" + out.feedPath():
 		out.serveFeed(w)
 	default:
+		if p := o.pictures[host+r.URL.Path]; p != nil {
+			p.serve(w, r)
+			return
+		}
 		for _, a := range out.Articles {
 			if a.path == r.URL.Path {
-				render(w, articleTemplate, articlePage{Outlet: out, Article: a, Body: template.HTML(a.HTML)})
+				render(w, articleTemplate, articlePage{Outlet: out, Article: a, Body: template.HTML(a.body), Style: styles[out.Host]})
 				return
 			}
 		}
@@ -207,6 +224,7 @@ type rssDoc struct {
 	Version string       `xml:"version,attr"`
 	Content string       `xml:"xmlns:content,attr"`
 	DC      string       `xml:"xmlns:dc,attr"`
+	Media   string       `xml:"xmlns:media,attr,omitempty"`
 	Title   string       `xml:"channel>title"`
 	Link    string       `xml:"channel>link"`
 	Desc    string       `xml:"channel>description"`
@@ -214,13 +232,39 @@ type rssDoc struct {
 }
 
 type rssDocItem struct {
-	Title       string `xml:"title"`
-	Link        string `xml:"link"`
-	GUID        string `xml:"guid"`
-	PubDate     string `xml:"pubDate"`
-	Creator     string `xml:"dc:creator,omitempty"`
-	Description string `xml:"description"`
-	Encoded     *cdata `xml:"content:encoded,omitempty"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        string        `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Creator     string        `xml:"dc:creator,omitempty"`
+	Description string        `xml:"description"`
+	Encoded     *cdata        `xml:"content:encoded,omitempty"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
+	Thumbnail   *mediaContent `xml:"media:thumbnail"`
+	Content     *mediaContent `xml:"media:content"`
+}
+
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length string `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
+// mediaContent is a Media RSS element, in RSS and in Atom.
+type mediaContent struct {
+	URL         string `xml:"url,attr"`
+	Medium      string `xml:"medium,attr,omitempty"`
+	Type        string `xml:"type,attr,omitempty"`
+	Width       int    `xml:"width,attr,omitempty"`
+	Height      int    `xml:"height,attr,omitempty"`
+	Description string `xml:"media:description,omitempty"`
+	Credit      string `xml:"media:credit,omitempty"`
+}
+
+// feedImage is the Media RSS element naming p.
+func feedImage(p *picture) *mediaContent {
+	return &mediaContent{URL: p.URL(), Medium: "image", Type: p.ContentType(), Width: p.w, Height: p.h,
+		Description: p.caption, Credit: strings.TrimPrefix(p.credit, "Photo: ")}
 }
 
 type cdata struct {
@@ -230,11 +274,28 @@ type cdata struct {
 func (out *outlet) rss(items []*demoArticle, full bool) ([]byte, error) {
 	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", DC: "http://purl.org/dc/elements/1.1/",
 		Title: out.Name, Link: out.Homepage, Desc: "News from " + out.Name}
+	style := styles[out.Host]
+	if style.Feed == "media" || style.Feed == "thumbnail" {
+		doc.Media = "http://search.yahoo.com/mrss/"
+	}
 	for _, a := range items {
 		it := rssDocItem{Title: a.Title, Link: out.localURL(a), GUID: out.localURL(a),
 			PubDate: a.published.Format(time.RFC1123Z), Creator: strings.TrimPrefix(a.Byline, "By "), Description: summary(a.HTML)}
 		if full {
-			it.Encoded = &cdata{Text: a.HTML}
+			it.Encoded = &cdata{Text: a.body}
+		}
+		switch p := a.lead; style.Feed {
+		case "enclosure":
+			// Length 0, as many CMSs write it: the size is not known
+			// without making the picture.
+			it.Enclosure = &rssEnclosure{URL: p.URL(), Length: "0", Type: p.ContentType()}
+		case "media":
+			it.Content = feedImage(p)
+		case "thumbnail":
+			it.Content = feedImage(p)
+			if p.small != nil {
+				it.Thumbnail = &mediaContent{URL: p.small.URL(), Width: p.small.w, Height: p.small.h}
+			}
 		}
 		doc.Items = append(doc.Items, it)
 	}
@@ -243,6 +304,7 @@ func (out *outlet) rss(items []*demoArticle, full bool) ([]byte, error) {
 
 type atomDoc struct {
 	XMLName xml.Name       `xml:"http://www.w3.org/2005/Atom feed"`
+	Media   string         `xml:"xmlns:media,attr,omitempty"`
 	Title   string         `xml:"title"`
 	ID      string         `xml:"id"`
 	Updated string         `xml:"updated"`
@@ -253,17 +315,19 @@ type atomDoc struct {
 type atomDocLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type atomDocEntry struct {
-	Title     string       `xml:"title"`
-	ID        string       `xml:"id"`
-	Link      atomDocLink  `xml:"link"`
-	Published string       `xml:"published"`
-	Updated   string       `xml:"updated"`
-	Author    string       `xml:"author>name"`
-	Summary   atomDocText  `xml:"summary"`
-	Content   *atomDocText `xml:"content,omitempty"`
+	Title     string        `xml:"title"`
+	ID        string        `xml:"id"`
+	Links     []atomDocLink `xml:"link"`
+	Published string        `xml:"published"`
+	Updated   string        `xml:"updated"`
+	Author    string        `xml:"author>name"`
+	Summary   atomDocText   `xml:"summary"`
+	Content   *atomDocText  `xml:"content,omitempty"`
+	Media     *mediaContent `xml:"media:content"`
 }
 
 type atomDocText struct {
@@ -273,16 +337,26 @@ type atomDocText struct {
 
 func (out *outlet) atom(items []*demoArticle, full bool) ([]byte, error) {
 	doc := atomDoc{Title: out.Name, ID: out.Homepage, Link: atomDocLink{Href: out.Homepage, Rel: "alternate"}}
+	style := styles[out.Host]
+	if style.Feed == "media" {
+		doc.Media = "http://search.yahoo.com/mrss/"
+	}
 	for i, a := range items {
 		when := a.published.Format(time.RFC3339)
 		if i == 0 {
 			doc.Updated = when
 		}
-		e := atomDocEntry{Title: a.Title, ID: out.localURL(a), Link: atomDocLink{Href: out.localURL(a), Rel: "alternate"},
+		e := atomDocEntry{Title: a.Title, ID: out.localURL(a), Links: []atomDocLink{{Href: out.localURL(a), Rel: "alternate"}},
 			Published: when, Updated: when, Author: strings.TrimPrefix(a.Byline, "By "),
 			Summary: atomDocText{Type: "html", Text: summary(a.HTML)}}
 		if full {
-			e.Content = &atomDocText{Type: "html", Text: a.HTML}
+			e.Content = &atomDocText{Type: "html", Text: a.body}
+		}
+		switch style.Feed {
+		case "atom-enclosure":
+			e.Links = append(e.Links, atomDocLink{Href: a.lead.URL(), Rel: "enclosure", Type: a.lead.ContentType()})
+		case "media":
+			e.Media = feedImage(a.lead)
 		}
 		doc.Entries = append(doc.Entries, e)
 	}
@@ -299,6 +373,7 @@ func (out *outlet) jsonFeed(items []*demoArticle, full bool) ([]byte, error) {
 		Title       string   `json:"title"`
 		ContentHTML string   `json:"content_html,omitempty"`
 		Summary     string   `json:"summary"`
+		Image       string   `json:"image,omitempty"`
 		Published   string   `json:"date_published"`
 		Authors     []author `json:"authors,omitempty"`
 	}
@@ -310,12 +385,12 @@ func (out *outlet) jsonFeed(items []*demoArticle, full bool) ([]byte, error) {
 	}{Version: "https://jsonfeed.org/version/1.1", Title: out.Name, Home: out.Homepage}
 	for _, a := range items {
 		it := item{ID: out.localURL(a), URL: out.localURL(a), Title: a.Title, Summary: summary(a.HTML),
-			Published: a.published.Format(time.RFC3339)}
+			Published: a.published.Format(time.RFC3339), Image: a.lead.URL()}
 		if a.Byline != "" {
 			it.Authors = []author{{Name: strings.TrimPrefix(a.Byline, "By ")}}
 		}
 		if full {
-			it.ContentHTML = a.HTML
+			it.ContentHTML = a.body
 		}
 		feed.Items = append(feed.Items, it)
 	}
@@ -334,6 +409,7 @@ type articlePage struct {
 	Outlet  *outlet
 	Article *demoArticle
 	Body    template.HTML
+	Style   imageStyle
 }
 
 var funcs = template.FuncMap{
@@ -358,9 +434,10 @@ var articleTemplate = template.Must(template.New("article").Funcs(funcs).Parse(`
 <meta property="og:title" content="{{.Article.Title}}">
 <meta property="og:site_name" content="{{.Outlet.Name}}">
 <meta property="article:published_time" content="{{.Article.Published}}">
-{{with .Article.Image}}<meta property="og:image" content="{{.}}">{{end}}
+{{with .Article.Lead}}{{if $.Style.OG}}<meta property="og:image" content="{{.URL}}">
+<meta property="og:image:width" content="{{.Width}}"><meta property="og:image:height" content="{{.Height}}">{{end}}{{if $.Style.Twitter}}<meta name="twitter:card" content="summary_large_image"><meta name="twitter:image" content="{{.URL}}">{{end}}{{end}}
 <link rel="canonical" href="{{local .Outlet .Article}}">
-<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":{{.Article.Title}},"datePublished":{{.Article.Published}},"author":{"@type":"Person","name":{{author .Article.Byline}}},"publisher":{"@type":"Organization","name":{{.Outlet.Name}}}}</script>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":{{.Article.Title}},"datePublished":{{.Article.Published}},"author":{"@type":"Person","name":{{author .Article.Byline}}},"publisher":{"@type":"Organization","name":{{.Outlet.Name}}}{{if .Style.JSONLD}}{{with .Article.Lead}},"image":{"@type":"ImageObject","url":{{.URL}},"width":{{.Width}},"height":{{.Height}},"caption":{{.Caption}}}{{end}}{{end}}}</script>
 </head><body>
 <header class="masthead"><a href="/" class="logo">{{.Outlet.Name}}</a>
 <nav><a href="/news">News</a> <a href="/politics">Politics</a> <a href="/business">Business</a> <a href="/sport">Sport</a> <a href="/weather">Weather</a> <a href="/account/login">Sign in</a> <a href="/subscribe">Subscribe</a></nav></header>
@@ -370,7 +447,10 @@ var articleTemplate = template.Must(template.New("article").Funcs(funcs).Parse(`
 <article>
 <h1>{{.Article.Title}}</h1>
 <p class="byline">{{.Article.Byline}} · <time datetime="{{.Article.Published}}">{{.Article.Published}}</time></p>
-<div class="share"><a href="/share?to=facebook">Share on Facebook</a> <a href="/share?to=x">Share on X</a> <a href="/share?to=email">Email</a></div>
+{{with .Article.Lead}}{{if eq $.Style.Lead "figure"}}<figure class="lead"><img src="{{.URL}}" alt="{{.Caption}}" width="{{.Width}}" height="{{.Height}}"><figcaption>{{.Caption}} <span class="credit">{{.Credit}}</span></figcaption></figure>
+{{else if eq $.Style.Lead "picture"}}<figure class="lead"><picture>{{with .Small}}<source media="(max-width: 700px)" srcset="{{.URL}}">{{end}}<img src="{{.URL}}" alt="{{.Caption}}" width="{{.Width}}" height="{{.Height}}"></picture><figcaption>{{.Caption}} <span class="credit">{{.Credit}}</span></figcaption></figure>
+{{else if eq $.Style.Lead "srcset"}}<img class="hero" src="{{.URL}}" srcset="{{.Srcset}}" sizes="(max-width: 700px) 100vw, 700px" alt="{{.Caption}}" width="{{.Width}}" height="{{.Height}}">
+{{end}}{{end}}<div class="share"><a href="/share?to=facebook">Share on Facebook</a> <a href="/share?to=x">Share on X</a> <a href="/share?to=email">Email</a></div>
 <div class="article-body">
 {{.Body}}
 </div>
