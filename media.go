@@ -196,6 +196,15 @@ type MediaService interface {
 	// callers prune after other changes that drop pictures, such as
 	// SetArticleImages replacing an article's list, when it suits them.
 	PruneMedia(ctx context.Context) (int, error)
+
+	// RequeueImages makes the refused and failed addresses pending again,
+	// due at once with no attempts counted, so that the fetcher tries each
+	// afresh (herald media refetch: after an outage, or once a server or
+	// Herald's rules let them through). With a sourceSlug, only the
+	// addresses an article of that source names; an unknown source is
+	// ENOTFOUND. A claimed address keeps its claim. It returns how many
+	// addresses it made pending.
+	RequeueImages(ctx context.Context, sourceSlug string) (int, error)
 }
 
 // CheckArticleImages reports the first thing wrong with list as an

@@ -28,6 +28,7 @@ Usage:
   herald topic add NAME --match "…" | edit SLUG | list | suggest      topics and their rules
   herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
   herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
+  herald media stats | refetch [--source SLUG]                         articles' pictures: what is stored, fetch again
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -82,6 +83,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runTopic(ctx, rest, e)
 	case "digest":
 		return runDigest(ctx, rest, e)
+	case "media":
+		return runMedia(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

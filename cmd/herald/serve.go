@@ -17,6 +17,7 @@ import (
 	"github.com/herald-news/herald/internal/demo"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
+	"github.com/herald-news/herald/internal/media"
 	"github.com/herald-news/herald/internal/web"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -110,6 +111,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 			f.PollEvery = time.Second
 		}
 		go f.Run(background)
+
+		// Articles' pictures, through the same client: politeness to a
+		// host holds across its pages and its pictures. One Limiter
+		// bounds the memory of the pictures in flight in this process.
+		limiter := media.NewLimiter(media.DefaultMaxMemory)
+		pictures := &ingest.Pictures{Store: store, Fetcher: fetcher, Logger: logger, Metrics: ingest.NewPictureMetrics(reg),
+			Processor: &media.Processor{Limiter: limiter, Logger: logger, Metrics: media.NewMetrics(reg, limiter)}}
+		go pictures.Keep(background, 2*time.Second)
 	}
 
 	srv := &http.Server{

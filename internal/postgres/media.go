@@ -355,3 +355,39 @@ func pruneMedia(ctx context.Context, tx pgx.Tx) (int, error) {
 	}
 	return int(tag.RowsAffected()), nil
 }
+
+// RequeueImages implements herald.MediaService.
+func (db *DB) RequeueImages(ctx context.Context, sourceSlug string) (int, error) {
+	n, err := db.requeueImages(ctx, sourceSlug)
+	if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return 0, fmt.Errorf("requeue images: %w", err)
+	}
+	return n, err
+}
+
+func (db *DB) requeueImages(ctx context.Context, sourceSlug string) (int, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(ctx)
+	var sourceID *int64
+	if sourceSlug != "" {
+		err := tx.QueryRow(ctx, `SELECT id FROM sources WHERE slug = $1`, sourceSlug).Scan(&sourceID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, herald.Errorf(herald.ENOTFOUND, "source not found")
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE images i SET status = 'pending', reason = '', attempts = 0, next_try = $1
+		WHERE i.status IN ('refused', 'failed') AND ($2::bigint IS NULL OR EXISTS (
+			SELECT 1 FROM article_images ai JOIN articles a ON a.id = ai.article_id
+			WHERE ai.image_id = i.id AND a.source_id = $2))`, micro(db.Now()), sourceID)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), tx.Commit(ctx)
+}

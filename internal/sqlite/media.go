@@ -368,3 +368,43 @@ func pruneMedia(ctx context.Context, tx *sql.Tx) (int, error) {
 	n, err := res.RowsAffected()
 	return int(n), err
 }
+
+// RequeueImages implements herald.MediaService.
+func (db *DB) RequeueImages(ctx context.Context, sourceSlug string) (int, error) {
+	n, err := db.requeueImages(ctx, sourceSlug)
+	if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		return 0, fmt.Errorf("requeue images: %w", err)
+	}
+	return n, err
+}
+
+func (db *DB) requeueImages(ctx context.Context, sourceSlug string) (int, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var sourceID sql.NullInt64
+	if sourceSlug != "" {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM sources WHERE slug = ?`, sourceSlug).Scan(&sourceID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, herald.Errorf(herald.ENOTFOUND, "source not found")
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `
+		UPDATE images SET status = 'pending', reason = '', attempts = 0, next_try = ?
+		WHERE status IN ('refused', 'failed') AND (? IS NULL OR EXISTS (
+			SELECT 1 FROM article_images ai JOIN articles a ON a.id = ai.article_id
+			WHERE ai.image_id = images.id AND a.source_id = ?))`, nanos(db.Now().UTC()), sourceID, sourceID)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
+}

@@ -664,3 +664,45 @@ func testMediaConcurrentWriters(t *testing.T, s herald.Store) {
 		t.Errorf("stats after pruning = %+v; want one media per stored address, each with its 3 variants", st)
 	}
 }
+
+// testMediaRequeue checks that RequeueImages makes the refused and failed
+// addresses pending and due, with no attempts, for every source or one,
+// and leaves stored and pending addresses as they were.
+func testMediaRequeue(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	clock := fixClock(t, s)
+	a, b := NewArticle(1, "Gazette"), NewArticle(2, "Times")
+	mustAdd(t, s, a)
+	mustAdd(t, s, b)
+	mustSetImages(t, s, a.ID, lead(1), body(2), body(3), body(4))
+	mustSetImages(t, s, b.ID, lead(5), body(3)) // 3 is named by both outlets
+	mustRecord(t, s, herald.ImageResult{SourceURL: imageURL(1), Status: herald.ImageStored, Media: NewMedia(1)})
+	mustRecord(t, s, herald.ImageResult{SourceURL: imageURL(2), Status: herald.ImageRefused, Reason: "svg"})
+	mustRecord(t, s, herald.ImageResult{SourceURL: imageURL(3), Status: herald.ImageFailed, Reason: "http-404"})
+	mustRecord(t, s, herald.ImageResult{SourceURL: imageURL(5), Status: herald.ImageFailed, Reason: "http-5xx",
+		NextTry: clock.Now().Add(time.Hour)})
+
+	if _, err := s.RequeueImages(ctx, "no-such-source"); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("RequeueImages of an unknown source = %v, want ENOTFOUND", err)
+	}
+	clock.Add(time.Minute)
+	if n, err := s.RequeueImages(ctx, "times"); err != nil || n != 2 {
+		t.Fatalf("RequeueImages(times) = %d, %v; want 2 (5, and 3 which both name)", n, err)
+	}
+	got := mustClaimImages(t, s, 10)
+	if want := []string{imageURL(4), imageURL(3), imageURL(5)}; !slices.Equal(urls(got), want) {
+		t.Errorf("claimed %q after requeueing the Times' pictures, want %q (4 pending from the start)", urls(got), want)
+	}
+	for _, im := range got {
+		if im.Status != herald.ImagePending || im.Attempts != 0 || im.Reason != "" {
+			t.Errorf("requeued %s = %s, %d attempts, reason %q; want pending afresh", im.SourceURL, im.Status, im.Attempts, im.Reason)
+		}
+	}
+	if n, err := s.RequeueImages(ctx, ""); err != nil || n != 1 {
+		t.Errorf("RequeueImages() = %d, %v; want 1 (the refused 2)", n, err)
+	}
+	st := mustMediaStats(t, s)
+	if st.Addresses[herald.ImageStored] != 1 || st.Addresses[herald.ImagePending] != 4 || len(st.Reasons) != 0 {
+		t.Errorf("stats after requeueing = %+v; want 1 stored, 4 pending, no reasons", st)
+	}
+}

@@ -111,6 +111,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MediaPurgeAndPrune", func(t *testing.T) { testMediaPrune(t, open(t)) })
 	t.Run("MediaVariantBytes", func(t *testing.T) { testMediaVariants(t, open(t)) })
 	t.Run("MediaInvalidWritesNothing", func(t *testing.T) { testMediaInvalid(t, open(t)) })
+	t.Run("MediaRequeue", func(t *testing.T) { testMediaRequeue(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/herald-news/herald"
+)
+
+// Pictures are served at /media/{hash}/{file}, where hash is the SHA-256
+// of the original and file names a variant: "{width}.jpg" or
+// "{width}.png" for a width variant, "card.jpg" (or "card.png") for the
+// social card, the extension being the variant's own type. The bytes of an
+// address never change, so they are cached for a year by anyone, and an
+// address that names no variant is the site's ordinary 404.
+//
+// They are read from the store on every request and sent as they are:
+// they are compressed already, so they are neither gzipped nor kept in
+// the page cache, whose memory is for pages.
+
+// mediaCacheControl lets browsers and proxies keep a variant for good.
+const mediaCacheControl = "public, max-age=31536000, immutable"
+
+// handleMedia serves one variant of a picture.
+func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
+	hash, file := r.PathValue("hash"), r.PathValue("file")
+	width, card, ext, ok := parseMediaFile(file)
+	if !ok || !herald.ValidMediaHash(hash) {
+		s.handleNotFound(w, r)
+		return
+	}
+	// The card is asked for with width 0: a picture has one card, and
+	// its address does not say its width.
+	v, err := s.Store.FindMediaVariant(r.Context(), hash, width, card)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	if mediaExt(v.ContentType) != ext {
+		s.handleNotFound(w, r) // one address per variant: its own type's
+		return
+	}
+	etag := `"` + hash + "-" + strings.TrimSuffix(file, ext) + `"`
+	h := w.Header()
+	h.Set("Content-Type", v.ContentType)
+	h.Set("Cache-Control", mediaCacheControl)
+	h.Set("ETag", etag)
+	h.Set("X-Content-Type-Options", "nosniff")
+	if etagMatches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(v.Data)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(v.Data)
+	}
+}
+
+// parseMediaFile reads the file part of a media address: a width of 1
+// to herald.MaxMediaSide written without leading zeros, or "card", then
+// ".jpg" or ".png".
+func parseMediaFile(file string) (width int, card bool, ext string, ok bool) {
+	name, ext, found := strings.Cut(file, ".")
+	if !found || (ext != "jpg" && ext != "png") {
+		return 0, false, "", false
+	}
+	ext = "." + ext
+	if name == "card" {
+		return 0, true, ext, true
+	}
+	if name == "" || name[0] == '0' || len(name) > len(strconv.Itoa(herald.MaxMediaSide)) || strings.Trim(name, "0123456789") != "" {
+		return 0, false, "", false
+	}
+	width, err := strconv.Atoi(name)
+	if err != nil || width > herald.MaxMediaSide {
+		return 0, false, "", false
+	}
+	return width, false, ext, true
+}
+
+// mediaExt is the extension of a variant of type contentType.
+func mediaExt(contentType string) string {
+	if contentType == herald.VariantPNG {
+		return ".png"
+	}
+	return ".jpg"
+}
+
+// etagMatches reports whether an If-None-Match header names etag, by the
+// weak comparison RFC 9110 asks for there ("*" matches anything).
+func etagMatches(header, etag string) bool {
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimPrefix(strings.TrimSpace(tag), "W/")
+		if tag == etag || tag == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// mediaURL returns the address on this site of variant v of the picture
+// hash: the src of an img element.
+func mediaURL(hash string, v herald.MediaVariant) string {
+	if v.Card {
+		return "/media/" + hash + "/card" + mediaExt(v.ContentType)
+	}
+	return "/media/" + hash + "/" + strconv.Itoa(v.Width) + mediaExt(v.ContentType)
+}
+
+// mediaSrcset returns the srcset attribute of a stored picture: each
+// width variant's address and width, narrowest first, the social card
+// left out ("/media/…/320.jpg 320w, /media/…/640.jpg 640w"); "" for a
+// picture that is not stored.
+func mediaSrcset(im herald.ArticleImage) string {
+	if im.Status != herald.ImageStored || im.Hash == "" {
+		return ""
+	}
+	var widths []herald.MediaVariant
+	for _, v := range im.Variants {
+		if !v.Card {
+			widths = append(widths, v)
+		}
+	}
+	slices.SortFunc(widths, func(a, b herald.MediaVariant) int { return cmp.Compare(a.Width, b.Width) })
+	parts := make([]string, len(widths))
+	for i, v := range widths {
+		parts[i] = mediaURL(im.Hash, v) + " " + strconv.Itoa(v.Width) + "w"
+	}
+	return strings.Join(parts, ", ")
+}
