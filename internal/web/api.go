@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -23,15 +24,27 @@ type apiArticle struct {
 	Source      apiSource `json:"source"`
 	Licence     string    `json:"licence"`
 	Excerpt     string    `json:"excerpt"`
-	Image       string    `json:"image,omitempty"`
-	Lang        string    `json:"lang,omitempty"`
-	HTML        string    `json:"html,omitempty"`
+	// Image is Herald's copy of the lead picture; absent when none is
+	// stored.
+	Image *apiImage `json:"image,omitempty"`
+	Lang  string    `json:"lang,omitempty"`
+	HTML  string    `json:"html,omitempty"`
 	// Sources is every outlet that published this text, oldest first.
 	Sources []apiCopy `json:"sources"`
 	// StoryID is the story the article belongs to; null until placed.
 	StoryID *int64 `json:"story_id"`
 	// Topics are the article's topics, the most specific first.
 	Topics []apiTopic `json:"topics"`
+}
+
+// apiImage is a stored picture: the address of Herald's 1024-wide copy
+// (or its widest), with the original's size.
+type apiImage struct {
+	URL     string `json:"url"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Alt     string `json:"alt"`
+	Caption string `json:"caption"`
 }
 
 type apiCopy struct {
@@ -86,12 +99,14 @@ func (s *Server) apiArticle(a *herald.Article) apiArticle {
 		ID: a.ID, Slug: a.Slug, URL: s.absURL("/articles/" + a.Slug), OriginalURL: a.OriginalURL,
 		Title: a.Title, Byline: a.Byline, PublishedAt: a.PublishedAt.UTC(),
 		Source:  apiSource{Name: a.Source.Name, Slug: a.Source.Slug, Homepage: a.Source.Homepage},
-		Licence: string(a.Licence), Excerpt: summary(a), Image: a.Image, Lang: a.Lang,
+		Licence: string(a.Licence), Excerpt: summary(a), Lang: a.Lang,
 	}
 	if a.Licence == herald.LicenceFull {
 		// Balanced again as on the article page: a body stored before
 		// the sanitiser balanced bodies must not break a client's page.
-		v.HTML = sanitize.Balance(a.HTML)
+		// Its pictures are left out until withImages shows Herald's
+		// copies: never the outlet's address.
+		v.HTML = bodyPictures(sanitize.Balance(a.HTML), nil, "")
 	}
 	if a.StoryID != 0 {
 		v.StoryID = &a.StoryID
@@ -104,6 +119,33 @@ func (s *Server) apiArticle(a *herald.Article) apiArticle {
 		v.Sources = append(v.Sources, apiCopy{Name: a.Source.Name, URL: a.OriginalURL, PublishedAt: v.PublishedAt})
 	}
 	return v
+}
+
+// withImages gives each of vs, made by apiArticle from list, its lead
+// picture and the stored pictures of its body.
+func (s *Server) withImages(ctx context.Context, list []*herald.Article, vs []apiArticle) error {
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[i] = a.ID
+	}
+	all, err := s.Store.FindArticleImages(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, a := range list {
+		images := all[a.ID]
+		if a.Licence == herald.LicenceHeadline || len(images) == 0 {
+			continue
+		}
+		if im, ok := storedLead(images); ok {
+			p := newPicture(im, "")
+			vs[i].Image = &apiImage{URL: s.absURL(p.Src), Width: im.Width, Height: im.Height, Alt: im.Alt, Caption: im.Caption}
+		}
+		if a.Licence == herald.LicenceFull {
+			vs[i].HTML = bodyPictures(sanitize.Balance(a.HTML), images, "")
+		}
+	}
+	return nil
 }
 
 type apiList[T any] struct {
@@ -152,6 +194,9 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 			v.Topics = topics[a.ID]
 			out.Items = append(out.Items, v)
 		}
+		if err := s.withImages(r.Context(), list, out.Items); err != nil {
+			return nil, err
+		}
 		return jsonPage(out)
 	})
 }
@@ -172,7 +217,11 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 		}
 		v := s.apiArticle(a)
 		v.Topics = topics[a.ID]
-		return jsonPage(v)
+		vs := []apiArticle{v}
+		if err := s.withImages(r.Context(), []*herald.Article{a}, vs); err != nil {
+			return nil, err
+		}
+		return jsonPage(vs[0])
 	})
 }
 

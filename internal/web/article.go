@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/herald-news/herald"
@@ -28,6 +29,8 @@ type articleView struct {
 	Comments commentsView
 	// Developments is the "Latest developments" box; nil for none.
 	Developments *developmentsView
+	// Lead is the lead picture, under the headline; nil for none stored.
+	Lead *picture
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -67,12 +70,18 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 // the same for every reader: the article, its story, its topic's latest
 // developments, its related list.
 func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articleView, error) {
-	v := s.articleView(a)
-	var err error
+	images, err := s.Store.FindArticleImages(ctx, []int64{a.ID})
+	if err != nil {
+		return articleView{}, err
+	}
+	v := s.articleView(a, images[a.ID])
 	if v.Story, err = s.findStoryLink(ctx, a); err != nil {
 		return v, err
 	}
 	if v.Related, err = s.relatedItems(ctx, a); err != nil {
+		return v, err
+	}
+	if err := s.fillThumbs(ctx, itemPointers(v.Related)...); err != nil {
 		return v, err
 	}
 	if v.Developments, err = s.developmentsFor(ctx, a); err != nil {
@@ -81,7 +90,9 @@ func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articl
 	return v, nil
 }
 
-func (s *Server) articleView(a *herald.Article) articleView {
+// articleView is the article's own part of its page; images are its
+// pictures (FindArticleImages).
+func (s *Server) articleView(a *herald.Article, images []herald.ArticleImage) articleView {
 	self := s.absURL("/articles/" + a.Slug)
 	v := articleView{layout: s.newLayout(a.Title, self), Article: a, Licence: a.Licence, Source: a.Source}
 	for _, c := range a.Copies {
@@ -90,13 +101,23 @@ func (s *Server) articleView(a *herald.Article) articleView {
 		}
 	}
 	v.Description = summary(a)
+	lead, hasLead := storedLead(images)
+	if a.Licence == herald.LicenceHeadline {
+		hasLead, images = false, nil
+	}
+	skip := ""
+	if hasLead {
+		v.Lead = newPicture(lead, leadSizes)
+		skip = lead.SourceURL
+	}
 	switch a.Licence {
 	case herald.LicenceFull:
 		v.IsFull = true
 		// Sanitised when it was stored; balanced again because bodies
 		// stored before sanitize.Article balanced them can leave a tag
 		// open that would swallow the rest of the page.
-		v.Body = template.HTML(sanitize.Balance(a.HTML))
+		// Pictures are Herald's copies, or nothing.
+		v.Body = template.HTML(bodyPictures(sanitize.Balance(a.HTML), images, skip))
 		v.Canonical = a.OriginalURL
 	case herald.LicenceExcerpt:
 		v.IsExcerpt = true
@@ -118,18 +139,27 @@ func (s *Server) articleView(a *herald.Article) articleView {
 			meta{Property: "og:description", Content: v.Description},
 			meta{Name: "twitter:description", Content: v.Description})
 	}
-	card := "summary"
-	if a.Image != "" {
-		card = "summary_large_image"
-		v.Meta = append(v.Meta, meta{Property: "og:image", Content: a.Image}, meta{Name: "twitter:image", Content: a.Image})
+	card, image := "summary", ""
+	if c, ok := cardVariant(lead); hasLead && ok {
+		card, image = "summary_large_image", s.absURL(mediaURL(lead.Hash, c))
+		v.Meta = append(v.Meta,
+			meta{Property: "og:image", Content: image},
+			meta{Property: "og:image:width", Content: strconv.Itoa(c.Width)},
+			meta{Property: "og:image:height", Content: strconv.Itoa(c.Height)})
+		if lead.Alt != "" {
+			v.Meta = append(v.Meta, meta{Property: "og:image:alt", Content: lead.Alt})
+		}
+		v.Meta = append(v.Meta, meta{Name: "twitter:image", Content: image})
 	}
 	v.Meta = append(v.Meta, meta{Name: "twitter:card", Content: card})
-	v.JSONLD = jsonLD(newsArticleLD(a, self, s.Config.SiteName, s.absURL("/")))
+	v.JSONLD = jsonLD(newsArticleLD(a, self, s.Config.SiteName, s.absURL("/"), image))
 	return v
 }
 
 // newsArticleLD is the schema.org NewsArticle that search engines read.
-func newsArticleLD(a *herald.Article, self, siteName, home string) map[string]any {
+// image is the absolute address of Herald's copy of the lead picture; ""
+// for none.
+func newsArticleLD(a *herald.Article, self, siteName, home, image string) map[string]any {
 	ld := map[string]any{
 		"@context":         "https://schema.org",
 		"@type":            "NewsArticle",
@@ -149,8 +179,8 @@ func newsArticleLD(a *herald.Article, self, siteName, home string) map[string]an
 	} else {
 		ld["author"] = map[string]any{"@type": "Organization", "name": a.Source.Name}
 	}
-	if a.Image != "" {
-		ld["image"] = []string{a.Image}
+	if image != "" {
+		ld["image"] = []string{image}
 	}
 	if a.Lang != "" {
 		ld["inLanguage"] = a.Lang

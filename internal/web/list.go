@@ -52,5 +52,5 @@ func (s *Server) fillList(r *http.Request, v *listView, f herald.ArticleFilter, 
 	if next != "" {
 		v.Next = path + "?after=" + url.QueryEscape(next)
 	}
-	return nil
+	return s.fillThumbs(r.Context(), itemPointers(v.Items)...)
 }

@@ -164,6 +164,14 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		for _, h := range res.Hits {
 			v.Hits = append(v.Hits, searchItem{articleItem: newArticleItem(h.Article), Snippet: snippetHTML(h.Snippet)})
 		}
+		items := make([]*articleItem, len(v.Hits))
+		for i := range v.Hits {
+			items[i] = &v.Hits[i].articleItem
+		}
+		if err := s.fillThumbs(r.Context(), items...); err != nil {
+			s.error(w, r, err)
+			return
+		}
 		if form.Page > 1 {
 			v.Prev = searchURL(r, form.Page-1)
 		}

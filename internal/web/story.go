@@ -74,6 +74,13 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 		if next != "" {
 			v.Next = "/?after=" + url.QueryEscape(next)
 		}
+		items := make([]*articleItem, len(v.Stories))
+		for i := range v.Stories {
+			items[i] = &v.Stories[i].articleItem
+		}
+		if err := s.fillThumbs(r.Context(), items...); err != nil {
+			return nil, err
+		}
 		return s.htmlPage("home.html", v)
 	})
 }
@@ -121,6 +128,13 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 				}
 			}
 			v.Timeline = append(v.Timeline, it)
+		}
+		items := make([]*articleItem, len(v.Timeline))
+		for i := range v.Timeline {
+			items[i] = &v.Timeline[i].articleItem
+		}
+		if err := s.fillThumbs(r.Context(), items...); err != nil {
+			return nil, err
 		}
 		return s.htmlPage("story.html", v)
 	})

@@ -117,6 +117,13 @@ func (s *Server) handleTopic(w http.ResponseWriter, r *http.Request) {
 		if next != "" {
 			v.Next = path + "?after=" + url.QueryEscape(next)
 		}
+		items := make([]*articleItem, len(v.Stories))
+		for i := range v.Stories {
+			items[i] = &v.Stories[i].articleItem
+		}
+		if err := s.fillThumbs(ctx, items...); err != nil {
+			return nil, err
+		}
 		return s.htmlPage("topic.html", v)
 	})
 }

@@ -37,16 +37,23 @@ func (s *Server) newLayout(title, path string) layout {
 
 // articleItem is an article as lists show it: what its licence allows.
 type articleItem struct {
+	ID          int64
+	Licence     herald.Licence
 	Title       string
 	Href        string
 	Summary     string
 	Source      *herald.Source
 	Published   time.Time
 	OriginalURL string
+	// Thumb is the article's lead picture as a thumbnail; nil when it has
+	// none stored (see fillThumbs).
+	Thumb *picture
 }
 
 func newArticleItem(a *herald.Article) articleItem {
 	return articleItem{
+		ID:          a.ID,
+		Licence:     a.Licence,
 		Title:       a.Title,
 		Href:        "/articles/" + a.Slug,
 		Summary:     summary(a),
