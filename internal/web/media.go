@@ -2,10 +2,12 @@ package web
 
 import (
 	"cmp"
+	"container/list"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/herald-news/herald"
 )
@@ -17,31 +19,58 @@ import (
 // address never change, so they are cached for a year by anyone, and an
 // address that names no variant is the site's ordinary 404.
 //
-// They are read from the store on every request and sent as they are:
-// they are compressed already, so they are neither gzipped nor kept in
-// the page cache, whose memory is for pages.
+// The bytes are compressed already, so they are sent as they are, never
+// gzipped, and kept out of the page cache, whose memory is for pages.
+// They have a small cache of their own (mediaCacheBytes, the variants
+// served last), because reading a variant from SQLite for every request
+// served a quarter of what a bare net/http server sends from memory
+// (docs/BENCHMARKS.md). A variant's bytes never change, so the cache is
+// never dropped; a variant pruned from the store meanwhile is served until
+// it is evicted, which shows nobody anything new.
 
 // mediaCacheControl lets browsers and proxies keep a variant for good.
 const mediaCacheControl = "public, max-age=31536000, immutable"
 
-// handleMedia serves one variant of a picture.
-func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
+// mediaCacheBytes bounds the memory of the variants kept in memory: at
+// the 30 to 120 kB a variant holds, a few hundred of the pictures read
+// most.
+const mediaCacheBytes = 32 << 20
+
+// mediaHandler serves the variants of pictures, through its cache.
+type mediaHandler struct {
+	s     *Server
+	cache *variantCache
+}
+
+// media returns the handler of /media/{hash}/{file}, with a cache of its
+// own.
+func (s *Server) media() http.Handler {
+	return &mediaHandler{s: s, cache: newVariantCache(mediaCacheBytes)}
+}
+
+// ServeHTTP serves one variant of a picture.
+func (m *mediaHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hash, file := r.PathValue("hash"), r.PathValue("file")
 	width, card, ext, ok := parseMediaFile(file)
 	if !ok || !herald.ValidMediaHash(hash) {
-		s.handleNotFound(w, r)
+		m.s.handleNotFound(w, r)
 		return
 	}
-	// The card is asked for with width 0: a picture has one card, and
-	// its address does not say its width.
-	v, err := s.Store.FindMediaVariant(r.Context(), hash, width, card)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if mediaExt(v.ContentType) != ext {
-		s.handleNotFound(w, r) // one address per variant: its own type's
-		return
+	key := hash + "/" + file
+	v := m.cache.get(key)
+	if v == nil {
+		// The card is asked for with width 0: a picture has one card,
+		// and its address does not say its width.
+		var err error
+		if v, err = m.s.Store.FindMediaVariant(r.Context(), hash, width, card); err != nil {
+			m.s.error(w, r, err)
+			return
+		}
+		if mediaExt(v.ContentType) != ext {
+			m.s.handleNotFound(w, r) // one address per variant: its own type's
+			return
+		}
+		m.cache.put(key, v)
 	}
 	etag := `"` + hash + "-" + strings.TrimSuffix(file, ext) + `"`
 	h := w.Header()
@@ -59,6 +88,63 @@ func (s *Server) handleMedia(w http.ResponseWriter, r *http.Request) {
 		w.Write(v.Data)
 	}
 }
+
+// variantCache keeps the variants served last, up to a number of bytes,
+// and drops the least recently served first.
+type variantCache struct {
+	mu       sync.Mutex
+	order    *list.List               // of *variantEntry, the latest served first; mu guards order, byKey and bytes
+	byKey    map[string]*list.Element // by hash/file
+	bytes    int
+	maxBytes int
+}
+
+type variantEntry struct {
+	key string
+	v   *herald.MediaVariant
+}
+
+func newVariantCache(maxBytes int) *variantCache {
+	return &variantCache{order: list.New(), byKey: map[string]*list.Element{}, maxBytes: maxBytes}
+}
+
+// get returns the variant kept under key, or nil.
+func (c *variantCache) get(key string) *herald.MediaVariant {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.byKey[key]
+	if !ok {
+		return nil
+	}
+	c.order.MoveToFront(e)
+	return e.Value.(*variantEntry).v
+}
+
+// put keeps v under key, evicting the least recently served variants to
+// make room. A variant over an eighth of the cache is not kept, so that
+// one large picture cannot empty it.
+func (c *variantCache) put(key string, v *herald.MediaVariant) {
+	size := variantSize(key, v)
+	if size > c.maxBytes/8 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	c.byKey[key] = c.order.PushFront(&variantEntry{key: key, v: v})
+	c.bytes += size
+	for c.bytes > c.maxBytes {
+		last := c.order.Back()
+		e := last.Value.(*variantEntry)
+		c.order.Remove(last)
+		delete(c.byKey, e.key)
+		c.bytes -= variantSize(e.key, e.v)
+	}
+}
+
+func variantSize(key string, v *herald.MediaVariant) int { return len(v.Data) + len(key) + 128 }
 
 // parseMediaFile reads the file part of a media address: a width of 1
 // to herald.MaxMediaSide written without leading zeros, or "card", then

@@ -154,6 +154,24 @@ func TestMedia(t *testing.T) {
 			t.Errorf("POST: %d, want 405", resp.StatusCode)
 		}
 	})
+	t.Run("ServedFromMemory", func(t *testing.T) {
+		// Served already, the 320 is kept: a bare server's speed needs it.
+		ctx := context.Background()
+		list, _, err := s.Store.FindArticles(ctx, herald.ArticleFilter{})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("FindArticles: %d, %v", len(list), err)
+		}
+		if err := s.Store.SetArticleImages(ctx, list[0].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.Store.PruneMedia(ctx); err != nil || n != 1 {
+			t.Fatalf("PruneMedia = %d, %v", n, err)
+		}
+		resp, body := mediaRequest(t, http.MethodGet, base+"320.jpg", nil)
+		if resp.StatusCode != http.StatusOK || !bytes.Equal(body, m.Variants[0].Data) {
+			t.Errorf("320.jpg again: %d, %d bytes", resp.StatusCode, len(body))
+		}
+	})
 	t.Run("NotInThePageCache", func(t *testing.T) {
 		s.cache.mu.RLock()
 		defer s.cache.mu.RUnlock()
@@ -183,5 +201,24 @@ func TestMediaSrcset(t *testing.T) {
 		if got := mediaSrcset(im); got != "" {
 			t.Errorf("%s picture: srcset %q, want none", st, got)
 		}
+	}
+}
+
+func TestVariantCache(t *testing.T) {
+	v := func(n int) *herald.MediaVariant { return &herald.MediaVariant{Data: make([]byte, n)} }
+	size := variantSize("k0", v(1000))
+	c := newVariantCache(8 * size) // room for 8 variants of 1000 bytes
+	for i := range 8 {
+		c.put("k"+string(rune('0'+i)), v(1000))
+	}
+	c.get("k0") // served last, so kept
+	c.put("k8", v(1000))
+	if c.get("k1") != nil || c.get("k0") == nil || c.get("k8") == nil || c.bytes > c.maxBytes {
+		t.Errorf("after one eviction: k1 %v, k0 %v, k8 %v, %d of %d bytes; want k1 evicted",
+			c.get("k1") != nil, c.get("k0") != nil, c.get("k8") != nil, c.bytes, c.maxBytes)
+	}
+	c.put("big", v(2*size))
+	if c.get("big") != nil {
+		t.Error("a variant over an eighth of the cache was kept")
 	}
 }

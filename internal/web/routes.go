@@ -44,7 +44,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /metrics", s.handleMetrics)
 	mux.HandleFunc("GET /static/", s.handleStatic)
-	mux.HandleFunc("GET /media/{hash}/{file}", s.handleMedia)
+	mux.Handle("GET /media/{hash}/{file}", s.media())
 
 	// JSON API
 	mux.HandleFunc("GET /api/v1/articles", s.handleAPIArticles)
