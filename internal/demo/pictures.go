@@ -16,10 +16,12 @@ import (
 
 // The pictures that show the cases a picture worker meets besides the
 // ordinary one: a decompression bomb that must be refused from its header,
-// and an address that answers 404.
+// and an address that answers 404. Both are lead pictures of outlets with
+// the excerpt licence, whose lead pictures Herald shows: a headline
+// outlet's pictures are never fetched, so they would show nothing.
 const (
-	oversizedHost, oversizedPath = "www.circuitry.example", "/media/2026/03/halden-slate-2.png"
-	missingHost, missingPath     = "www.lowlandobserver.example", "/media/2026/03/valley-road.jpg"
+	oversizedHost, oversizedPath = "www.valecourier.example", "/media/2026/03/market-hall.png"
+	missingHost, missingPath     = "www.nationalledger.example", "/media/2026/03/number-37-bus.jpg"
 	// rehostedStory is the wire story whose photo the outlets carrying it
 	// copy to their own sites (the same bytes at their own addresses);
 	// for the other wire stories they name the wire's own address.
