@@ -150,10 +150,16 @@ func (p *Pictures) fetchOne(ctx context.Context, im herald.ArticleImage) error {
 // result is what became of the picture at im.SourceURL.
 func (p *Pictures) result(ctx context.Context, im herald.ArticleImage) herald.ImageResult {
 	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: im.SourceURL, Accept: pictureAccept})
+	if ctx.Err() != nil {
+		return herald.ImageResult{} // shutting down: fetchOne records nothing, and logs nothing
+	}
 	if err != nil {
 		return p.failed(im, err)
 	}
 	res, err := p.Processor.Process(ctx, resp.Body, media.Options{ContentType: resp.Header.Get("Content-Type"), Name: im.SourceURL})
+	if ctx.Err() != nil {
+		return herald.ImageResult{}
+	}
 	if reason := media.ReasonOf(err); reason != "" {
 		// Process has logged and counted the refusal.
 		return herald.ImageResult{SourceURL: im.SourceURL, Status: herald.ImageRefused, Reason: reason}

@@ -213,6 +213,39 @@ func testPictures(t *testing.T, s herald.Store) {
 	if n, err := p.FetchDue(ctx); err != nil || n != 0 {
 		t.Errorf("FetchDue again = %d, %v; want nothing due", n, err)
 	}
+
+	// The 503 is tried again later each time, then given up on. The
+	// store's clock is set just past each next try, which the worker
+	// reckons from the real time.
+	c, ok := s.(storetest.Clock)
+	if !ok {
+		return
+	}
+	last := 10 * time.Minute
+	for i, wait := range []time.Duration{time.Hour, 6 * time.Hour, 24 * time.Hour, 0} {
+		clock := time.Now().Add(last + time.Minute)
+		c.SetNow(func() time.Time { return clock })
+		if n, err := p.FetchDue(ctx); err != nil || n != 1 {
+			t.Fatalf("retry %d: FetchDue = %d, %v; want the 503 alone", i+1, n, err)
+		}
+		found, err := s.FindArticleImages(ctx, []int64{b.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		im := found[b.ID][1]
+		switch {
+		case im.SourceURL != busy || im.Attempts != i+2:
+			t.Errorf("retry %d: %s after %d attempts", i+1, im.SourceURL, im.Attempts)
+		case wait == 0 && !im.NextTry.IsZero():
+			t.Errorf("retry %d: tried again at %v, want given up", i+1, im.NextTry)
+		case wait != 0 && (im.NextTry.Before(time.Now().Add(wait-time.Minute)) || im.NextTry.After(time.Now().Add(wait))):
+			t.Errorf("retry %d: tried again at %v, want in %v", i+1, im.NextTry, wait)
+		}
+		last = wait
+	}
+	if h := origin.hitsOf("/busy.jpg"); h != 5 {
+		t.Errorf("the 503 was fetched %d times, want 5", h)
+	}
 }
 
 // counter is the value of the counter name with the one label value, 0
