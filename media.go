@@ -182,9 +182,10 @@ type MediaService interface {
 	// result CheckImageResult refuses is EINVALID; neither writes anything.
 	RecordImageResult(ctx context.Context, r ImageResult) error
 
-	// FindMediaVariant returns the variant of the media hash with that
-	// width, a width variant or, with card, the social card, Data
-	// included. Anything else, a malformed hash included, is ENOTFOUND.
+	// FindMediaVariant returns the width variant of the media hash with
+	// that width or, with card, the picture's social card whatever the
+	// width asked (a picture has one), Data included. Anything else, a
+	// malformed hash included, is ENOTFOUND.
 	FindMediaVariant(ctx context.Context, hash string, width int, card bool) (*MediaVariant, error)
 
 	// MediaStats counts the media and the addresses.

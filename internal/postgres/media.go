@@ -272,13 +272,18 @@ func storeMedia(ctx context.Context, tx pgx.Tx, m *herald.Media, now time.Time) 
 
 // FindMediaVariant implements herald.MediaService.
 func (db *DB) FindMediaVariant(ctx context.Context, hash string, width int, card bool) (*herald.MediaVariant, error) {
-	if err := store.CheckVariantKey(hash, width); err != nil {
+	if err := store.CheckVariantKey(hash, width, card); err != nil {
 		return nil, err
 	}
 	v := &herald.MediaVariant{}
+	// A picture has one card, found by its hash whatever its width.
+	if card {
+		width = 0
+	}
 	err := db.pool.QueryRow(ctx, `
 		SELECT card, width, height, content_type, data FROM media_variants
-		WHERE hash = $1 AND card = $2 AND width = $3`, hash, card, width).
+		WHERE hash = $1 AND card = $2 AND (card OR width = $3)
+		ORDER BY width DESC LIMIT 1`, hash, card, width).
 		Scan(&v.Card, &v.Width, &v.Height, &v.ContentType, &v.Data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, store.VariantNotFound()

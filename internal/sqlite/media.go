@@ -283,13 +283,18 @@ func storeMedia(ctx context.Context, tx *sql.Tx, m *herald.Media, now time.Time)
 
 // FindMediaVariant implements herald.MediaService.
 func (db *DB) FindMediaVariant(ctx context.Context, hash string, width int, card bool) (*herald.MediaVariant, error) {
-	if err := store.CheckVariantKey(hash, width); err != nil {
+	if err := store.CheckVariantKey(hash, width, card); err != nil {
 		return nil, err
 	}
 	v := &herald.MediaVariant{}
+	// A picture has one card, found by its hash whatever its width.
+	if card {
+		width = 0
+	}
 	err := db.reader.QueryRowContext(ctx, `
 		SELECT card, width, height, content_type, data FROM media_variants
-		WHERE hash = ? AND card = ? AND width = ?`, hash, card, width).
+		WHERE hash = ? AND card = ? AND (card OR width = ?)
+		ORDER BY width DESC LIMIT 1`, hash, card, width).
 		Scan(&v.Card, &v.Width, &v.Height, &v.ContentType, &v.Data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, store.VariantNotFound()

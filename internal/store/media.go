@@ -88,10 +88,11 @@ func CheckClaimImages(limit int, lease time.Duration) (claim bool, err error) {
 }
 
 // CheckVariantKey reports, as ENOTFOUND, a variant no media can have: a
-// hash that is not one, a width outside what Media.Validate lets in. The
+// hash that is not one, or for a width variant a width outside what
+// Media.Validate lets in (a card is found by its hash alone). The
 // web layer passes what a path held; neither store is asked about it.
-func CheckVariantKey(hash string, width int) error {
-	if !herald.ValidMediaHash(hash) || width <= 0 || width > herald.MaxMediaSide {
+func CheckVariantKey(hash string, width int, card bool) error {
+	if !herald.ValidMediaHash(hash) || !card && (width <= 0 || width > herald.MaxMediaSide) {
 		return VariantNotFound()
 	}
 	return nil

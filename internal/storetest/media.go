@@ -469,6 +469,13 @@ func testMediaVariants(t *testing.T, s herald.Store) {
 			t.Errorf("FindMediaVariant(%d, card %v) = %+v, want %+v", want.Width, want.Card, got, want)
 		}
 	}
+	// A card is found by its hash alone: its width is not in its address.
+	for _, width := range []int{0, 320, 1 << 40} {
+		got, err := s.FindMediaVariant(ctx, m.Hash, width, true)
+		if err != nil || !got.Card {
+			t.Errorf("FindMediaVariant(%d, card) = %+v, %v; want the card", width, got, err)
+		}
+	}
 	st := mustMediaStats(t, s)
 	if st.VariantBytes != 3*258 || st.OriginalBytes != m.OriginalBytes || st.Variants != 3 {
 		t.Errorf("stats = %+v, want 3 variants of 258 bytes", st)
@@ -479,7 +486,6 @@ func testMediaVariants(t *testing.T, s herald.Store) {
 		card  bool
 	}{
 		"OtherWidth":    {m.Hash, 1024, false},
-		"NoCardOfWidth": {m.Hash, 320, true},
 		"UnknownHash":   {NewMedia(2).Hash, 320, false},
 		"UpperCaseHash": {strings.ToUpper(m.Hash), 320, false},
 		"NotAHash":      {"../../etc/passwd", 320, false},
