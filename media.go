@@ -73,7 +73,8 @@ type ArticleImage struct {
 	// shown), for the page's width and height attributes; 0 otherwise.
 	Width, Height int
 	// Variants are what a stored picture can be served as, width
-	// variants narrowest first, then the social card; Data is left nil.
+	// variants narrowest first, then the social card; Data is left nil,
+	// and Bytes says what it holds (a feed's enclosure needs the length).
 	Variants []MediaVariant
 }
 
@@ -93,6 +94,11 @@ type MediaVariant struct {
 	ContentType   string // VariantJPEG or VariantPNG
 	Card          bool   // the social card (cut to its own shape), not a width variant
 	Data          []byte
+	// Bytes is the size of the variant's data, filled by the stores
+	// (FindArticleImages and FindMediaVariant) whether or not they return
+	// Data itself; writers of media leave it alone, as len(Data) is what
+	// is kept.
+	Bytes int
 }
 
 // The types a variant may have. Herald serves a variant's bytes under its
@@ -159,6 +165,8 @@ type MediaService interface {
 	// FindArticleImages returns the pictures of the articles ids, each
 	// article's in order, with the state of their addresses: every
 	// status, so a page shows only those whose Status is ImageStored.
+	// A stored picture comes with its variants, each with its Bytes but
+	// not its Data.
 	// An article with no pictures, or no such article, has no entry.
 	FindArticleImages(ctx context.Context, ids []int64) (map[int64][]ArticleImage, error)
 
@@ -184,7 +192,7 @@ type MediaService interface {
 
 	// FindMediaVariant returns the width variant of the media hash with
 	// that width or, with card, the picture's social card whatever the
-	// width asked (a picture has one), Data included. Anything else, a
+	// width asked (a picture has one), Data and Bytes included. Anything else, a
 	// malformed hash included, is ENOTFOUND.
 	FindMediaVariant(ctx context.Context, hash string, width int, card bool) (*MediaVariant, error)
 

@@ -121,9 +121,9 @@ func (db *DB) FindArticleImages(ctx context.Context, ids []int64) (map[int64][]h
 // articleImages reads the images of the articles ids, with their variants
 // when variants is set.
 func articleImages(ctx context.Context, q querier, ids []int64, variants bool) (map[int64][]herald.ArticleImage, error) {
-	variantColumns, variantJoin, variantOrder := `, false, 0, 0, ''`, ``, ``
+	variantColumns, variantJoin, variantOrder := `, false, 0, 0, '', 0`, ``, ``
 	if variants {
-		variantColumns = `, coalesce(v.card, false), coalesce(v.width, 0), coalesce(v.height, 0), coalesce(v.content_type, '')`
+		variantColumns = `, coalesce(v.card, false), coalesce(v.width, 0), coalesce(v.height, 0), coalesce(v.content_type, ''), coalesce(octet_length(v.data), 0)`
 		variantJoin = ` LEFT JOIN media_variants v ON v.hash = i.hash`
 		variantOrder = `, v.card, v.width`
 	}
@@ -139,7 +139,7 @@ func articleImages(ctx context.Context, q querier, ids []int64, variants bool) (
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.ImageRow, error) {
 		var r store.ImageRow
 		v := &r.Variant
-		r.Image, err = scanImage(row.Scan, &v.Card, &v.Width, &v.Height, &v.ContentType)
+		r.Image, err = scanImage(row.Scan, &v.Card, &v.Width, &v.Height, &v.ContentType, &v.Bytes)
 		return r, err
 	})
 	if err != nil {
@@ -291,6 +291,7 @@ func (db *DB) FindMediaVariant(ctx context.Context, hash string, width int, card
 	if err != nil {
 		return nil, fmt.Errorf("find media variant %s/%d: %w", hash, width, err)
 	}
+	v.Bytes = len(v.Data)
 	return v, nil
 }
 

@@ -101,9 +101,9 @@ func (db *DB) FindArticleImages(ctx context.Context, ids []int64) (map[int64][]h
 // articleImages reads the images of the articles ids, with their variants
 // when variants is set.
 func articleImages(ctx context.Context, q querier, ids []int64, variants bool) (map[int64][]herald.ArticleImage, error) {
-	variantColumns, variantJoin, variantOrder := `, 0, 0, 0, ''`, ``, ``
+	variantColumns, variantJoin, variantOrder := `, 0, 0, 0, '', 0`, ``, ``
 	if variants {
-		variantColumns = `, coalesce(v.card, 0), coalesce(v.width, 0), coalesce(v.height, 0), coalesce(v.content_type, '')`
+		variantColumns = `, coalesce(v.card, 0), coalesce(v.width, 0), coalesce(v.height, 0), coalesce(v.content_type, ''), coalesce(length(v.data), 0)`
 		variantJoin = ` LEFT JOIN media_variants v ON v.hash = i.hash`
 		variantOrder = `, v.card, v.width`
 	}
@@ -121,7 +121,7 @@ func articleImages(ctx context.Context, q querier, ids []int64, variants bool) (
 		for list.Next() {
 			var r store.ImageRow
 			v := &r.Variant
-			if r.Image, err = scanImage(list.Scan, &v.Card, &v.Width, &v.Height, &v.ContentType); err != nil {
+			if r.Image, err = scanImage(list.Scan, &v.Card, &v.Width, &v.Height, &v.ContentType, &v.Bytes); err != nil {
 				list.Close()
 				return nil, err
 			}
@@ -302,6 +302,7 @@ func (db *DB) FindMediaVariant(ctx context.Context, hash string, width int, card
 	if err != nil {
 		return nil, fmt.Errorf("find media variant %s/%d: %w", hash, width, err)
 	}
+	v.Bytes = len(v.Data)
 	return v, nil
 }
 

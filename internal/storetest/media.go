@@ -225,12 +225,13 @@ func testMediaWirePhoto(t *testing.T, s herald.Store) {
 		}
 		var want []herald.MediaVariant
 		for _, v := range m.Variants {
-			want = append(want, herald.MediaVariant{Width: v.Width, Height: v.Height, ContentType: v.ContentType, Card: v.Card})
+			want = append(want, herald.MediaVariant{Width: v.Width, Height: v.Height, ContentType: v.ContentType, Card: v.Card, Bytes: len(v.Data)})
 		}
 		if !slices.EqualFunc(im.Variants, want, func(a, b herald.MediaVariant) bool {
-			return a.Width == b.Width && a.Height == b.Height && a.ContentType == b.ContentType && a.Card == b.Card && a.Data == nil
+			return a.Width == b.Width && a.Height == b.Height && a.ContentType == b.ContentType && a.Card == b.Card &&
+				a.Bytes == b.Bytes && a.Data == nil
 		}) {
-			t.Errorf("article %d's variants = %+v, want %+v without data", im.ArticleID, im.Variants, want)
+			t.Errorf("article %d's variants = %+v, want %+v without data but with their bytes", im.ArticleID, im.Variants, want)
 		}
 	}
 	if got := found[articles[0].ID][0]; got.Status != herald.ImagePending || got.Variants != nil {
@@ -465,7 +466,7 @@ func testMediaVariants(t *testing.T, s herald.Store) {
 			t.Fatalf("FindMediaVariant(%d, card %v): %v", want.Width, want.Card, err)
 		}
 		if got.Width != want.Width || got.Height != want.Height || got.ContentType != want.ContentType ||
-			got.Card != want.Card || !bytes.Equal(got.Data, want.Data) {
+			got.Card != want.Card || !bytes.Equal(got.Data, want.Data) || got.Bytes != len(want.Data) {
 			t.Errorf("FindMediaVariant(%d, card %v) = %+v, want %+v", want.Width, want.Card, got, want)
 		}
 	}
@@ -496,6 +497,37 @@ func testMediaVariants(t *testing.T, s herald.Store) {
 			t.Errorf("%s: FindMediaVariant = %v, %v; want ENOTFOUND", name, v, err)
 		}
 	}
+
+	// FindArticleImages gives each variant its own size in bytes (a
+	// feed's enclosure states it), without the bytes themselves.
+	t.Run("SizesWithoutData", func(t *testing.T) {
+		b := NewArticle(2, "Outlet")
+		mustAdd(t, s, b)
+		mustSetImages(t, s, b.ID, lead(2))
+		m2 := NewMedia(2)
+		for i := range m2.Variants {
+			m2.Variants[i].Data = m2.Variants[i].Data[:100+75*i] // 100, 175 and 250 bytes
+		}
+		mustRecord(t, s, herald.ImageResult{SourceURL: imageURL(2), Status: herald.ImageStored, Media: m2})
+		found := mustFindImages(t, s, a.ID, b.ID)
+		for id, m := range map[int64]*herald.Media{a.ID: m, b.ID: m2} {
+			var got, want []int
+			for _, v := range found[id][0].Variants {
+				got = append(got, v.Bytes)
+				if v.Data != nil {
+					t.Errorf("article %d: variant %d×%d came with its data", id, v.Width, v.Height)
+				}
+			}
+			// The store gives width variants narrowest first, then the
+			// card, the order NewMedia makes them in.
+			for _, v := range m.Variants {
+				want = append(want, len(v.Data))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("article %d: variants' bytes = %v, want %v", id, got, want)
+			}
+		}
+	})
 }
 
 // testMediaInvalid checks that bad pictures and bad results are EINVALID

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"net/http"
 	"net/url"
@@ -46,19 +47,21 @@ type rssChannel struct {
 }
 
 type atomLink struct {
-	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr,omitempty"`
+	Href   string `xml:"href,attr"`
+	Rel    string `xml:"rel,attr"`
+	Type   string `xml:"type,attr,omitempty"`
+	Length int    `xml:"length,attr,omitempty"` // bytes of an enclosure
 }
 
 type rssItem struct {
-	Title       string    `xml:"title"`
-	Link        string    `xml:"link"`
-	GUID        rssGUID   `xml:"guid"`
-	PubDate     string    `xml:"pubDate"`
-	Description string    `xml:"description,omitempty"`
-	Author      string    `xml:"dc:creator,omitempty"`
-	Source      rssSource `xml:"source"`
+	Title       string        `xml:"title"`
+	Link        string        `xml:"link"`
+	GUID        rssGUID       `xml:"guid"`
+	PubDate     string        `xml:"pubDate"`
+	Description string        `xml:"description,omitempty"`
+	Author      string        `xml:"dc:creator,omitempty"`
+	Source      rssSource     `xml:"source"`
+	Enclosure   *rssEnclosure `xml:"enclosure"`
 }
 
 type rssGUID struct {
@@ -66,17 +69,31 @@ type rssGUID struct {
 	Value       string `xml:",chardata"`
 }
 
+// rssEnclosure is a file attached to an item: the social card of the
+// article's lead picture, Herald's own copy. RSS 2.0 requires all three
+// attributes.
+type rssEnclosure struct {
+	URL    string `xml:"url,attr"`
+	Length int    `xml:"length,attr"`
+	Type   string `xml:"type,attr"`
+}
+
 type rssSource struct {
 	URL  string `xml:"url,attr"`
 	Name string `xml:",chardata"`
 }
 
-// rssItems turns articles into feed items, newest first as given.
-func (s *Server) rssItems(list []*herald.Article) []rssItem {
+// rssItems turns articles into feed items, newest first as given, each
+// with its enclosure when its article has a stored lead picture.
+func (s *Server) rssItems(ctx context.Context, list []*herald.Article) ([]rssItem, error) {
+	encl, err := s.enclosures(ctx, list)
+	if err != nil {
+		return nil, err
+	}
 	var items []rssItem
 	for _, a := range list {
 		link := s.articleURL(a.Slug)
-		items = append(items, rssItem{
+		it := rssItem{
 			Title:       a.Title,
 			Link:        link,
 			GUID:        rssGUID{IsPermaLink: true, Value: link},
@@ -84,9 +101,39 @@ func (s *Server) rssItems(list []*herald.Article) []rssItem {
 			Description: summary(a),
 			Author:      a.Byline,
 			Source:      rssSource{URL: s.sourceURL(a.Source.Slug), Name: a.Source.Name},
-		})
+		}
+		if e, ok := encl[a.ID]; ok {
+			it.Enclosure = &rssEnclosure{URL: e.Href, Length: e.Length, Type: e.Type}
+		}
+		items = append(items, it)
 	}
-	return items
+	return items, nil
+}
+
+// enclosures returns, for each of the articles in list whose lead
+// picture is stored and whose licence shows it, the enclosure its feed
+// entry carries: the picture's social card (as og:image), at its
+// absolute address on this site, with its type and size in bytes.
+func (s *Server) enclosures(ctx context.Context, list []*herald.Article) (map[int64]atomLink, error) {
+	ids := make([]int64, 0, len(list))
+	for _, a := range list {
+		if a.Licence != herald.LicenceHeadline {
+			ids = append(ids, a.ID)
+		}
+	}
+	leads, err := s.leads(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]atomLink, len(leads))
+	for id, im := range leads {
+		// A variant without its size is left out rather than stated
+		// wrongly: readers use length to decide whether to fetch.
+		if v, ok := cardVariant(im); ok && v.Bytes > 0 {
+			out[id] = atomLink{Href: s.absURL(mediaURL(im.Hash, v)), Rel: "enclosure", Type: v.ContentType, Length: v.Bytes}
+		}
+	}
+	return out, nil
 }
 
 // rssDate formats t as RSS 2.0 wants it: RFC 822, with a four-digit year.
@@ -114,13 +161,17 @@ func (s *Server) handleRSS(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		items, err := s.rssItems(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		feed := newRSS(rssChannel{
 			Title:       s.Config.SiteName,
 			Link:        s.absURL("/"),
 			Description: "The latest news from " + s.Config.SiteName,
 			Language:    "en",
 			Self:        atomLink{Href: s.absURL("/rss.xml"), Rel: "self", Type: "application/rss+xml"},
-			Items:       s.rssItems(list),
+			Items:       items,
 		})
 		if len(list) > 0 {
 			feed.Channel.LastBuildDate = rssDate(list[0].PublishedAt)
@@ -139,9 +190,11 @@ type atomFeed struct {
 }
 
 type atomEntry struct {
-	Title     string       `xml:"title"`
-	ID        string       `xml:"id"`
-	Link      atomLink     `xml:"link"`
+	Title string `xml:"title"`
+	ID    string `xml:"id"`
+	// Links are the article's page and, when it has a stored lead
+	// picture, its enclosure.
+	Links     []atomLink   `xml:"link"`
 	Published string       `xml:"published"`
 	Updated   string       `xml:"updated"`
 	Author    atomPerson   `xml:"author"`
@@ -165,6 +218,10 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		encl, err := s.enclosures(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		feed := atomFeed{
 			Title:   s.Config.SiteName,
 			ID:      s.absURL("/"),
@@ -185,9 +242,13 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 				author = a.Source.Name
 			}
 			source := s.sourceURL(a.Source.Slug)
+			links := []atomLink{{Href: link, Rel: "alternate", Type: "text/html"}}
+			if e, ok := encl[a.ID]; ok {
+				links = append(links, e)
+			}
 			feed.Entries = append(feed.Entries, atomEntry{
 				Title: a.Title, ID: link, Published: when, Updated: when,
-				Link:    atomLink{Href: link, Rel: "alternate", Type: "text/html"},
+				Links:   links,
 				Author:  atomPerson{Name: author},
 				Summary: summary(a),
 				Source:  atomSourceEl{Title: a.Source.Name, ID: source, Link: atomLink{Href: source, Rel: "alternate"}},

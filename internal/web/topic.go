@@ -140,13 +140,17 @@ func (s *Server) handleTopicRSS(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		items, err := s.rssItems(r.Context(), list)
+		if err != nil {
+			return nil, err
+		}
 		feed := newRSS(rssChannel{
 			Title:       t.Name + " — " + s.Config.SiteName,
 			Link:        s.topicURL(t.Slug),
 			Description: "The latest on " + t.Name + " from " + s.Config.SiteName,
 			Language:    "en",
 			Self:        atomLink{Href: s.topicURL(t.Slug) + "/rss.xml", Rel: "self", Type: "application/rss+xml"},
-			Items:       s.rssItems(list),
+			Items:       items,
 		})
 		if len(list) > 0 {
 			feed.Channel.LastBuildDate = rssDate(list[0].PublishedAt)

@@ -54,6 +54,7 @@ type demoSite struct {
 	*site
 	topics    []*herald.Topic
 	commented []string // the paths of articles with approved comments
+	pictured  []string // the addresses of the lead pictures stored
 	now       time.Time
 }
 
@@ -74,7 +75,7 @@ func newDemoSite(t *testing.T) *demoSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store}
+	pipe := &ingest.Pipeline{Articles: store, Stories: store, Topics: store, Media: store}
 	s := &demoSite{site: &site{srv: httptest.NewServer(w.Handler()), store: store, web: w, pipe: pipe},
 		now: time.Now().Truncate(time.Second)}
 	t.Cleanup(s.srv.Close)
@@ -124,6 +125,31 @@ func newDemoSite(t *testing.T) *demoSite {
 		t.Fatal(err)
 	}
 	s.commented = []string{"/articles/" + url.PathEscape(cjk.Slug), "/articles/" + url.PathEscape(latest[0].Slug)}
+
+	// The lead pictures of two of the newest articles stored, as the
+	// picture worker would store them (this test runs none), so that
+	// feeds carry enclosures.
+	newest, _, err := store.FindArticles(ctx, herald.ArticleFilter{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, a := range newest {
+		ids = append(ids, a.ID)
+	}
+	images, err := store.FindArticleImages(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if list := images[id]; len(list) > 0 && list[0].Role == herald.RoleLead && len(s.pictured) < 2 {
+			storePicture(t, s.site, list[0].SourceURL, 1200, 800)
+			s.pictured = append(s.pictured, list[0].SourceURL)
+		}
+	}
+	if len(s.pictured) == 0 {
+		t.Fatal("the demo world has no lead picture to store")
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	t.Cleanup(cancel)
@@ -229,6 +255,7 @@ func TestXMLDocuments(t *testing.T) {
 	}
 
 	// What the documents say, beyond their form.
+	t.Run("Enclosures", func(t *testing.T) { s.checkEnclosures(t, docs) })
 	if d := docs["/rss.xml"]; d != nil {
 		ch := mustParse(t, d.body).child("", "channel")
 		if got := ch.child("", "title").Text; got != demoSiteName {
@@ -287,6 +314,59 @@ func TestXMLDocuments(t *testing.T) {
 			}
 		}
 	}
+}
+
+// checkEnclosures checks that the site's RSS and Atom feeds and some
+// topic's feed carry an enclosure for an article whose lead picture is
+// stored, and that each enclosure is the picture's social card on this
+// site, with its type and its true size in bytes.
+func (s *demoSite) checkEnclosures(t *testing.T, docs map[string]*fetched) {
+	type enclosure struct{ url, length, typ string }
+	check := func(where string, list []enclosure) {
+		if len(list) == 0 {
+			t.Errorf("%s: no item has an enclosure, though %d lead pictures are stored", where, len(s.pictured))
+		}
+		for _, e := range list {
+			p := s.localPath(t, e.url)
+			if !regexp.MustCompile(`^/media/[0-9a-f]{64}/card\.jpg$`).MatchString(p) || e.typ != "image/jpeg" {
+				t.Errorf("%s: enclosure %s of type %s, want a social card (image/jpeg) on the site", where, e.url, e.typ)
+				continue
+			}
+			resp, body := s.get(t, p)
+			if resp.StatusCode != http.StatusOK || e.length != strconv.Itoa(len(body)) || resp.Header.Get("Content-Type") != e.typ {
+				t.Errorf("%s: enclosure %s says %s bytes of %s; it serves %d: %d bytes of %s", where, e.url, e.length, e.typ,
+					resp.StatusCode, len(body), resp.Header.Get("Content-Type"))
+			}
+		}
+	}
+	rss := func(p string) []enclosure {
+		var out []enclosure
+		if d := docs[p]; d != nil {
+			for _, item := range mustParse(t, d.body).child("", "channel").children("", "item") {
+				for _, e := range item.children("", "enclosure") {
+					out = append(out, enclosure{attrValue(e, xml.Name{Local: "url"}), attrValue(e, xml.Name{Local: "length"}), attrValue(e, xml.Name{Local: "type"})})
+				}
+			}
+		}
+		return out
+	}
+	check("/rss.xml", rss("/rss.xml"))
+	var atom []enclosure
+	if d := docs["/atom.xml"]; d != nil {
+		for _, entry := range mustParse(t, d.body).children(nsAtom, "entry") {
+			for _, l := range entry.children(nsAtom, "link") {
+				if attrValue(l, xml.Name{Local: "rel"}) == "enclosure" {
+					atom = append(atom, enclosure{attrValue(l, xml.Name{Local: "href"}), attrValue(l, xml.Name{Local: "length"}), attrValue(l, xml.Name{Local: "type"})})
+				}
+			}
+		}
+	}
+	check("/atom.xml", atom)
+	var topics []enclosure
+	for _, topic := range s.topics {
+		topics = append(topics, rss("/topics/"+topic.Slug+"/rss.xml")...)
+	}
+	check("the topics' feeds", topics)
 }
 
 func mustParse(t *testing.T, doc []byte) *xmlNode {
@@ -999,6 +1079,18 @@ func checkAtom(t *testing.T, root *xmlNode, self string) {
 				alternate = append(alternate, href)
 			case "self":
 				self = append(self, href)
+			case "enclosure":
+				checkAbsURL(t, where+" enclosure href", href)
+				if length := attrValue(l, xml.Name{Local: "length"}); length != "" {
+					if n, err := strconv.ParseInt(length, 10, 64); err != nil || n < 0 {
+						t.Errorf("%s enclosure length %q is not a number of bytes", where, length)
+					}
+				}
+				if typ := attrValue(l, xml.Name{Local: "type"}); typ != "" {
+					if _, _, err := mime.ParseMediaType(typ); err != nil {
+						t.Errorf("%s enclosure type %q: %v", where, typ, err)
+					}
+				}
 			}
 		}
 		return alternate, self
