@@ -24,6 +24,7 @@ type Source struct {
 	Kind     SourceKind    // what FeedURL turned out to be
 	Licence  Licence       // the mode given to its articles
 	Fulltext Fulltext      // when to fetch the article page behind an item
+	Images   ImagePolicy   // which pictures its articles show; "" follows Licence (see EffectiveImages)
 	Every    time.Duration // a fixed interval between checks; 0 lets Herald decide
 
 	Fetch FetchState
@@ -82,6 +83,69 @@ func ParseFulltext(s string) (Fulltext, error) {
 	}
 }
 
+// ImagePolicy says which of an article's pictures Herald shows.
+type ImagePolicy string
+
+// Image policies, from most to least generous. The zero value, on a
+// Source, means the policy its licence gives (see LicenceImages).
+const (
+	ImagesAll  ImagePolicy = "all"  // the lead picture and those of the body
+	ImagesLead ImagePolicy = "lead" // the lead picture only
+	ImagesNone ImagePolicy = "none"
+)
+
+// ParseImagePolicy checks s names an image policy; "" (or "licence")
+// means the one the licence gives, and is returned as "".
+func ParseImagePolicy(s string) (ImagePolicy, error) {
+	switch p := ImagePolicy(strings.ToLower(strings.TrimSpace(s))); p {
+	case ImagesAll, ImagesLead, ImagesNone, "":
+		return p, nil
+	case "licence", "license":
+		return "", nil
+	default:
+		return "", Errorf(EINVALID, "images %q is not one of all, lead or none", s)
+	}
+}
+
+// LicenceImages returns the most an article under licence l may show: all
+// its pictures for a full licence, the lead for an excerpt, none for a
+// headline (and for a licence Herald does not know).
+func LicenceImages(l Licence) ImagePolicy {
+	switch l {
+	case LicenceFull:
+		return ImagesAll
+	case LicenceExcerpt:
+		return ImagesLead
+	}
+	return ImagesNone
+}
+
+// Within returns p bounded by licence l: the stricter of p and what l
+// allows, and what l allows when p is "". The licence is what the outlet
+// granted, so a setting can show less than it, never more: a headline
+// article's pictures are the outlet's work as much as its text.
+func (p ImagePolicy) Within(l Licence) ImagePolicy {
+	most := LicenceImages(l)
+	if p == "" || imageRank(p) > imageRank(most) {
+		return most
+	}
+	return p
+}
+
+func imageRank(p ImagePolicy) int {
+	switch p {
+	case ImagesAll:
+		return 2
+	case ImagesLead:
+		return 1
+	}
+	return 0
+}
+
+// EffectiveImages returns the pictures s's articles show: s.Images within
+// what s.Licence allows.
+func (s *Source) EffectiveImages() ImagePolicy { return s.Images.Within(s.Licence) }
+
 // Bounds on how often a followed source is checked.
 const (
 	MinCheckInterval = 5 * time.Minute
@@ -124,6 +188,8 @@ func (s *Source) Validate() error {
 		return Errorf(EINVALID, "licence %q is not one of full, excerpt or headline", s.Licence)
 	case s.Fulltext != FulltextAuto && s.Fulltext != FulltextAlways && s.Fulltext != FulltextNever:
 		return Errorf(EINVALID, "fulltext %q is not one of auto, always or never", s.Fulltext)
+	case s.Images != "" && s.Images != ImagesAll && s.Images != ImagesLead && s.Images != ImagesNone:
+		return Errorf(EINVALID, "images %q is not one of all, lead or none", s.Images)
 	case s.Every != 0 && (s.Every < MinCheckInterval || s.Every > MaxCheckInterval):
 		return Errorf(EINVALID, "every %s is outside %s to %s", s.Every, MinCheckInterval, time.Duration(MaxCheckInterval))
 	}
@@ -150,6 +216,12 @@ type SourceService interface {
 	// MediaService.PruneMedia). The items it delivered stay remembered, so
 	// adding it again never brings back what an editor deleted.
 	RemoveSource(ctx context.Context, slug string, purge bool) error
+	// UpdateSource changes the settings upd names on the source, removed
+	// or not, and returns it as stored. The articles already stored keep
+	// their licence and their pictures: re-applying the image policy to
+	// them is the caller's (ingest.ApplyImagePolicy). An unknown slug is
+	// ENOTFOUND; a bad value is EINVALID, and nothing is written.
+	UpdateSource(ctx context.Context, slug string, upd SourceUpdate) (*Source, error)
 
 	// ClaimDueSources leases up to limit followed sources whose next
 	// check is due, to owner, until now+lease. A source leased to someone
@@ -163,6 +235,29 @@ type SourceService interface {
 
 	// SeenItems returns which of keys the source has already delivered.
 	SeenItems(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error)
+}
+
+// SourceUpdate names the settings of a source to change; nil fields stay.
+type SourceUpdate struct {
+	Licence *Licence     // given to articles added from now on
+	Images  *ImagePolicy // "" returns to the licence's
+}
+
+// Validate reports the first bad value in u, as an EINVALID error.
+func (u SourceUpdate) Validate() error {
+	if u.Licence != nil {
+		switch *u.Licence {
+		case LicenceFull, LicenceExcerpt, LicenceHeadline:
+		default:
+			return Errorf(EINVALID, "licence %q is not one of full, excerpt or headline", *u.Licence)
+		}
+	}
+	if u.Images != nil {
+		if p, err := ParseImagePolicy(string(*u.Images)); err != nil || p != *u.Images {
+			return Errorf(EINVALID, "images %q is not one of all, lead or none", *u.Images)
+		}
+	}
+	return nil
 }
 
 // CheckWebURL reports an EINVALID error unless s is an absolute http or

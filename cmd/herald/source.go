@@ -13,7 +13,8 @@ import (
 )
 
 const sourceUsage = `Usage:
-  herald source add URL [--name NAME] [--licence full|excerpt|headline] [--every DURATION] [--fulltext auto|always|never]
+  herald source add URL [--name NAME] [--licence full|excerpt|headline] [--every DURATION] [--fulltext auto|always|never] [--images all|lead|none]
+  herald source set SLUG [--licence full|excerpt|headline] [--images all|lead|none|licence]
   herald source list
   herald source remove SLUG [--purge]
 
@@ -25,6 +26,7 @@ func runSource(ctx context.Context, args []string, e env) error {
 		"add":    runSourceAdd,
 		"list":   runSourceList,
 		"remove": runSourceRemove,
+		"set":    runSourceSet,
 	}, args, e)
 }
 
@@ -35,6 +37,7 @@ func runSourceAdd(ctx context.Context, args []string, e env) error {
 	licence := fs.String("licence", "excerpt", "how much of each article to republish: full, excerpt or headline")
 	every := fs.Duration("every", 0, "check at this fixed interval, 5m to 24h (default: adapt to how often it publishes)")
 	fulltext := fs.String("fulltext", "auto", "fetch each article's page: auto (when the feed has only a summary), always or never")
+	images := fs.String("images", "", "which pictures to show: all, lead or none (default: from the licence), never more than the licence allows")
 	fetchFlags := addFetchFlags(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
@@ -50,6 +53,9 @@ func runSourceAdd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if src.Fulltext, err = herald.ParseFulltext(*fulltext); err != nil {
+		return err
+	}
+	if src.Images, err = herald.ParseImagePolicy(*images); err != nil {
 		return err
 	}
 	if src.Every != 0 && (src.Every < herald.MinCheckInterval || src.Every > herald.MaxCheckInterval) {
@@ -77,7 +83,93 @@ func runSourceAdd(ctx context.Context, args []string, e env) error {
 	if err := store.AddSource(ctx, src); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s; first check now\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence)
+	fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s, %s; first check now\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
+	return nil
+}
+
+// describeImages says which pictures s's articles show, and why when its
+// setting asks for more than its licence allows.
+func describeImages(s *herald.Source) string {
+	if s.Licence == "" { // known from imports only: each article's licence bounds it
+		if s.Images == "" {
+			return "pictures by each article's licence"
+		}
+		return fmt.Sprintf("images %s within each article's licence", s.Images)
+	}
+	eff := s.EffectiveImages()
+	var what string
+	switch eff {
+	case herald.ImagesAll:
+		what = "all pictures"
+	case herald.ImagesLead:
+		what = "the lead picture"
+	default:
+		what = "no pictures"
+	}
+	if s.Images != "" && s.Images != eff {
+		what += fmt.Sprintf(" (--images %s, but licence %s allows no more)", s.Images, s.Licence)
+	}
+	return what
+}
+
+func runSourceSet(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("source set", flag.ContinueOnError)
+	db := dbFlag(fs)
+	licence := fs.String("licence", "", "how much of each article added from now on to republish: full, excerpt or headline")
+	images := fs.String("images", "", "which pictures to show, stored articles included: all, lead, none, or licence (follow the licence)")
+	args = moveFlagsFirst(args)
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, sourceUsage)
+		return errUsage
+	}
+	// Only the flags given change anything; an empty value is a mistake,
+	// not "leave it" (--images licence returns to the licence's).
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var upd herald.SourceUpdate
+	var err error
+	if given["licence"] {
+		if upd.Licence, err = setting("licence", "full, excerpt or headline", *licence, herald.ParseLicence); err != nil {
+			return err
+		}
+	}
+	if given["images"] {
+		if upd.Images, err = setting("images", "all, lead, none or licence", *images, herald.ParseImagePolicy); err != nil {
+			return err
+		}
+	}
+	if upd.Licence == nil && upd.Images == nil {
+		fmt.Fprintln(e.stderr, "source set: nothing to change; pass --licence or --images")
+		fmt.Fprint(e.stderr, sourceUsage)
+		return errUsage
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	slug := fs.Arg(0)
+	src, err := store.UpdateSource(ctx, slug, upd)
+	if err != nil {
+		return noSource(err, slug)
+	}
+	fmt.Fprintf(e.stdout, "%s: licence %s for new articles, %s\n", src.Slug, orDash(string(src.Licence)), describeImages(src))
+	if upd.Images == nil {
+		// Stored articles keep their own licence, so their pictures stay.
+		return nil
+	}
+	res, err := ingest.ApplyImagePolicy(ctx, store, slug, func(done int) {
+		if done > 0 && done%1000 == 0 {
+			fmt.Fprintf(e.stderr, "%d articles done\n", done)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "pictures named again for %d stored articles; %d pictures no article shows deleted\n", res.Articles, res.Pruned)
 	return nil
 }
 
@@ -134,10 +226,7 @@ func runSourceRemove(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	if err := store.RemoveSource(ctx, fs.Arg(0), *purge); err != nil {
-		if herald.ErrorCode(err) == herald.ENOTFOUND {
-			return herald.Errorf(herald.ENOTFOUND, "no source %q; see herald source list", fs.Arg(0))
-		}
-		return err
+		return noSource(err, fs.Arg(0))
 	}
 	if *purge {
 		fmt.Fprintf(e.stdout, "removed %s and deleted its articles\n", fs.Arg(0))
@@ -145,6 +234,28 @@ func runSourceRemove(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "removed %s; its articles stay\n", fs.Arg(0))
 	}
 	return nil
+}
+
+// setting parses the value of a flag given to source set: an empty one is
+// refused, where the parsers would take it for the default.
+func setting[T any](name, choices, value string, parse func(string) (T, error)) (*T, error) {
+	if strings.TrimSpace(value) == "" {
+		return nil, herald.Errorf(herald.EINVALID, "--%s needs one of %s", name, choices)
+	}
+	v, err := parse(value)
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// noSource says which source an ENOTFOUND error is about, and where to
+// find the others; any other error is returned as it is.
+func noSource(err error, slug string) error {
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return herald.Errorf(herald.ENOTFOUND, "no source %q; see herald source list", slug)
+	}
+	return err
 }
 
 func when(t time.Time) string {

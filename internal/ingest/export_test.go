@@ -14,7 +14,7 @@ func (p *Pipeline) TopicsPrepare(it Item) (*herald.Article, error) {
 }
 
 func (p *Pipeline) TopicsStore(ctx context.Context, a *herald.Article) (bool, error) {
-	return p.store(ctx, a)
+	return p.store(ctx, a, "")
 }
 
 // TopicsForgetAhead drops the digest points chosen while preparing, so

@@ -257,7 +257,7 @@ func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndicati
 	item := Item{
 		URL: it.URL, Title: it.Title, Byline: it.Author, PublishedAt: it.Published,
 		HTML: it.Content, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence),
-		Image: it.Image, Lang: it.Language, ItemKey: it.ID,
+		Images: src.Images, Image: it.Image, Lang: it.Language, ItemKey: it.ID,
 	}
 	if item.HTML == "" {
 		item.HTML = it.Summary
@@ -321,7 +321,7 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 	if err != nil {
 		return 0, hints{}, err
 	}
-	item := Item{URL: src.FeedURL, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence), ItemKey: key}
+	item := Item{URL: src.FeedURL, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence), Images: src.Images, ItemKey: key}
 	f.report(src, src.FeedURL, page.Notes)
 	mergePage(&item, page)
 	item.Title = page.Title

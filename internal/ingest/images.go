@@ -19,11 +19,11 @@ import (
 // returns it as it returns the topics' (the article stays, without
 // pictures). A copy of a text already published names none: its page is
 // the other copy's.
-func (p *Pipeline) nameImages(ctx context.Context, a *herald.Article, created bool) error {
+func (p *Pipeline) nameImages(ctx context.Context, a *herald.Article, created bool, policy herald.ImagePolicy) error {
 	if p.Media == nil || !created || a.DuplicateOf != 0 {
 		return nil
 	}
-	list := ArticleImages(a)
+	list := ArticleImages(a, policy)
 	if len(list) == 0 {
 		return nil
 	}
@@ -33,8 +33,10 @@ func (p *Pipeline) nameImages(ctx context.Context, a *herald.Article, created bo
 	return nil
 }
 
-// ArticleImages returns the pictures a's licence lets Herald show, in
-// order: the lead, then, for a full licence, the pictures of the body.
+// ArticleImages returns the pictures Herald shows of a under policy (its
+// source's setting; "" follows a's licence), in order: the lead, then, for
+// ImagesAll, the pictures of the body. The policy never shows more than
+// a's licence allows (see herald.ImagePolicy.Within).
 //
 // The lead is a.Image, the picture the source named for the article (a
 // feed's enclosure, media:content or media:thumbnail; the page's JSON-LD
@@ -43,8 +45,9 @@ func (p *Pipeline) nameImages(ctx context.Context, a *herald.Article, created bo
 // body's alternative text and caption. A full licence shows everything, an
 // excerpt the lead only, a headline nothing. Pictures whose address or
 // text the store would refuse are left out, so the rest are kept.
-func ArticleImages(a *herald.Article) []herald.ArticleImage {
-	if a.Licence == herald.LicenceHeadline {
+func ArticleImages(a *herald.Article, policy herald.ImagePolicy) []herald.ArticleImage {
+	policy = policy.Within(a.Licence)
+	if policy == herald.ImagesNone {
 		return nil
 	}
 	body := BodyImages(a.HTML)
@@ -66,7 +69,7 @@ func ArticleImages(a *herald.Article) []herald.ArticleImage {
 	if len(list) > 0 {
 		list[0].Role = herald.RoleLead
 	}
-	if a.Licence == herald.LicenceFull {
+	if policy == herald.ImagesAll {
 		list = append(list, body...)
 	}
 	if len(list) > herald.MaxArticleImages {

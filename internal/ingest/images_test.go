@@ -37,14 +37,20 @@ func TestArticleImages(t *testing.T) {
 	declared := herald.ArticleImage{Role: herald.RoleLead, SourceURL: "https://cdn.gazette.example/og.jpg"}
 	tests := []struct {
 		name, licence, image string
+		policy               herald.ImagePolicy
 		want                 []herald.ArticleImage
 	}{
-		{"FullBodyFirstFigureIsLead", "full", "", []herald.ArticleImage{lead(wall), mapPic, crowd}},
-		{"FullDeclaredLeadFirst", "full", declared.SourceURL, []herald.ArticleImage{declared, body(wall), mapPic, crowd}},
-		{"FullLeadInBodyListedOnce", "full", "https://gazette.example/map.png", []herald.ArticleImage{lead(mapPic), body(wall), crowd}},
-		{"ExcerptLeadOnly", "excerpt", declared.SourceURL, []herald.ArticleImage{declared}},
-		{"ExcerptBodyFirstFigure", "excerpt", "", []herald.ArticleImage{lead(wall)}},
-		{"HeadlineNone", "headline", declared.SourceURL, nil},
+		{"FullBodyFirstFigureIsLead", "full", "", "", []herald.ArticleImage{lead(wall), mapPic, crowd}},
+		{"FullDeclaredLeadFirst", "full", declared.SourceURL, "", []herald.ArticleImage{declared, body(wall), mapPic, crowd}},
+		{"FullLeadInBodyListedOnce", "full", "https://gazette.example/map.png", "", []herald.ArticleImage{lead(mapPic), body(wall), crowd}},
+		{"ExcerptLeadOnly", "excerpt", declared.SourceURL, "", []herald.ArticleImage{declared}},
+		{"ExcerptBodyFirstFigure", "excerpt", "", "", []herald.ArticleImage{lead(wall)}},
+		{"HeadlineNone", "headline", declared.SourceURL, "", nil},
+		{"FullPolicyAll", "full", "", herald.ImagesAll, []herald.ArticleImage{lead(wall), mapPic, crowd}},
+		{"FullPolicyLead", "full", declared.SourceURL, herald.ImagesLead, []herald.ArticleImage{declared}},
+		{"FullPolicyNone", "full", declared.SourceURL, herald.ImagesNone, nil},
+		{"ExcerptPolicyAllStaysLead", "excerpt", "", herald.ImagesAll, []herald.ArticleImage{lead(wall)}},
+		{"HeadlinePolicyAllStaysNone", "headline", declared.SourceURL, herald.ImagesAll, nil},
 	}
 	p := &ingest.Pipeline{}
 	for _, tt := range tests {
@@ -53,7 +59,7 @@ func TestArticleImages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := ingest.ArticleImages(a)
+			got := ingest.ArticleImages(a, tt.policy)
 			if len(got) != 0 || len(tt.want) != 0 {
 				if !reflect.DeepEqual(got, tt.want) {
 					t.Errorf("ArticleImages\n got %+v\nwant %+v", got, tt.want)

@@ -34,6 +34,9 @@ type Item struct {
 	// ItemKey identifies the item within its followed source (see
 	// herald.Article.ItemKey); empty for imports.
 	ItemKey string
+	// Images is the source's image policy (herald.Source.Images); ""
+	// follows Licence, which it never shows more than.
+	Images herald.ImagePolicy
 }
 
 // Pipeline checks, cleans and stores items.
@@ -79,7 +82,7 @@ func (p *Pipeline) Add(ctx context.Context, it Item) (*herald.Article, bool, err
 	if err != nil {
 		return nil, false, err
 	}
-	created, err := p.store(ctx, a)
+	created, err := p.store(ctx, a, it.Images)
 	if err != nil {
 		return nil, false, err
 	}
@@ -91,10 +94,10 @@ const maxCopyCandidates = 20
 
 // store adds a prepared article, then derives from it what depends on
 // the articles before it: its story and its topics (and their digests);
-// then it names the article's pictures.
+// then it names the article's pictures, under images (see ArticleImages).
 // It must run in the order articles arrive (see add). The related lists
 // are computed later, from the store's queue (see RelateQueued).
-func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
+func (p *Pipeline) store(ctx context.Context, a *herald.Article, images herald.ImagePolicy) (bool, error) {
 	created, err := p.add(ctx, a)
 	if err != nil {
 		return false, err
@@ -113,7 +116,7 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article) (bool, error) {
 	}
 	// Last, so that a failure to name the pictures leaves everything
 	// else about the article done.
-	if err := p.nameImages(ctx, a, created); err != nil {
+	if err := p.nameImages(ctx, a, created, images); err != nil {
 		return created, err
 	}
 	return created, nil

@@ -227,7 +227,9 @@ func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
 	err := j.err
 	if err == nil {
 		var created bool
-		created, err = im.Pipeline.store(ctx, j.art)
+		// An import follows each line's licence: the images setting
+		// belongs to followed sources (see ApplyImagePolicy for stored ones).
+		created, err = im.Pipeline.store(ctx, j.art, "")
 		switch {
 		case err == nil && created:
 			prog.Imported++

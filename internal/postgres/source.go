@@ -34,7 +34,7 @@ func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Tim
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at`
+	etag, last_modified, removed_at, images`
 
 // sourceQuery counts each source's articles. Names sort by code point
 // (COLLATE "C"), as SQLite's BINARY does, not by the database's locale.
@@ -83,16 +83,17 @@ func scanSources(rows pgx.Rows) ([]*herald.Source, error) {
 
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
-	var kind, licence, fulltext string
+	var kind, licence, fulltext, images string
 	var lastFetch, nextCheck, removed *time.Time
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.FeedURL, &kind, &licence,
 		&fulltext, &s.Every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	// pgx reads timestamptz in the local zone; the stores speak UTC.
 	s.CreatedAt = s.CreatedAt.UTC()
 	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
+	s.Images = herald.ImagePolicy(images)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
 	return s, nil
 }
@@ -163,21 +164,22 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if target == nil {
 		err = tx.QueryRow(ctx, `
 			INSERT INTO sources (slug, name, homepage, created_at, feed_url, kind, licence,
-				fulltext, every, status, next_check_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4)
+				fulltext, every, status, next_check_at, images)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $4, $11)
 			RETURNING id`,
 			slug, name, homepage, now, s.FeedURL, string(s.Kind), string(s.Licence),
-			string(s.Fulltext), s.Every, herald.FetchNew).Scan(&id)
+			string(s.Fulltext), s.Every, herald.FetchNew, string(s.Images)).Scan(&id)
 	} else {
 		id = target.ID
 		_, err = tx.Exec(ctx, `
 			UPDATE sources SET slug = $1, name = $2, homepage = $3, feed_url = $4, kind = $5,
 				licence = $6, fulltext = $7, every = $8, status = $9, last_error = '',
 				last_fetch_at = NULL, next_check_at = $10, failures = 0, etag = '',
-				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL
+				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL,
+				images = $12
 			WHERE id = $11`,
 			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
-			string(s.Fulltext), s.Every, herald.FetchNew, now, id)
+			string(s.Fulltext), s.Every, herald.FetchNew, now, id, string(s.Images))
 	}
 	if err != nil {
 		return err
@@ -192,6 +194,56 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	s.Fetch = herald.FetchState{Status: herald.FetchNew, NextCheckAt: now}
 	s.RemovedAt = time.Time{}
 	return nil
+}
+
+// UpdateSource implements herald.SourceService.
+func (db *DB) UpdateSource(ctx context.Context, slug string, upd herald.SourceUpdate) (*herald.Source, error) {
+	if err := upd.Validate(); err != nil {
+		return nil, err
+	}
+	var err error
+	for range maxAttempts {
+		if err = db.updateSource(ctx, slug, upd); !retryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update source %q: %w", slug, err)
+	}
+	return db.FindSourceBySlug(ctx, slug)
+}
+
+func (db *DB) updateSource(ctx context.Context, slug string, upd herald.SourceUpdate) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	// A NULL argument keeps the column as it is.
+	var licence, images *string
+	if upd.Licence != nil {
+		l := string(*upd.Licence)
+		licence = &l
+	}
+	if upd.Images != nil {
+		i := string(*upd.Images)
+		images = &i
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `
+		UPDATE sources SET licence = coalesce($1::text, licence), images = coalesce($2::text, images)
+		WHERE slug = $3 RETURNING id`, licence, images, slug).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source not found")
+	}
+	if err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
 // RemoveSource implements herald.SourceService.

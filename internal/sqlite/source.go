@@ -36,7 +36,7 @@ func upsertSource(ctx context.Context, tx *sql.Tx, s *herald.Source, now time.Ti
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at`
+	etag, last_modified, removed_at, images`
 
 const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
@@ -84,15 +84,16 @@ func scanSources(rows *sql.Rows) ([]*herald.Source, error) {
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
 	var created, every int64
-	var kind, licence, fulltext string
+	var kind, licence, fulltext, images string
 	var lastFetch, nextCheck, removed sql.NullInt64
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.FeedURL, &kind, &licence,
 		&fulltext, &every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = fromNanos(created)
 	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
+	s.Images = herald.ImagePolicy(images)
 	s.Every = time.Duration(every)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
 	return s, nil
@@ -159,21 +160,22 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if target == nil {
 		err = tx.QueryRowContext(ctx, `
 			INSERT INTO sources (slug, name, homepage, created_at, feed_url, kind, licence,
-				fulltext, every, status, next_check_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				fulltext, every, status, next_check_at, images)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`,
 			slug, name, homepage, nanos(now), s.FeedURL, string(s.Kind), string(s.Licence),
-			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now)).Scan(&id)
+			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now), string(s.Images)).Scan(&id)
 	} else {
 		id = target.ID
 		_, err = tx.ExecContext(ctx, `
 			UPDATE sources SET slug = ?, name = ?, homepage = ?, feed_url = ?, kind = ?,
 				licence = ?, fulltext = ?, every = ?, status = ?, last_error = '',
 				last_fetch_at = NULL, next_check_at = ?, failures = 0, etag = '',
-				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL
+				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL,
+				images = ?
 			WHERE id = ?`,
 			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
-			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now), id)
+			string(s.Fulltext), int64(s.Every), herald.FetchNew, nanos(now), string(s.Images), id)
 	}
 	if err != nil {
 		return err
@@ -188,6 +190,48 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	s.Fetch = herald.FetchState{Status: herald.FetchNew, NextCheckAt: now}
 	s.RemovedAt = time.Time{}
 	return nil
+}
+
+// UpdateSource implements herald.SourceService.
+func (db *DB) UpdateSource(ctx context.Context, slug string, upd herald.SourceUpdate) (*herald.Source, error) {
+	if err := upd.Validate(); err != nil {
+		return nil, err
+	}
+	if err := db.updateSource(ctx, slug, upd); err != nil {
+		return nil, fmt.Errorf("update source %q: %w", slug, err)
+	}
+	return db.FindSourceBySlug(ctx, slug)
+}
+
+func (db *DB) updateSource(ctx context.Context, slug string, upd herald.SourceUpdate) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := db.Now().UTC()
+	// A NULL argument keeps the column as it is.
+	var licence, images sql.NullString
+	if upd.Licence != nil {
+		licence = sql.NullString{String: string(*upd.Licence), Valid: true}
+	}
+	if upd.Images != nil {
+		images = sql.NullString{String: string(*upd.Images), Valid: true}
+	}
+	var id int64
+	err = tx.QueryRowContext(ctx, `
+		UPDATE sources SET licence = coalesce(?, licence), images = coalesce(?, images)
+		WHERE slug = ? RETURNING id`, licence, images, slug).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return herald.Errorf(herald.ENOTFOUND, "source not found")
+	}
+	if err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "source", id, now); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // RemoveSource implements herald.SourceService.

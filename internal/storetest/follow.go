@@ -139,6 +139,7 @@ func sourceDiff(got, want *herald.Source) string {
 	field("Kind", got.Kind, want.Kind)
 	field("Licence", got.Licence, want.Licence)
 	field("Fulltext", got.Fulltext, want.Fulltext)
+	field("Images", got.Images, want.Images)
 	field("Every", got.Every, want.Every)
 	field("Status", got.Fetch.Status, want.Fetch.Status)
 	field("LastError", got.Fetch.LastError, want.Fetch.LastError)
@@ -278,6 +279,7 @@ func testInvalidSource(t *testing.T, s herald.Store) {
 		"NoLicence":   func(src *herald.Source) { src.Licence = "" },
 		"BadLicence":  func(src *herald.Source) { src.Licence = "stolen" },
 		"BadFulltext": func(src *herald.Source) { src.Fulltext = "sometimes" },
+		"BadImages":   func(src *herald.Source) { src.Images = "some" },
 		"TooOften":    func(src *herald.Source) { src.Every = time.Minute },
 		"TooRarely":   func(src *herald.Source) { src.Every = 48 * time.Hour },
 		"Negative":    func(src *herald.Source) { src.Every = -time.Hour },

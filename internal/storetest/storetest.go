@@ -37,6 +37,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("AddSourceConflicts", func(t *testing.T) { testSourceConflicts(t, open(t)) })
 	t.Run("ImportedSourceBecomesFollowed", func(t *testing.T) { testImportedBecomesFollowed(t, open(t)) })
 	t.Run("InvalidSourceWritesNothing", func(t *testing.T) { testInvalidSource(t, open(t)) })
+	t.Run("SourceImagesRoundTrip", func(t *testing.T) { testSourceImages(t, open(t)) })
+	t.Run("UpdateSource", func(t *testing.T) { testUpdateSource(t, open(t)) })
 	t.Run("ClaimDueSources", func(t *testing.T) { testClaim(t, open(t)) })
 	t.Run("ConcurrentClaimsLeaseEachSourceOnce", func(t *testing.T) { testConcurrentClaims(t, open(t)) })
 	t.Run("RecordFetch", func(t *testing.T) { testRecordFetch(t, open(t)) })
