@@ -94,58 +94,57 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-func (s *Server) apiArticle(a *herald.Article) apiArticle {
-	v := apiArticle{
-		ID: a.ID, Slug: a.Slug, URL: s.absURL("/articles/" + a.Slug), OriginalURL: a.OriginalURL,
-		Title: a.Title, Byline: a.Byline, PublishedAt: a.PublishedAt.UTC(),
-		Source:  apiSource{Name: a.Source.Name, Slug: a.Source.Slug, Homepage: a.Source.Homepage},
-		Licence: string(a.Licence), Excerpt: summary(a), Lang: a.Lang,
-	}
-	if a.Licence == herald.LicenceFull {
-		// Balanced again as on the article page: a body stored before
-		// the sanitiser balanced bodies must not break a client's page.
-		// Its pictures are left out until withImages shows Herald's
-		// copies: never the outlet's address.
-		v.HTML = bodyPictures(sanitize.Balance(a.HTML), nil, "")
-	}
-	if a.StoryID != 0 {
-		v.StoryID = &a.StoryID
-	}
-	v.Sources = []apiCopy{}
-	for _, c := range a.Copies {
-		v.Sources = append(v.Sources, apiCopy{Name: c.Source.Name, URL: c.OriginalURL, PublishedAt: c.PublishedAt.UTC()})
-	}
-	if len(v.Sources) == 0 {
-		v.Sources = append(v.Sources, apiCopy{Name: a.Source.Name, URL: a.OriginalURL, PublishedAt: v.PublishedAt})
-	}
-	return v
-}
-
-// withImages gives each of vs, made by apiArticle from list, its lead
-// picture and the stored pictures of its body.
-func (s *Server) withImages(ctx context.Context, list []*herald.Article, vs []apiArticle) error {
-	ids := make([]int64, len(list))
-	for i, a := range list {
-		ids[i] = a.ID
-	}
-	all, err := s.Store.FindArticleImages(ctx, ids)
-	if err != nil {
-		return err
-	}
-	for i, a := range list {
-		images := all[a.ID]
-		if a.Licence == herald.LicenceHeadline || len(images) == 0 {
-			continue
+// apiArticles returns list, in its order, as every endpoint shows
+// articles: what each article's licence allows, with Herald's copy of its
+// stored lead picture as image and, in html, the stored pictures of its
+// body at Herald's addresses (any other picture is left out: never the
+// outlet's address). Every handler that returns articles makes them here,
+// so that none shows them differently. Topics are the caller's to fill.
+func (s *Server) apiArticles(ctx context.Context, list []*herald.Article) ([]apiArticle, error) {
+	ids := make([]int64, 0, len(list))
+	for _, a := range list {
+		if a.Licence != herald.LicenceHeadline {
+			ids = append(ids, a.ID)
 		}
-		if im, ok := storedLead(images); ok {
+	}
+	var images map[int64][]herald.ArticleImage
+	if len(ids) > 0 {
+		var err error
+		if images, err = s.Store.FindArticleImages(ctx, ids); err != nil {
+			return nil, err
+		}
+	}
+	vs := make([]apiArticle, len(list))
+	for i, a := range list {
+		v := apiArticle{
+			ID: a.ID, Slug: a.Slug, URL: s.absURL("/articles/" + a.Slug), OriginalURL: a.OriginalURL,
+			Title: a.Title, Byline: a.Byline, PublishedAt: a.PublishedAt.UTC(),
+			Source:  apiSource{Name: a.Source.Name, Slug: a.Source.Slug, Homepage: a.Source.Homepage},
+			Licence: string(a.Licence), Excerpt: summary(a), Lang: a.Lang,
+		}
+		pictures := images[a.ID] // none under the headline licence
+		if im, ok := storedLead(pictures); ok {
 			p := newPicture(im, "")
-			vs[i].Image = &apiImage{URL: s.absURL(p.Src), Width: im.Width, Height: im.Height, Alt: im.Alt, Caption: im.Caption}
+			v.Image = &apiImage{URL: s.absURL(p.Src), Width: im.Width, Height: im.Height, Alt: im.Alt, Caption: im.Caption}
 		}
 		if a.Licence == herald.LicenceFull {
-			vs[i].HTML = bodyPictures(sanitize.Balance(a.HTML), images, "")
+			// Balanced again as on the article page: a body stored before
+			// the sanitiser balanced bodies must not break a client's page.
+			v.HTML = bodyPictures(sanitize.Balance(a.HTML), pictures, "")
 		}
+		if a.StoryID != 0 {
+			v.StoryID = &a.StoryID
+		}
+		v.Sources = []apiCopy{}
+		for _, c := range a.Copies {
+			v.Sources = append(v.Sources, apiCopy{Name: c.Source.Name, URL: c.OriginalURL, PublishedAt: c.PublishedAt.UTC()})
+		}
+		if len(v.Sources) == 0 {
+			v.Sources = append(v.Sources, apiCopy{Name: a.Source.Name, URL: a.OriginalURL, PublishedAt: v.PublishedAt})
+		}
+		vs[i] = v
 	}
-	return nil
+	return vs, nil
 }
 
 type apiList[T any] struct {
@@ -188,16 +187,14 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		out := apiList[apiArticle]{Items: []apiArticle{}, NextCursor: next}
-		for _, a := range list {
-			v := s.apiArticle(a)
-			v.Topics = topics[a.ID]
-			out.Items = append(out.Items, v)
-		}
-		if err := s.withImages(r.Context(), list, out.Items); err != nil {
+		vs, err := s.apiArticles(r.Context(), list)
+		if err != nil {
 			return nil, err
 		}
-		return jsonPage(out)
+		for i, a := range list {
+			vs[i].Topics = topics[a.ID]
+		}
+		return jsonPage(apiList[apiArticle]{Items: vs, NextCursor: next})
 	})
 }
 
@@ -215,12 +212,11 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		v := s.apiArticle(a)
-		v.Topics = topics[a.ID]
-		vs := []apiArticle{v}
-		if err := s.withImages(r.Context(), []*herald.Article{a}, vs); err != nil {
+		vs, err := s.apiArticles(r.Context(), []*herald.Article{a})
+		if err != nil {
 			return nil, err
 		}
+		vs[0].Topics = topics[a.ID]
 		return jsonPage(vs[0])
 	})
 }

@@ -43,14 +43,15 @@ func (s *Server) handleAPIRelated(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		out := apiList[apiArticle]{Items: []apiArticle{}}
-		for _, x := range list {
-			v := s.apiArticle(x)
-			if x.Licence != herald.LicenceHeadline {
-				v.Excerpt = herald.Excerpt(x.Lead, relatedWords)
-			}
-			out.Items = append(out.Items, v)
+		vs, err := s.apiArticles(r.Context(), list)
+		if err != nil {
+			return nil, err
 		}
-		return jsonPage(out)
+		for i, x := range list {
+			if x.Licence != herald.LicenceHeadline {
+				vs[i].Excerpt = herald.Excerpt(x.Lead, relatedWords)
+			}
+		}
+		return jsonPage(apiList[apiArticle]{Items: vs})
 	})
 }

@@ -219,9 +219,18 @@ func (s *Server) handleAPISearch(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	articles := make([]*herald.Article, len(res.Hits))
+	for i, h := range res.Hits {
+		articles[i] = h.Article
+	}
+	vs, err := s.apiArticles(r.Context(), articles)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
 	out := apiSearchList{Items: []apiSearchHit{}, Page: form.Page}
-	for _, h := range res.Hits {
-		out.Items = append(out.Items, apiSearchHit{apiArticle: s.apiArticle(h.Article),
+	for i, h := range res.Hits {
+		out.Items = append(out.Items, apiSearchHit{apiArticle: vs[i],
 			Snippet: snippetText(h.Snippet), SnippetHTML: string(snippetHTML(h.Snippet))})
 	}
 	if res.More && form.Page < herald.MaxSearchPage {

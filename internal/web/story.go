@@ -188,11 +188,13 @@ type apiStory struct {
 	Articles         []apiArticle `json:"articles,omitempty"` // on a single story, earliest first
 }
 
-func (s *Server) apiStory(st *herald.Story) apiStory {
+// apiStory returns st in the API, with lead, its lead article as
+// apiArticles made it.
+func (s *Server) apiStory(st *herald.Story, lead apiArticle) apiStory {
 	v := apiStory{
 		ID: st.ID, URL: s.absURL(storyPath(st.ID)), Headline: st.Headline(), ArticleCount: st.Articles,
 		FirstPublishedAt: st.First.UTC(), LastPublishedAt: st.Last.UTC(), Outlets: []apiSource{},
-		Lead: s.apiArticle(st.Lead),
+		Lead: lead,
 	}
 	for _, o := range st.Outlets {
 		v.Outlets = append(v.Outlets, apiSource{Name: o.Name, Slug: o.Slug, Homepage: o.Homepage, URL: s.absURL("/sources/" + o.Slug)})
@@ -215,9 +217,17 @@ func (s *Server) handleAPIStories(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
+		leads := make([]*herald.Article, len(list))
+		for i, st := range list {
+			leads[i] = st.Lead
+		}
+		vs, err := s.apiArticles(r.Context(), leads)
+		if err != nil {
+			return nil, err
+		}
 		out := apiList[apiStory]{Items: []apiStory{}, NextCursor: next}
-		for _, st := range list {
-			out.Items = append(out.Items, s.apiStory(st))
+		for i, st := range list {
+			out.Items = append(out.Items, s.apiStory(st, vs[i]))
 		}
 		return jsonPage(out)
 	})
@@ -233,9 +243,15 @@ func (s *Server) handleAPIStory(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return nil, err
 		}
-		v := s.apiStory(st)
-		for _, a := range list {
-			v.Articles = append(v.Articles, s.apiArticle(a))
+		// The lead and the articles in one call: one query for their
+		// pictures.
+		vs, err := s.apiArticles(r.Context(), append([]*herald.Article{st.Lead}, list...))
+		if err != nil {
+			return nil, err
+		}
+		v := s.apiStory(st, vs[0])
+		if len(list) > 0 {
+			v.Articles = vs[1:]
 		}
 		return jsonPage(v)
 	})
