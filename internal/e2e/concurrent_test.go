@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"html"
 	"io"
@@ -19,8 +18,8 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/postgres/pgtest"
 	"github.com/herald-news/herald/internal/sqlite"
-	"github.com/jackc/pgx/v5"
 )
 
 // TestConcurrentCommentsTwoProcesses starts two "herald serve" processes on
@@ -58,33 +57,7 @@ func TestConcurrentCommentsTwoProcesses(t *testing.T) {
 // when the test ends, and returns a DSN that uses it; it skips the test
 // when the variable is unset.
 func postgresSchema(t *testing.T) string {
-	t.Helper()
-	admin := os.Getenv("HERALD_TEST_POSTGRES")
-	if admin == "" {
-		t.Skip("HERALD_TEST_POSTGRES is not set; set it to a PostgreSQL DSN to run this test on PostgreSQL")
-	}
-	ctx := context.Background()
-	schema := "herald_e2e_" + strings.ToLower(rand.Text()[:12])
-	runSQL := func(sql string) {
-		conn, err := pgx.Connect(ctx, admin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	runSQL(`CREATE SCHEMA ` + schema)
-	t.Cleanup(func() { runSQL(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("HERALD_TEST_POSTGRES is not a URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return pgtest.Schema(t, "herald_e2e")
 }
 
 var formToken = regexp.MustCompile(`name="token" value="([^"]+)"`)

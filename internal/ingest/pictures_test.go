@@ -3,14 +3,12 @@ package ingest_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,8 +22,8 @@ import (
 	"github.com/herald-news/herald/internal/media"
 	"github.com/herald-news/herald/internal/media/mediatest"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/postgres/pgtest"
 	"github.com/herald-news/herald/internal/storetest"
-	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -272,34 +270,7 @@ func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64
 // openPostgres opens a schema of its own on HERALD_TEST_POSTGRES, dropped
 // at the end, or skips saying why.
 func openPostgres(tb testing.TB) herald.Store {
-	dsn := os.Getenv("HERALD_TEST_POSTGRES")
-	if dsn == "" {
-		tb.Skip("HERALD_TEST_POSTGRES is not set; set it to a PostgreSQL DSN to run this test on PostgreSQL")
-	}
-	ctx := context.Background()
-	schema := "herald_pictures_" + strings.ToLower(rand.Text()[:12])
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		if c, err := pgx.Connect(ctx, dsn); err == nil {
-			c.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`) // best effort: the test is over
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx, u.String())
+	db, err := postgres.Open(context.Background(), pgtest.Schema(tb, "herald_pictures"))
 	if err != nil {
 		tb.Fatal(err)
 	}

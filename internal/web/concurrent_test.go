@@ -2,14 +2,12 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -20,9 +18,9 @@ import (
 	"github.com/herald-news/herald/internal/comment"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
+	"github.com/herald-news/herald/internal/postgres/pgtest"
 	"github.com/herald-news/herald/internal/sqlite"
 	"github.com/herald-news/herald/internal/web"
-	"github.com/jackc/pgx/v5"
 	"golang.org/x/net/html"
 )
 
@@ -72,36 +70,9 @@ func openSQLiteTwice(t testing.TB) func() herald.Store {
 // openPostgresTwice makes a schema of its own on HERALD_TEST_POSTGRES,
 // dropped at the end, and opens it as many times as asked.
 func openPostgresTwice(t testing.TB) func() herald.Store {
-	dsn := os.Getenv("HERALD_TEST_POSTGRES")
-	if dsn == "" {
-		t.Skip("HERALD_TEST_POSTGRES is not set; set it to a PostgreSQL DSN to run this test on PostgreSQL")
-	}
-	ctx := context.Background()
-	schema := "herald_web_" + strings.ToLower(rand.Text()[:12])
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			c.Exec(ctx, `DROP SCHEMA `+schema+` CASCADE`)
-			c.Close(ctx)
-		}
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
+	dsn := pgtest.Schema(t, "herald_web")
 	return func() herald.Store {
-		db, err := postgres.Open(ctx, u.String())
+		db, err := postgres.Open(context.Background(), dsn)
 		if err != nil {
 			t.Fatal(err)
 		}
