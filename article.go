@@ -231,6 +231,11 @@ type ArticleService interface {
 	// article (copies included), each once: a bulk import passes over
 	// them without preparing them again.
 	StoredURLs(ctx context.Context, urls []string) ([]string, error)
+
+	// CountArticlesSince counts the articles stored (CreatedAt) at or
+	// after since, copies included: the desk's "ingested in the last
+	// hour".
+	CountArticlesSince(ctx context.Context, since time.Time) (int, error)
 }
 
 // Cursor marks a position in the newest-first order of articles: the last

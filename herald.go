@@ -24,6 +24,8 @@ type Store interface {
 	UserService
 	TopicService
 	MediaService
+	AuditService
+	TakedownService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -31,6 +31,9 @@ type Source struct {
 	// RemovedAt is set when an editor stopped following the source; its
 	// articles stay unless they were purged.
 	RemovedAt time.Time
+	// PausedAt is set while an editor has paused the source: it is not
+	// checked until resumed, and keeps its articles and settings.
+	PausedAt time.Time
 }
 
 // FetchState is what Herald remembers between fetches of a source.
@@ -152,8 +155,11 @@ const (
 	MaxCheckInterval = 24 * time.Hour
 )
 
-// Following reports whether Herald fetches s itself.
+// Following reports whether Herald fetches s itself (paused or not).
 func (s *Source) Following() bool { return s.FeedURL != "" && s.RemovedAt.IsZero() }
+
+// Paused reports whether an editor paused s.
+func (s *Source) Paused() bool { return !s.PausedAt.IsZero() }
 
 // MaxSourceNameLen bounds an outlet's name.
 const MaxSourceNameLen = 200
@@ -239,12 +245,30 @@ type SourceService interface {
 
 // SourceUpdate names the settings of a source to change; nil fields stay.
 type SourceUpdate struct {
-	Licence *Licence     // given to articles added from now on
-	Images  *ImagePolicy // "" returns to the licence's
+	Name     *string        // shown in attributions; the slug stays
+	Licence  *Licence       // given to articles added from now on
+	Images   *ImagePolicy   // "" returns to the licence's
+	Fulltext *Fulltext      // for items fetched from now on
+	Every    *time.Duration // 0 lets Herald decide
+	Paused   *bool          // pausing stops checks and ends any lease; resuming makes a check due at once
+	CheckNow bool           // the next check is due now (a paused source stays paused)
 }
 
 // Validate reports the first bad value in u, as an EINVALID error.
 func (u SourceUpdate) Validate() error {
+	if u.Name != nil {
+		if err := (&Source{Name: *u.Name}).Validate(); err != nil {
+			return err
+		}
+	}
+	if u.Fulltext != nil {
+		if _, err := ParseFulltext(string(*u.Fulltext)); err != nil || *u.Fulltext == "" {
+			return Errorf(EINVALID, "fulltext %q is not one of auto, always or never", *u.Fulltext)
+		}
+	}
+	if u.Every != nil && *u.Every != 0 && (*u.Every < MinCheckInterval || *u.Every > MaxCheckInterval) {
+		return Errorf(EINVALID, "every %s is outside %s to %s", *u.Every, MinCheckInterval, time.Duration(MaxCheckInterval))
+	}
 	if u.Licence != nil {
 		switch *u.Licence {
 		case LicenceFull, LicenceExcerpt, LicenceHeadline:

@@ -34,6 +34,12 @@ func (s *Story) Headline() string {
 	return s.Lead.Title
 }
 
+// StoryGrowth is a story and how many articles it gained recently.
+type StoryGrowth struct {
+	Story *Story
+	Added int
+}
+
 // StoryFilter selects stories, the one with the latest article first.
 type StoryFilter struct {
 	Cursor string // from a previous page's next cursor
@@ -146,4 +152,8 @@ type StoryService interface {
 	// Merging a story into itself or into a story merged elsewhere is an
 	// EINVALID error.
 	MergeStories(ctx context.Context, id, into int64) error
+	// FindGrowingStories returns the stories that gained the most
+	// articles stored (CreatedAt) at or after since, most first, at most
+	// limit; copies are not counted.
+	FindGrowingStories(ctx context.Context, since time.Time, limit int) ([]StoryGrowth, error)
 }

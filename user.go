@@ -8,8 +8,9 @@ import (
 // Role says what a signed-in user may do.
 type Role string
 
-// The roles. Every role may moderate comments; editors and admins will be
-// given more as Herald grows.
+// The roles. A moderator moderates comments; an editor also runs
+// sources, topics, digests, stories and articles; an admin does all that
+// and manages users.
 const (
 	RoleAdmin     Role = "admin"
 	RoleEditor    Role = "editor"
@@ -39,8 +40,45 @@ type User struct {
 	Role         Role
 	PasswordHash string // argon2id, in the PHC string format
 	LockedUntil  time.Time
+	Disabled     bool // a disabled user cannot sign in, and their sessions end
 	CreatedAt    time.Time
 }
+
+// Can reports whether a user of role r may act on things of kind, one of
+// AuditKinds.
+func (r Role) Can(kind string) bool {
+	switch r {
+	case RoleAdmin:
+		return true
+	case RoleEditor:
+		return kind != "user"
+	case RoleModerator:
+		return kind == "comment"
+	}
+	return false
+}
+
+// UserUpdate names what to change of a user; nil fields stay.
+type UserUpdate struct {
+	Role         *Role
+	Disabled     *bool   // disabling ends every session of the user
+	PasswordHash *string // setting it ends every other session of the user
+}
+
+// Invitation lets the holder of its token become a user with the given
+// email and role, once, before it expires. Only a hash of the token is
+// stored.
+type Invitation struct {
+	TokenHash string
+	Email     string
+	Role      Role
+	InvitedBy string // the inviting user's email
+	ExpiresAt time.Time
+	CreatedAt time.Time
+}
+
+// InvitationLifetime is how long an invitation link stays good.
+const InvitationLifetime = 7 * 24 * time.Hour
 
 // Session is a signed-in user's session. Only a hash of its token is
 // stored, so a copy of the database cannot be used to sign in.
@@ -63,10 +101,30 @@ type UserService interface {
 	// CreateSession stores s.
 	CreateSession(ctx context.Context, s *Session) error
 	// FindSession returns the unexpired session with the token hash, with
-	// its user, or ENOTFOUND.
+	// its user, or ENOTFOUND; a disabled user's sessions are not found.
 	FindSession(ctx context.Context, tokenHash string) (*Session, error)
 	// DeleteSession ends the session; ending one already gone is no error.
 	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// FindUsers returns every user, by email.
+	FindUsers(ctx context.Context) ([]*User, error)
+	// FindUserByID returns the user, or ENOTFOUND.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+	// UpdateUser changes what upd names and returns the user as stored;
+	// keepSession is the token hash of the session that stays when the
+	// password changes ("" ends them all). An unknown id is ENOTFOUND.
+	// Taking the role or the account away from the last enabled admin is
+	// ECONFLICT: someone must be left to manage users.
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate, keepSession string) (*User, error)
+	// AddInvitation stores inv; an email already a user's is ECONFLICT.
+	AddInvitation(ctx context.Context, inv *Invitation) error
+	// FindInvitation returns the unexpired invitation with the token
+	// hash, or ENOTFOUND.
+	FindInvitation(ctx context.Context, tokenHash string) (*Invitation, error)
+	// AcceptInvitation makes the invited user with the password hash and
+	// deletes the invitation, in one transaction; an expired or used
+	// invitation is ENOTFOUND, and an email taken meanwhile ECONFLICT.
+	AcceptInvitation(ctx context.Context, tokenHash, passwordHash string) (*User, error)
 
 	// Secret returns the site's random secret called name, made on first
 	// use and the same for every process sharing the database. Signed

@@ -146,7 +146,10 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 			stored, err = scanArticle(r.Scan, true)
 			return err
 		}, a.OriginalURL)
-	b.queryRow("find slug", `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1)`,
+	// A taken-down article's slug stays taken: its address keeps saying
+	// why it is gone.
+	b.queryRow("find slug", `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = $1)
+		OR EXISTS (SELECT 1 FROM takedowns WHERE slug = $1)`,
 		func(r pgx.Row) error { return r.Scan(&taken) }, primary)
 	if err := b.send(ctx, tx); err != nil {
 		return nil, false, err
@@ -174,26 +177,9 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 		}
 		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
-	published := micro(a.PublishedAt)
-	var id int64
-	// One statement writes the article and its search row; when the
-	// address is taken, neither is written and no row comes back.
-	err = tx.QueryRow(ctx, `
-		WITH a AS (
-			INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
-				html, text, lead, image, lang, licence, created_at,
-				text_hash, fingerprint, duplicate_of)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-			ON CONFLICT (original_url) DO NOTHING
-			RETURNING id, duplicate_of IS NULL AS shown, source_id, published_at, title)
-		INSERT INTO article_search (id, shown, source_id, published_at, title, search)
-		SELECT id, shown, source_id, published_at, title, `+searchVector+` FROM a
-		RETURNING id`,
-		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, published,
-		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), now,
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf),
-		search.IndexText(a.Title), search.IndexText(a.Text)).Scan(&id)
-	if errors.Is(err, pgx.ErrNoRows) {
+	row = &insertedRow{slug: slug, published: micro(a.PublishedAt), created: now, duplicateOf: place.DuplicateOf}
+	after, err := writeArticle(ctx, tx, a, row, place.Replaces, bands, now)
+	if errors.Is(err, errAddressTaken) {
 		// Another transaction stored this address after our first look
 		// and committed. Report its article as if we had seen it first:
 		// without an item key, any source we added is rolled back.
@@ -207,35 +193,85 @@ func insertArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, bands []in
 	if err != nil {
 		return nil, false, err
 	}
-	if place.Replaces != 0 {
+	id := row.id
+	if a.ItemKey != "" {
+		queueLinkItem(after, a.Source.ID, a.ItemKey, id)
+	}
+	queueRecordChange(after, "article", id, now)
+	if err := after.send(ctx, tx); err != nil {
+		return nil, false, err
+	}
+	return row, true, nil
+}
+
+// errAddressTaken is writeArticle's error when another article has the
+// address.
+var errAddressTaken = errors.New("address taken")
+
+// The statements writeArticle runs: one writes the article and its search
+// row; when the address is taken, neither is written and no row comes
+// back. A restored article comes back under its own id, one the identity
+// handed out before and never hands out again.
+const (
+	articleInsert = `WITH a AS (
+			INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
+				html, text, lead, image, lang, licence, created_at,
+				text_hash, fingerprint, duplicate_of, id)`
+	articleValues = `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `
+	articleReturn = `)
+			ON CONFLICT (original_url) DO NOTHING
+			RETURNING id, duplicate_of IS NULL AS shown, source_id, published_at, title)
+		INSERT INTO article_search (id, shown, source_id, published_at, title, search)
+		SELECT id, shown, source_id, published_at, title, ` + searchVector + ` FROM a
+		RETURNING id`
+	insertNewArticle      = articleInsert + ` VALUES ` + articleValues + `DEFAULT` + articleReturn
+	insertRestoredArticle = articleInsert + ` OVERRIDING SYSTEM VALUE VALUES ` + articleValues + `$19` + articleReturn
+)
+
+// writeArticle inserts a's row as row says, with its search row, and
+// returns a batch queueing what else goes with a new article (its bands
+// and its place in the related queue) for the caller to add to and send.
+// replaces is the shown copy it takes the page from, 0 for none. A row
+// without an id gets a new one; RestoreArticle gives the id the article
+// had. A taken address is errAddressTaken.
+func writeArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, row *insertedRow, replaces int64, bands []int64, now time.Time) (*batch, error) {
+	query, args := insertNewArticle, []any{row.slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, row.published,
+		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), row.created,
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(row.duplicateOf),
+		search.IndexText(a.Title), search.IndexText(a.Text)}
+	if row.id != 0 {
+		query, args = insertRestoredArticle, append(args, row.id)
+	}
+	err := tx.QueryRow(ctx, query, args...).Scan(&row.id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, errAddressTaken
+	}
+	if err != nil {
+		return nil, err
+	}
+	id := row.id
+	if replaces != 0 {
 		// The old shown copy and its copies all point at the new one.
 		if _, err := tx.Exec(ctx, `UPDATE articles SET duplicate_of = $1 WHERE id = $2 OR duplicate_of = $2`,
-			id, place.Replaces); err != nil {
-			return nil, false, err
+			id, replaces); err != nil {
+			return nil, err
 		}
-		if err := setShown(ctx, tx, place.Replaces, false); err != nil {
-			return nil, false, err
+		if err := setShown(ctx, tx, replaces, false); err != nil {
+			return nil, err
 		}
 	}
 	// What goes with the article, in one round trip.
-	var after batch
+	after := &batch{}
 	if len(bands) > 0 {
 		after.exec("file bands", `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`, bands, id)
 	}
-	if place.DuplicateOf == 0 { // a copy's page shows its text's list
+	if row.duplicateOf == 0 { // a copy's page shows its text's list
 		// Held until the pipeline has placed the article in its story and
 		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
 		after.exec("queue related list", `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
 			id, now.Add(herald.RelatedHold))
 	}
-	if a.ItemKey != "" {
-		queueLinkItem(&after, a.Source.ID, a.ItemKey, id)
-	}
-	queueRecordChange(&after, "article", id, now)
-	if err := after.send(ctx, tx); err != nil {
-		return nil, false, err
-	}
-	return &insertedRow{id: id, slug: slug, published: published, created: now, duplicateOf: place.DuplicateOf}, true, nil
+	return after, nil
 }
 
 // maxCopySteps bounds how often shownCopy looks again; each look after
@@ -699,4 +735,13 @@ func decodeCursor(cursor string) (time.Time, int64, error) {
 		id = math.MaxInt64
 	}
 	return at, id, nil
+}
+
+// CountArticlesSince implements herald.ArticleService.
+func (db *DB) CountArticlesSince(ctx context.Context, since time.Time) (int, error) {
+	var n int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM articles WHERE created_at >= $1`, since).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles since %s: %w", since, err)
+	}
+	return n, nil
 }

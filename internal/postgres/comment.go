@@ -269,6 +269,9 @@ func (db *DB) moderate(ctx context.Context, a herald.CommentAction) ([]*herald.C
 			return nil, err
 		}
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
+	}
 	if err := recordChange(ctx, tx, "comment", before[0].ArticleID, now); err != nil {
 		return nil, err
 	}

@@ -79,6 +79,21 @@ func (db *DB) setArticleImages(ctx context.Context, articleID int64, list []hera
 	if store.SameImages(old[articleID], list) {
 		return nil
 	}
+	var b batch
+	b.exec("drop the old images", `DELETE FROM article_images WHERE article_id = $1`, articleID)
+	queueArticleImages(&b, articleID, list, now)
+	queueRecordChange(&b, "article", articleID, now)
+	if err := b.send(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// queueArticleImages queues the statements that store the article's
+// pictures in order; an address not stored yet is queued to be fetched
+// now. The caller holds mediaLock shared, so that no prune runs between
+// the addresses' insert and the images' that name them.
+func queueArticleImages(b *batch, articleID int64, list []herald.ArticleImage, now time.Time) {
 	urls := make([]string, len(list))
 	roles := make([]string, len(list))
 	alts := make([]string, len(list))
@@ -87,8 +102,6 @@ func (db *DB) setArticleImages(ctx context.Context, articleID int64, list []hera
 	for i, im := range list {
 		urls[i], roles[i], alts[i], captions[i], credits[i] = im.SourceURL, string(im.Role), im.Alt, im.Caption, im.Credit
 	}
-	var b batch
-	b.exec("drop the old images", `DELETE FROM article_images WHERE article_id = $1`, articleID)
 	// New addresses are inserted in one order by every writer, so that
 	// two of them naming the same new addresses wait for each other in
 	// turn, never each for the other.
@@ -102,11 +115,6 @@ func (db *DB) setArticleImages(ctx context.Context, articleID int64, list []hera
 		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
 			WITH ORDINALITY AS t (url, role, alt, caption, credit, n)
 			JOIN images i ON i.source_url = t.url`, articleID, urls, roles, alts, captions, credits)
-	queueRecordChange(&b, "article", articleID, now)
-	if err := b.send(ctx, tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
 }
 
 // FindArticleImages implements herald.MediaService.

@@ -34,7 +34,7 @@ func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Tim
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images`
+	etag, last_modified, removed_at, images, paused_at`
 
 // sourceQuery counts each source's articles. Names sort by code point
 // (COLLATE "C"), as SQLite's BINARY does, not by the database's locale.
@@ -84,10 +84,10 @@ func scanSources(rows pgx.Rows) ([]*herald.Source, error) {
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
 	var kind, licence, fulltext, images string
-	var lastFetch, nextCheck, removed *time.Time
+	var lastFetch, nextCheck, removed, paused *time.Time
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.FeedURL, &kind, &licence,
 		&fulltext, &s.Every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	// pgx reads timestamptz in the local zone; the stores speak UTC.
@@ -95,6 +95,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
 	s.Images = herald.ImagePolicy(images)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
+	s.PausedAt = fromNull(paused)
 	return s, nil
 }
 
@@ -184,6 +185,9 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if err != nil {
 		return err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err
 	}
@@ -220,24 +224,28 @@ func (db *DB) updateSource(ctx context.Context, slug string, upd herald.SourceUp
 	}
 	defer tx.Rollback(ctx)
 	now := micro(db.Now())
-	// A NULL argument keeps the column as it is.
-	var licence, images *string
-	if upd.Licence != nil {
-		l := string(*upd.Licence)
-		licence = &l
-	}
-	if upd.Images != nil {
-		i := string(*upd.Images)
-		images = &i
-	}
+	// A NULL argument keeps the column as it is. Every expression reads
+	// the row as it was: resuming makes a check due only if it was paused.
 	var id int64
 	err = tx.QueryRow(ctx, `
-		UPDATE sources SET licence = coalesce($1::text, licence), images = coalesce($2::text, images)
-		WHERE slug = $3 RETURNING id`, licence, images, slug).Scan(&id)
+		UPDATE sources SET
+			name = coalesce($1::text, name), licence = coalesce($2::text, licence),
+			images = coalesce($3::text, images), fulltext = coalesce($4::text, fulltext),
+			every = coalesce($5::interval, every),
+			next_check_at = CASE WHEN $6 OR (NOT $7::boolean AND paused_at IS NOT NULL) THEN $8 ELSE next_check_at END,
+			paused_at = CASE $7::boolean WHEN true THEN coalesce(paused_at, $8) WHEN false THEN NULL ELSE paused_at END,
+			lease_owner = CASE WHEN $7::boolean THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN $7::boolean THEN NULL ELSE lease_until END
+		WHERE slug = $9 RETURNING id`,
+		upd.Name, (*string)(upd.Licence), (*string)(upd.Images), (*string)(upd.Fulltext), upd.Every,
+		upd.CheckNow, upd.Paused, now, slug).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return herald.Errorf(herald.ENOTFOUND, "source not found")
 	}
 	if err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
 		return err
 	}
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
@@ -276,7 +284,7 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	if purge {
-		if err := passOnCopies(ctx, tx, id); err != nil {
+		if err := passOnCopies(ctx, tx, id, 0); err != nil {
 			return err
 		}
 		// The source's items stay, their article_id set to NULL by the
@@ -291,31 +299,35 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 			return err
 		}
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
 }
 
-// passOnCopies gives the page of each shown copy from source sourceID,
-// about to be purged, to one of its copies from other sources (see
-// store.ElectHeirs), and points the others at it. Without it, deleting the
-// shown copy would leave every one of its copies shown.
+// passOnCopies gives the page of each shown copy about to be deleted to
+// one of its copies that stays (see store.ElectHeirs), and points the
+// others at it: those of source sourceID, whose articles are all purged,
+// or article articleID, taken down; the other is 0. Without it, deleting
+// the shown copy would leave every one of its copies shown.
 //
 // The shown copies are locked first, as AddArticle locks a shown copy
 // before adding a copy of it (see shownCopy): a copy added before the
 // lock is granted is seen by the query after it, and one added after
 // finds its shown copy gone and is shown itself.
-func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID int64) error {
+func passOnCopies(ctx context.Context, tx pgx.Tx, sourceID, articleID int64) error {
 	if _, err := tx.Exec(ctx, `
-		SELECT FROM articles WHERE source_id = $1 AND duplicate_of IS NULL
-		ORDER BY id FOR UPDATE`, sourceID); err != nil {
+		SELECT FROM articles WHERE (source_id = $1 OR id = $2) AND duplicate_of IS NULL
+		ORDER BY id FOR UPDATE`, sourceID, articleID); err != nil {
 		return err
 	}
 	rows, err := tx.Query(ctx, `
 		SELECT o.id, c.id, c.licence, c.published_at
 		FROM articles o JOIN articles c ON c.duplicate_of = o.id
-		WHERE o.source_id = $1 AND o.duplicate_of IS NULL AND c.source_id <> $1`, sourceID)
+		WHERE (o.source_id = $1 OR o.id = $2) AND o.duplicate_of IS NULL AND c.source_id <> $1`, sourceID, articleID)
 	if err != nil {
 		return err
 	}
@@ -358,7 +370,7 @@ func (db *DB) ClaimDueSources(ctx context.Context, owner string, lease time.Dura
 	rows, err := db.pool.Query(ctx, `
 		WITH due AS (
 			SELECT id FROM sources
-			WHERE feed_url <> '' AND removed_at IS NULL AND next_check_at <= $1
+			WHERE feed_url <> '' AND removed_at IS NULL AND paused_at IS NULL AND next_check_at <= $1
 				AND (lease_until IS NULL OR lease_until < $1 OR lease_owner = $2)
 			ORDER BY next_check_at, id
 			LIMIT $3

@@ -489,27 +489,95 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 		return nil, "", err
 	}
 	page, next := store.NextStoryPage(page, limit)
-	if len(page) == 0 {
-		return nil, next, tx.Commit(ctx)
+	stories, err := summariseStories(ctx, tx, page)
+	if err != nil {
+		return nil, "", err
 	}
+	return stories, next, tx.Commit(ctx)
+}
 
+// summariseStories makes the stories of a list from their rows, in their
+// order: every article of each is read, and the leads' copies.
+func summariseStories(ctx context.Context, q querier, page []store.StoryRow) ([]*herald.Story, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
 	ids := make([]int64, len(page))
 	for i, r := range page {
 		ids[i] = r.ID
 	}
-	byStory, err := storiesArticles(ctx, tx, ids)
+	byStory, err := storiesArticles(ctx, q, ids)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	stories := store.SummariseStories(page, byStory)
 	var leads []*herald.Article
 	for _, s := range stories {
 		leads = append(leads, s.Lead)
 	}
-	if err := fillCopies(ctx, tx, leads); err != nil {
-		return nil, "", err
+	if err := fillCopies(ctx, q, leads); err != nil {
+		return nil, err
 	}
-	return stories, next, tx.Commit(ctx)
+	return stories, nil
+}
+
+// FindGrowingStories implements herald.StoryService, counting through
+// articles_by_created the articles stored since then.
+func (db *DB) FindGrowingStories(ctx context.Context, since time.Time, limit int) ([]herald.StoryGrowth, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	list, err := db.findGrowingStories(ctx, since, min(limit, herald.MaxPageSize))
+	if err != nil {
+		return nil, fmt.Errorf("find growing stories: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) findGrowingStories(ctx context.Context, since time.Time, limit int) ([]herald.StoryGrowth, error) {
+	tx, err := db.pool.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `
+		SELECT s.id, s.latest_at, s.lead_id, count(*) AS n
+		FROM articles a JOIN stories s ON s.id = a.story_id
+		WHERE a.created_at >= $1 AND a.duplicate_of IS NULL AND s.merged_into IS NULL
+		GROUP BY s.id ORDER BY n DESC, s.latest_at DESC, s.id DESC LIMIT $2`, since, limit)
+	if err != nil {
+		return nil, err
+	}
+	var page []store.StoryRow
+	added := map[int64]int{}
+	for rows.Next() {
+		var r store.StoryRow
+		var lead *int64
+		var n int
+		if err := rows.Scan(&r.ID, &r.Latest, &lead, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.Latest = r.Latest.UTC()
+		if lead != nil {
+			r.LeadID = *lead
+		}
+		page = append(page, r)
+		added[r.ID] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	stories, err := summariseStories(ctx, tx, page)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]herald.StoryGrowth, len(stories))
+	for i, s := range stories {
+		out[i] = herald.StoryGrowth{Story: s, Added: added[s.ID]}
+	}
+	return out, tx.Commit(ctx)
 }
 
 // storiesArticles returns every article of each story in ids, copies
@@ -604,6 +672,9 @@ func (db *DB) splitArticle(ctx context.Context, articleID int64) (int64, error) 
 			return 0, err
 		}
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return 0, err
+	}
 	if err := recordChange(ctx, tx, "story", id, now); err != nil {
 		return 0, err
 	}
@@ -658,6 +729,9 @@ func (db *DB) mergeStories(ctx context.Context, id, into int64) error {
 	}
 	if _, err := tx.Exec(ctx, `UPDATE stories SET latest_at = greatest(latest_at, (SELECT latest_at FROM stories WHERE id = $1))
 		WHERE id = $2`, from, to); err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
 		return err
 	}
 	if err := recordChange(ctx, tx, "story", to, now); err != nil {

@@ -43,6 +43,9 @@ func (db *DB) AddTopic(ctx context.Context, t *herald.Topic) error {
 	if err != nil {
 		return fmt.Errorf("add topic %q: %w", t.Name, err)
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := recordChange(ctx, tx, "topic", id, now); err != nil {
 		return err
 	}
@@ -78,6 +81,9 @@ func (db *DB) UpdateTopic(ctx context.Context, t *herald.Topic) error {
 	}
 	if tag.RowsAffected() == 0 {
 		return herald.Errorf(herald.ENOTFOUND, "topic %d not found", t.ID)
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
 	}
 	if err := recordChange(ctx, tx, "topic", t.ID, now); err != nil {
 		return err
@@ -508,7 +514,11 @@ func (db *DB) EditDigestPoint(ctx context.Context, id int64, e herald.DigestEdit
 	if err != nil {
 		return fmt.Errorf("edit digest point %d: %w", id, err)
 	}
-	if err := recordChange(ctx, tx, "digest", topic, micro(db.Now())); err != nil {
+	now := micro(db.Now())
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "digest", topic, now); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -31,26 +32,47 @@ func (db *DB) AddUser(ctx context.Context, u *herald.User) error {
 	if email == "" || u.PasswordHash == "" {
 		return herald.Errorf(herald.EINVALID, "a user needs an email and a password")
 	}
-	now := micro(db.Now())
-	err := db.pool.QueryRow(ctx, `INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-		email, string(u.Role), u.PasswordHash, now).Scan(&u.ID)
-	if isUniqueViolation(err) {
-		return herald.Errorf(herald.ECONFLICT, "a user with email %s exists already", email)
-	}
+	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("add user %s: %w", email, err)
 	}
-	u.Email, u.CreatedAt = email, now
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	id, err := insertUser(ctx, tx, email, u.Role, u.PasswordHash, now)
+	if err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("add user %s: %w", email, err)
+	}
+	u.ID, u.Email, u.CreatedAt, u.Disabled = id, email, now, false
 	return nil
 }
 
-const userColumns = `u.id, u.email, u.role, u.password_hash, u.locked_until, u.created_at`
+// insertUser stores a new user; an email taken is ECONFLICT.
+func insertUser(ctx context.Context, tx pgx.Tx, email string, role herald.Role, hash string, now time.Time) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		email, string(role), hash, now).Scan(&id)
+	if isUniqueViolation(err) {
+		return 0, store.UserExists(email)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("add user %s: %w", email, err)
+	}
+	return id, nil
+}
+
+const userColumns = `u.id, u.email, u.role, u.password_hash, u.locked_until, u.created_at, u.disabled`
 
 func scanUser(row pgx.Row, extra ...any) (*herald.User, error) {
 	var u herald.User
 	var role string
 	var locked *time.Time
-	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &u.PasswordHash, &locked, &u.CreatedAt}, extra...)...); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &role, &u.PasswordHash, &locked, &u.CreatedAt, &u.Disabled}, extra...)...); err != nil {
 		return nil, err
 	}
 	u.Role = herald.Role(role)
@@ -105,7 +127,7 @@ func (db *DB) CreateSession(ctx context.Context, s *herald.Session) error {
 func (db *DB) FindSession(ctx context.Context, tokenHash string) (*herald.Session, error) {
 	s := &herald.Session{TokenHash: tokenHash}
 	u, err := scanUser(db.pool.QueryRow(ctx, `SELECT `+userColumns+`, s.expires_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2`,
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND NOT u.disabled`,
 		tokenHash, micro(db.Now())), &s.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, herald.Errorf(herald.ENOTFOUND, "no such session")
@@ -139,4 +161,223 @@ func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("secret %s: %w", name, err)
 	}
 	return v, nil
+}
+
+// FindUsers implements herald.UserService.
+func (db *DB) FindUsers(ctx context.Context) ([]*herald.User, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+userColumns+` FROM users u ORDER BY u.email COLLATE "C"`)
+	if err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	defer rows.Close()
+	var list []*herald.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find users: %w", err)
+		}
+		list = append(list, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find users: %w", err)
+	}
+	return list, nil
+}
+
+// FindUserByID implements herald.UserService.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*herald.User, error) {
+	u, err := findUserByID(ctx, db.pool, id, "")
+	if err != nil {
+		return nil, fmt.Errorf("find user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// findUserByID reads user id; lock, when set, is a locking clause.
+func findUserByID(ctx context.Context, q querier, id int64, lock string) (*herald.User, error) {
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`+lock, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, herald.Errorf(herald.ENOTFOUND, "user not found")
+	}
+	return u, err
+}
+
+// UpdateUser implements herald.UserService.
+func (db *DB) UpdateUser(ctx context.Context, id int64, upd herald.UserUpdate, keepSession string) (*herald.User, error) {
+	u, err := db.updateUser(ctx, id, upd, keepSession)
+	if err != nil {
+		return nil, fmt.Errorf("update user %d: %w", id, err)
+	}
+	return u, nil
+}
+
+func (db *DB) updateUser(ctx context.Context, id int64, upd herald.UserUpdate, keepSession string) (*herald.User, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	u, err := findUserByID(ctx, tx, id, ` FOR UPDATE`)
+	if err != nil {
+		return nil, err
+	}
+	c, err := store.ChangeUser(u, upd)
+	if err != nil {
+		return nil, err
+	}
+	if c.DemotesAdmin {
+		// The enabled admins are locked, so that two admins demoting each
+		// other at once are decided one after the other: the second sees
+		// the first's change when its lock is granted.
+		rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE`)
+		if err != nil {
+			return nil, err
+		}
+		admins, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return nil, err
+		}
+		if len(admins) <= 1 {
+			return nil, store.LastAdmin()
+		}
+	}
+	var b batch
+	b.exec("update user", `UPDATE users SET role = $1, disabled = $2 WHERE id = $3`, string(c.Role), c.Disabled, id)
+	if c.Disabled {
+		b.exec("end sessions", `DELETE FROM sessions WHERE user_id = $1`, id)
+	}
+	if upd.PasswordHash != nil {
+		b.exec("set password", `UPDATE users SET password_hash = $1 WHERE id = $2`, *upd.PasswordHash, id)
+		b.exec("end other sessions", `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, keepSession)
+	}
+	if err := b.send(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
+	}
+	if u, err = findUserByID(ctx, tx, id, ""); err != nil {
+		return nil, err
+	}
+	return u, tx.Commit(ctx)
+}
+
+// AddInvitation implements herald.UserService.
+func (db *DB) AddInvitation(ctx context.Context, inv *herald.Invitation) error {
+	if err := store.CheckInvitation(inv); err != nil {
+		return err
+	}
+	if err := db.addInvitation(ctx, inv); err != nil {
+		return fmt.Errorf("invite %s: %w", inv.Email, err)
+	}
+	return nil
+}
+
+func (db *DB) addInvitation(ctx context.Context, inv *herald.Invitation) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	var taken bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE email = $1)`, inv.Email).Scan(&taken); err != nil {
+		return err
+	}
+	if taken {
+		return store.UserExists(inv.Email)
+	}
+	// A newer invitation replaces the older one: the older link stops
+	// working. Two at once for one email: the second waits, then fails
+	// on the unique email, as if the first had come a moment later.
+	var b batch
+	b.exec("drop the older invitation", `DELETE FROM invitations WHERE email = $1`, inv.Email)
+	b.exec("add invitation", `
+		INSERT INTO invitations (token_hash, email, role, invited_by, expires_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`,
+		inv.TokenHash, inv.Email, string(inv.Role), inv.InvitedBy, micro(inv.ExpiresAt), now)
+	if err := b.send(ctx, tx); err != nil {
+		if isUniqueViolation(err) {
+			return herald.Errorf(herald.ECONFLICT, "%s is being invited by someone else", inv.Email)
+		}
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	inv.CreatedAt, inv.ExpiresAt = now, micro(inv.ExpiresAt)
+	return nil
+}
+
+const invitationColumns = `token_hash, email, role, invited_by, expires_at, created_at`
+
+// FindInvitation implements herald.UserService.
+func (db *DB) FindInvitation(ctx context.Context, tokenHash string) (*herald.Invitation, error) {
+	inv, err := findInvitation(ctx, db.pool, tokenHash, micro(db.Now()), "")
+	if err != nil {
+		return nil, fmt.Errorf("find invitation: %w", err)
+	}
+	return inv, nil
+}
+
+// findInvitation returns the invitation with the token hash unless it
+// expired by now; lock, when set, is a locking clause.
+func findInvitation(ctx context.Context, q querier, tokenHash string, now time.Time, lock string) (*herald.Invitation, error) {
+	inv := &herald.Invitation{}
+	var role string
+	err := q.QueryRow(ctx, `SELECT `+invitationColumns+` FROM invitations WHERE token_hash = $1 AND expires_at > $2`+lock,
+		tokenHash, now).Scan(&inv.TokenHash, &inv.Email, &role, &inv.InvitedBy, &inv.ExpiresAt, &inv.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, herald.Errorf(herald.ENOTFOUND, "this invitation has expired or was used")
+	}
+	if err != nil {
+		return nil, err
+	}
+	inv.Role, inv.ExpiresAt, inv.CreatedAt = herald.Role(role), inv.ExpiresAt.UTC(), inv.CreatedAt.UTC()
+	return inv, nil
+}
+
+// AcceptInvitation implements herald.UserService. The invitation is
+// locked, so that a link opened twice at once makes one user: the second
+// finds it gone once the first commits.
+func (db *DB) AcceptInvitation(ctx context.Context, tokenHash, passwordHash string) (*herald.User, error) {
+	if passwordHash == "" {
+		return nil, herald.Errorf(herald.EINVALID, "a password is required")
+	}
+	u, err := db.acceptInvitation(ctx, tokenHash, passwordHash)
+	if err != nil {
+		return nil, fmt.Errorf("accept invitation: %w", err)
+	}
+	return u, nil
+}
+
+func (db *DB) acceptInvitation(ctx context.Context, tokenHash, passwordHash string) (*herald.User, error) {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback(ctx)
+	now := micro(db.Now())
+	inv, err := findInvitation(ctx, tx, tokenHash, now, ` FOR UPDATE`)
+	if err != nil {
+		return nil, err
+	}
+	id, err := insertUser(ctx, tx, inv.Email, inv.Role, passwordHash, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM invitations WHERE token_hash = $1`, tokenHash); err != nil {
+		return nil, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return nil, err
+	}
+	return &herald.User{ID: id, Email: inv.Email, Role: inv.Role, PasswordHash: passwordHash, CreatedAt: now}, nil
 }

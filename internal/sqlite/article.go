@@ -156,42 +156,11 @@ func (db *DB) insertArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, 
 		}
 		place = store.PlaceCopy(a.Licence, shown, licence)
 	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
-			html, text, lead, image, lang, licence, created_at,
-			text_hash, fingerprint, duplicate_of)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, nanos(a.PublishedAt),
-		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(now),
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(place.DuplicateOf))
-	if err != nil {
+	row = &insertedRow{slug: slug, created: now, duplicateOf: place.DuplicateOf}
+	if err := writeArticle(ctx, tx, a, row, place.Replaces, bands, now); err != nil {
 		return nil, false, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return nil, false, err
-	}
-	if place.Replaces != 0 {
-		// The old shown copy and its copies all point at the new one.
-		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?`,
-			id, place.Replaces, place.Replaces); err != nil {
-			return nil, false, err
-		}
-	}
-	if err := addBands(ctx, tx, id, bands); err != nil {
-		return nil, false, err
-	}
-	if err := indexArticle(ctx, tx, id, a); err != nil {
-		return nil, false, err
-	}
-	if place.DuplicateOf == 0 { // a copy's page shows its text's list
-		// Held until the pipeline has placed the article in its story and
-		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES (?, ?)`,
-			id, nanos(now.Add(herald.RelatedHold))); err != nil {
-			return nil, false, err
-		}
-	}
+	id := row.id
 	if a.ItemKey != "" {
 		if err := linkItem(ctx, tx, a.Source.ID, a.ItemKey, id); err != nil {
 			return nil, false, err
@@ -200,7 +169,58 @@ func (db *DB) insertArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, 
 	if err := recordChange(ctx, tx, "article", id, now); err != nil {
 		return nil, false, err
 	}
-	return &insertedRow{id: id, slug: slug, created: now, duplicateOf: place.DuplicateOf}, true, nil
+	return row, true, nil
+}
+
+// writeArticle inserts a's row as row says, with what goes with a new
+// article: its bands, its search entry and its place in the related
+// queue. replaces is the shown copy it takes the page from, 0 for none.
+// A row without an id gets a new one (see nextID); RestoreArticle gives
+// the id the article had.
+func writeArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, row *insertedRow, replaces int64, bands []int64, now time.Time) error {
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO articles (id, slug, original_url, source_id, title, byline, published_at,
+			html, text, lead, image, lang, licence, created_at,
+			text_hash, fingerprint, duplicate_of)
+		VALUES (coalesce(?, `+nextID("articles")+`), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		nullID(row.id), row.slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, nanos(a.PublishedAt),
+		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(row.created),
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(row.duplicateOf)).Scan(&row.id)
+	if err != nil {
+		return err
+	}
+	id := row.id
+	if replaces != 0 {
+		// The old shown copy and its copies all point at the new one.
+		if _, err := tx.ExecContext(ctx, `UPDATE articles SET duplicate_of = ? WHERE id = ? OR duplicate_of = ?`,
+			id, replaces, replaces); err != nil {
+			return err
+		}
+	}
+	if err := addBands(ctx, tx, id, bands); err != nil {
+		return err
+	}
+	if err := indexArticle(ctx, tx, id, a); err != nil {
+		return err
+	}
+	if row.duplicateOf == 0 { // a copy's page shows its text's list
+		// Held until the pipeline has placed the article in its story and
+		// topics (ReleaseRelatedWork), or, if it stops first, for a while.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO related_queue (article_id, claimed_until) VALUES (?, ?)`,
+			id, nanos(now.Add(herald.RelatedHold))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nextID is the SQL expression of the id for a new row of table:
+// above every row's and above the table's floor (see id_floors,
+// migration 0019), so that no id a takedown keeps is given again.
+func nextID(table string) string {
+	return `(SELECT max(coalesce((SELECT max(id) FROM ` + table + `), 0),
+		coalesce((SELECT id FROM id_floors WHERE name = '` + table + `'), 0)) + 1)`
 }
 
 // shownCopy returns the shown copy of the text that article id is a copy
@@ -295,14 +315,16 @@ func linkItem(ctx context.Context, tx *sql.Tx, sourceID int64, key string, artic
 }
 
 // freeSlug returns the article's title slug, or its fallback when another
-// article holds the title slug already.
+// article, or a takedown, holds the title slug already: a taken-down
+// article's address keeps saying why it is gone.
 func freeSlug(ctx context.Context, tx *sql.Tx, a *herald.Article) (string, error) {
 	primary, fallback := herald.ArticleSlugs(a.Title, a.OriginalURL)
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE slug = ?`, primary).Scan(&n); err != nil {
+	var taken bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM articles WHERE slug = ?1)
+		OR EXISTS (SELECT 1 FROM takedowns WHERE slug = ?1)`, primary).Scan(&taken); err != nil {
 		return "", err
 	}
-	if n == 0 {
+	if !taken {
 		return primary, nil
 	}
 	return fallback, nil
@@ -623,4 +645,14 @@ func anys(ids []int64) []any {
 		out[i] = id
 	}
 	return out
+}
+
+// CountArticlesSince implements herald.ArticleService.
+func (db *DB) CountArticlesSince(ctx context.Context, since time.Time) (int, error) {
+	var n int
+	if err := db.reader.QueryRowContext(ctx, `SELECT count(*) FROM articles WHERE created_at >= ?`,
+		nanos(since)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count articles since %s: %w", since, err)
+	}
+	return n, nil
 }

@@ -70,16 +70,14 @@ func (db *DB) addComment(ctx context.Context, c *herald.Comment) error {
 			return herald.Errorf(herald.ECONFLICT, "You are posting comments too quickly. Please wait a few seconds and send it again.")
 		}
 	}
-	res, err := tx.ExecContext(ctx, `
-		INSERT INTO comments (article_id, parent_id, user_id, author_name, author_email, author_url, author_ip,
+	var id int64
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO comments (id, article_id, parent_id, user_id, author_name, author_email, author_url, author_ip,
 			user_agent, text, status, reasons, score, created_at, author_network)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (`+nextID("comments")+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
 		c.ArticleID, nullID(c.ParentID), nullID(c.UserID), c.AuthorName, email, c.AuthorURL, c.AuthorIP,
-		c.UserAgent, c.Text, string(c.Status), strings.Join(c.Reasons, " "), c.Score, nanos(now), c.AuthorNetwork)
-	if err != nil {
-		return err
-	}
-	id, err := res.LastInsertId()
+		c.UserAgent, c.Text, string(c.Status), strings.Join(c.Reasons, " "), c.Score, nanos(now), c.AuthorNetwork).Scan(&id)
 	if err != nil {
 		return err
 	}
@@ -261,13 +259,17 @@ func (db *DB) moderate(ctx context.Context, a herald.CommentAction) ([]*herald.C
 		if _, err := tx.ExecContext(ctx, `UPDATE comments SET status = ? WHERE id = ?`, string(a.Status), id); err != nil {
 			return nil, err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_actions (comment_id, user_id, action, at) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO comment_actions (id, comment_id, user_id, action, at)
+			VALUES (`+nextID("comment_actions")+`, ?, ?, ?, ?)`,
 			id, nullID(a.UserID), string(a.Status), nanos(now)); err != nil {
 			return nil, err
 		}
 		if err := recordChange(ctx, tx, "comment", c.ArticleID, now); err != nil {
 			return nil, err
 		}
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
 	}
 	return before, tx.Commit()
 }

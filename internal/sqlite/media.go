@@ -66,6 +66,18 @@ func (db *DB) setArticleImages(ctx context.Context, articleID int64, list []hera
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_images WHERE article_id = ?`, articleID); err != nil {
 		return err
 	}
+	if err := addArticleImages(ctx, tx, articleID, list, now); err != nil {
+		return err
+	}
+	if err := recordChange(ctx, tx, "article", articleID, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// addArticleImages stores the article's pictures in order; an address
+// not stored yet is queued to be fetched now.
+func addArticleImages(ctx context.Context, tx *sql.Tx, articleID int64, list []herald.ArticleImage, now time.Time) error {
 	for i, im := range list {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO images (source_url, status, next_try, created_at) VALUES (?, ?, ?, ?)
@@ -79,10 +91,7 @@ func (db *DB) setArticleImages(ctx context.Context, articleID int64, list []hera
 			return err
 		}
 	}
-	if err := recordChange(ctx, tx, "article", articleID, now); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return nil
 }
 
 // maxImageArticles bounds the articles FindArticleImages asks about in one

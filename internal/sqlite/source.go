@@ -36,7 +36,7 @@ func upsertSource(ctx context.Context, tx *sql.Tx, s *herald.Source, now time.Ti
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images`
+	etag, last_modified, removed_at, images, paused_at`
 
 const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
@@ -85,10 +85,10 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
 	var created, every int64
 	var kind, licence, fulltext, images string
-	var lastFetch, nextCheck, removed sql.NullInt64
+	var lastFetch, nextCheck, removed, paused sql.NullInt64
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.FeedURL, &kind, &licence,
 		&fulltext, &every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = fromNanos(created)
@@ -96,6 +96,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s.Images = herald.ImagePolicy(images)
 	s.Every = time.Duration(every)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
+	s.PausedAt = fromNull(paused)
 	return s, nil
 }
 
@@ -183,6 +184,9 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -210,18 +214,28 @@ func (db *DB) updateSource(ctx context.Context, slug string, upd herald.SourceUp
 	}
 	defer tx.Rollback()
 	now := db.Now().UTC()
-	// A NULL argument keeps the column as it is.
-	var licence, images sql.NullString
-	if upd.Licence != nil {
-		licence = sql.NullString{String: string(*upd.Licence), Valid: true}
+	// A NULL argument keeps the column as it is. Every expression reads
+	// the row as it was: resuming makes a check due only if it was paused.
+	var paused sql.NullBool
+	if upd.Paused != nil {
+		paused = sql.NullBool{Bool: *upd.Paused, Valid: true}
 	}
-	if upd.Images != nil {
-		images = sql.NullString{String: string(*upd.Images), Valid: true}
+	var every sql.NullInt64
+	if upd.Every != nil {
+		every = sql.NullInt64{Int64: int64(*upd.Every), Valid: true}
 	}
 	var id int64
 	err = tx.QueryRowContext(ctx, `
-		UPDATE sources SET licence = coalesce(?, licence), images = coalesce(?, images)
-		WHERE slug = ? RETURNING id`, licence, images, slug).Scan(&id)
+		UPDATE sources SET
+			name = coalesce(?1, name), licence = coalesce(?2, licence), images = coalesce(?3, images),
+			fulltext = coalesce(?4, fulltext), every = coalesce(?5, every),
+			next_check_at = CASE WHEN ?6 OR (?7 = 0 AND paused_at IS NOT NULL) THEN ?8 ELSE next_check_at END,
+			paused_at = CASE ?7 WHEN 1 THEN coalesce(paused_at, ?8) WHEN 0 THEN NULL ELSE paused_at END,
+			lease_owner = CASE WHEN ?7 = 1 THEN NULL ELSE lease_owner END,
+			lease_until = CASE WHEN ?7 = 1 THEN NULL ELSE lease_until END
+		WHERE slug = ?9 RETURNING id`,
+		nullString(upd.Name), nullString((*string)(upd.Licence)), nullString((*string)(upd.Images)),
+		nullString((*string)(upd.Fulltext)), every, upd.CheckNow, paused, nanos(now), slug).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return herald.Errorf(herald.ENOTFOUND, "source not found")
 	}
@@ -231,7 +245,18 @@ func (db *DB) updateSource(ctx context.Context, slug string, upd herald.SourceUp
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	return tx.Commit()
+}
+
+// nullString is *s, or NULL for nil.
+func nullString(s *string) sql.NullString {
+	if s == nil {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: *s, Valid: true}
 }
 
 // RemoveSource implements herald.SourceService.
@@ -262,7 +287,7 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 		return err
 	}
 	if purge {
-		if err := passOnCopies(ctx, tx, id); err != nil {
+		if err := passOnCopies(ctx, tx, id, 0); err != nil {
 			return err
 		}
 		// The source's items stay, their article_id set to NULL by the
@@ -280,18 +305,22 @@ func (db *DB) removeSource(ctx context.Context, slug string, purge bool) error {
 	if err := recordChange(ctx, tx, "source", id, now); err != nil {
 		return err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
-// passOnCopies gives the page of each shown copy from source sourceID,
-// about to be purged, to one of its copies from other sources (see
-// store.ElectHeirs), and points the others at it. Without it, deleting the
-// shown copy would leave every one of its copies shown.
-func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID int64) error {
+// passOnCopies gives the page of each shown copy about to be deleted to
+// one of its copies that stays (see store.ElectHeirs), and points the
+// others at it: those of source sourceID, whose articles are all purged,
+// or article articleID, taken down; the other is 0. Without it, deleting
+// the shown copy would leave every one of its copies shown.
+func passOnCopies(ctx context.Context, tx *sql.Tx, sourceID, articleID int64) error {
 	rows, err := tx.QueryContext(ctx, `
 		SELECT o.id, c.id, c.licence, c.published_at
 		FROM articles o JOIN articles c ON c.duplicate_of = o.id
-		WHERE o.source_id = ? AND o.duplicate_of IS NULL AND c.source_id <> ?`, sourceID, sourceID)
+		WHERE (o.source_id = ?1 OR o.id = ?2) AND o.duplicate_of IS NULL AND c.source_id <> ?1`, sourceID, articleID)
 	if err != nil {
 		return err
 	}
@@ -344,7 +373,7 @@ func (db *DB) claimDueSources(ctx context.Context, owner string, lease time.Dura
 		UPDATE sources SET lease_owner = ?, lease_until = ?
 		WHERE id IN (
 			SELECT id FROM sources
-			WHERE feed_url <> '' AND removed_at IS NULL AND next_check_at <= ?
+			WHERE feed_url <> '' AND removed_at IS NULL AND paused_at IS NULL AND next_check_at <= ?
 				AND (lease_until IS NULL OR lease_until < ? OR lease_owner = ?)
 			ORDER BY next_check_at, id
 			LIMIT ?)

@@ -521,27 +521,92 @@ func (db *DB) findStories(ctx context.Context, f herald.StoryFilter) ([]*herald.
 		return nil, "", err
 	}
 	page, next := store.NextStoryPage(page, limit)
-	if len(page) == 0 {
-		return nil, next, tx.Commit()
+	stories, err := summariseStories(ctx, tx, page)
+	if err != nil {
+		return nil, "", err
 	}
+	return stories, next, tx.Commit()
+}
 
+// summariseStories makes the stories of a list from their rows, in their
+// order: every article of each is read, and the leads' copies.
+func summariseStories(ctx context.Context, q querier, page []store.StoryRow) ([]*herald.Story, error) {
+	if len(page) == 0 {
+		return nil, nil
+	}
 	ids := make([]int64, len(page))
 	for i, r := range page {
 		ids[i] = r.ID
 	}
-	byStory, err := storiesArticles(ctx, tx, ids)
+	byStory, err := storiesArticles(ctx, q, ids)
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	stories := store.SummariseStories(page, byStory)
 	var leads []*herald.Article
 	for _, s := range stories {
 		leads = append(leads, s.Lead)
 	}
-	if err := fillCopies(ctx, tx, leads); err != nil {
-		return nil, "", err
+	if err := fillCopies(ctx, q, leads); err != nil {
+		return nil, err
 	}
-	return stories, next, tx.Commit()
+	return stories, nil
+}
+
+// FindGrowingStories implements herald.StoryService, counting through
+// articles_by_created the articles stored since then.
+func (db *DB) FindGrowingStories(ctx context.Context, since time.Time, limit int) ([]herald.StoryGrowth, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	list, err := db.findGrowingStories(ctx, since, min(limit, herald.MaxPageSize))
+	if err != nil {
+		return nil, fmt.Errorf("find growing stories: %w", err)
+	}
+	return list, nil
+}
+
+func (db *DB) findGrowingStories(ctx context.Context, since time.Time, limit int) ([]herald.StoryGrowth, error) {
+	tx, err := db.reader.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `
+		SELECT s.id, s.latest_at, s.lead_id, count(*) AS n
+		FROM articles a JOIN stories s ON s.id = a.story_id
+		WHERE a.created_at >= ? AND a.duplicate_of IS NULL AND s.merged_into IS NULL
+		GROUP BY s.id ORDER BY n DESC, s.latest_at DESC, s.id DESC LIMIT ?`, nanos(since), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var page []store.StoryRow
+	added := map[int64]int{}
+	for rows.Next() {
+		var r store.StoryRow
+		var latest int64
+		var lead sql.NullInt64
+		var n int
+		if err := rows.Scan(&r.ID, &latest, &lead, &n); err != nil {
+			return nil, err
+		}
+		r.Latest, r.LeadID = fromNanos(latest), lead.Int64
+		page = append(page, r)
+		added[r.ID] = n
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	stories, err := summariseStories(ctx, tx, page)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]herald.StoryGrowth, len(stories))
+	for i, s := range stories {
+		out[i] = herald.StoryGrowth{Story: s, Added: added[s.ID]}
+	}
+	return out, tx.Commit()
 }
 
 // storiesArticles returns every article of each story in ids, copies
@@ -639,6 +704,9 @@ func (db *DB) splitArticle(ctx context.Context, articleID int64) (int64, error) 
 	if err := recordChange(ctx, tx, "story", id, now); err != nil {
 		return 0, err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return 0, err
+	}
 	return id, tx.Commit()
 }
 
@@ -684,6 +752,9 @@ func (db *DB) mergeStories(ctx context.Context, id, into int64) error {
 		return err
 	}
 	if err := recordChange(ctx, tx, "story", to, now); err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -42,6 +42,9 @@ func (db *DB) AddTopic(ctx context.Context, t *herald.Topic) error {
 	if err := recordChange(ctx, tx, "topic", id, now); err != nil {
 		return err
 	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("add topic %q: %w", t.Name, err)
 	}
@@ -79,6 +82,9 @@ func (db *DB) UpdateTopic(ctx context.Context, t *herald.Topic) error {
 		return err
 	}
 	if err := recordChange(ctx, tx, "topic", t.ID, now); err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -540,7 +546,11 @@ func (db *DB) EditDigestPoint(ctx context.Context, id int64, e herald.DigestEdit
 			return fmt.Errorf("edit digest point %d: %w", id, err)
 		}
 	}
-	if err := recordChange(ctx, tx, "digest", topic, db.Now().UTC()); err != nil {
+	now := db.Now().UTC()
+	if err := recordChange(ctx, tx, "digest", topic, now); err != nil {
+		return err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
 		return err
 	}
 	return tx.Commit()

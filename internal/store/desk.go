@@ -1,0 +1,174 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/herald-news/herald"
+)
+
+// The rules in this file are the newsroom desk's: the audit log, users
+// and invitations, and the snapshot a takedown keeps.
+
+// Audit returns the entry ctx carries for the store to write with its
+// change, nil when there is none, or an EINVALID error for a bad one, so
+// that the call fails before anything is written.
+func Audit(ctx context.Context) (*herald.AuditEntry, error) {
+	e := herald.AuditFrom(ctx)
+	if e == nil {
+		return nil, nil
+	}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// AlreadyDone is the error of a call whose audit entry carries a Request
+// the log holds already: a second submit of the same form.
+func AlreadyDone() error {
+	return herald.Errorf(herald.ECONFLICT, "already done: this request was made before")
+}
+
+// AuditQuery checks f and returns its page size, as ArticleFilter's
+// PageLimit does.
+func AuditQuery(f herald.AuditFilter) (limit int, err error) {
+	if f.Kind != "" && !slices.Contains(herald.AuditKinds, f.Kind) {
+		return 0, herald.Errorf(herald.EINVALID, "%q is not a kind of action", f.Kind)
+	}
+	return herald.ArticleFilter{Limit: f.Limit}.PageLimit(), nil
+}
+
+// UserChange is what UpdateUser decides from a stored user and an update.
+type UserChange struct {
+	Role     herald.Role
+	Disabled bool
+	// DemotesAdmin is set when the change takes the role or the account
+	// away from an enabled admin: allowed only while another is left.
+	DemotesAdmin bool
+}
+
+// ChangeUser checks upd and applies it to u's role and state.
+func ChangeUser(u *herald.User, upd herald.UserUpdate) (UserChange, error) {
+	c := UserChange{Role: u.Role, Disabled: u.Disabled}
+	if upd.Role != nil {
+		r, err := herald.ParseRole(string(*upd.Role))
+		if err != nil {
+			return c, err
+		}
+		c.Role = r
+	}
+	if upd.Disabled != nil {
+		c.Disabled = *upd.Disabled
+	}
+	if upd.PasswordHash != nil && *upd.PasswordHash == "" {
+		return c, herald.Errorf(herald.EINVALID, "a password is required")
+	}
+	wasAdmin := u.Role == herald.RoleAdmin && !u.Disabled
+	c.DemotesAdmin = wasAdmin && (c.Role != herald.RoleAdmin || c.Disabled)
+	return c, nil
+}
+
+// LastAdmin is the error of a change that would leave no enabled admin.
+func LastAdmin() error {
+	return herald.Errorf(herald.ECONFLICT, "this is the last enabled admin: someone must be left to manage users")
+}
+
+// CheckInvitation checks inv before it is stored and normalises its email.
+func CheckInvitation(inv *herald.Invitation) error {
+	if _, err := herald.ParseRole(string(inv.Role)); err != nil {
+		return err
+	}
+	inv.Email = herald.NormalizeEmail(inv.Email)
+	switch {
+	case inv.Email == "":
+		return herald.Errorf(herald.EINVALID, "an invitation needs an email")
+	case inv.TokenHash == "":
+		return herald.Errorf(herald.EINVALID, "an invitation needs a token")
+	case inv.ExpiresAt.IsZero():
+		return herald.Errorf(herald.EINVALID, "an invitation needs an expiry time")
+	}
+	return nil
+}
+
+// UserExists is AddInvitation's error for an email a user has already.
+func UserExists(email string) error {
+	return herald.Errorf(herald.ECONFLICT, "a user with email %s exists already", email)
+}
+
+// Snapshot is what a takedown keeps of an article, as JSON, to restore it
+// as it was: its row, what hangs off it, and which text it was a copy of.
+// Pictures keep their addresses, which are fetched again; comments keep
+// their ids, so that links to them hold.
+type Snapshot struct {
+	Article  SnapshotArticle
+	Bands    []int64               `json:",omitempty"`
+	Images   []herald.ArticleImage `json:",omitempty"`
+	Comments []*herald.Comment     `json:",omitempty"`
+	Actions  []SnapshotAction      `json:",omitempty"`
+	// Closing is the article's own closing time for comments: nil for
+	// none, the zero time for "open for good".
+	Closing *time.Time     `json:",omitempty"`
+	Topics  []int64        `json:",omitempty"`
+	Items   []SnapshotItem `json:",omitempty"`
+}
+
+// SnapshotArticle is an article's row. Text lists the other articles of
+// its text when it was taken down (the shown copy it pointed at, or the
+// copies of a shown copy): a restore finds the text's shown copy through
+// the first still stored.
+type SnapshotArticle struct {
+	ID          int64
+	Slug        string
+	OriginalURL string
+	SourceID    int64
+	Title       string
+	Byline      string
+	PublishedAt time.Time
+	HTML        string
+	Text        string
+	Lead        string
+	Image       string
+	Lang        string
+	Licence     herald.Licence
+	CreatedAt   time.Time
+	TextHash    int64
+	Fingerprint []byte  `json:",omitempty"`
+	Copies      []int64 `json:",omitempty"`
+}
+
+// NewSnapshotArticle returns the row of a, read with its body.
+func NewSnapshotArticle(a *herald.Article) SnapshotArticle {
+	return SnapshotArticle{
+		ID: a.ID, Slug: a.Slug, OriginalURL: a.OriginalURL, SourceID: a.Source.ID, Title: a.Title,
+		Byline: a.Byline, PublishedAt: a.PublishedAt, HTML: a.HTML, Text: a.Text, Lead: a.Lead,
+		Image: a.Image, Lang: a.Lang, Licence: a.Licence, CreatedAt: a.CreatedAt,
+		TextHash: int64(a.Dedup.Hash), Fingerprint: a.Dedup.Signature,
+	}
+}
+
+// Article returns the article a snapshot restores, as the stores' insert
+// path takes it.
+func (a *SnapshotArticle) Article() *herald.Article {
+	return &herald.Article{
+		ID: a.ID, Slug: a.Slug, OriginalURL: a.OriginalURL, Title: a.Title, Byline: a.Byline,
+		PublishedAt: a.PublishedAt, HTML: a.HTML, Text: a.Text, Lead: a.Lead, Image: a.Image,
+		Lang: a.Lang, Licence: a.Licence, CreatedAt: a.CreatedAt,
+		Source: &herald.Source{ID: a.SourceID},
+		Dedup:  herald.Fingerprint{Hash: uint64(a.TextHash), Signature: a.Fingerprint},
+	}
+}
+
+// SnapshotAction is one moderation decision on a comment.
+type SnapshotAction struct {
+	ID, CommentID, UserID int64
+	Action                string
+	At                    time.Time
+}
+
+// SnapshotItem is a source's item that had become the article.
+type SnapshotItem struct {
+	SourceID int64
+	Key      string
+}
