@@ -114,6 +114,15 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MediaVariantBytes", func(t *testing.T) { testMediaVariants(t, open(t)) })
 	t.Run("MediaInvalidWritesNothing", func(t *testing.T) { testMediaInvalid(t, open(t)) })
 	t.Run("MediaRequeue", func(t *testing.T) { testMediaRequeue(t, open(t)) })
+
+	t.Run("AuditEachCall", func(t *testing.T) { testAuditEachCall(t, open(t)) })
+	t.Run("AuditOnlyWithChange", func(t *testing.T) { testAuditOnlyWithChange(t, open(t)) })
+	t.Run("AuditFind", func(t *testing.T) { testAuditFind(t, open(t)) })
+	t.Run("DeskUsers", func(t *testing.T) { testDeskUsers(t, open(t)) })
+	t.Run("PausedSources", func(t *testing.T) { testPausedSources(t, open(t)) })
+	t.Run("DeskCounts", func(t *testing.T) { testDeskCounts(t, open(t)) })
+	t.Run("Takedown", func(t *testing.T) { testTakedown(t, open(t)) })
+	t.Run("TakedownCopies", func(t *testing.T) { testTakedownCopies(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
