@@ -186,21 +186,26 @@ func (db *DB) FindUsers(ctx context.Context) ([]*herald.User, error) {
 
 // FindUserByID implements herald.UserService.
 func (db *DB) FindUserByID(ctx context.Context, id int64) (*herald.User, error) {
-	u, err := findUserByID(ctx, db.pool, id, "")
+	u, err := findUserByID(ctx, db.pool, id)
 	if err != nil {
 		return nil, fmt.Errorf("find user %d: %w", id, err)
 	}
 	return u, nil
 }
 
-// findUserByID reads user id; lock, when set, is a locking clause.
-func findUserByID(ctx context.Context, q querier, id int64, lock string) (*herald.User, error) {
-	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`+lock, id))
+func findUserByID(ctx context.Context, q querier, id int64) (*herald.User, error) {
+	u, err := scanUser(q.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, herald.Errorf(herald.ENOTFOUND, "user not found")
 	}
 	return u, err
 }
+
+// usersLock is the advisory lock key UpdateUser takes, so that changes to
+// users are decided one after the other: two admins demoting each other
+// at once cannot both pass the last-admin check. Locking the admins' rows
+// instead would deadlock, each change holding its own user's row.
+const usersLock int64 = 0x68657261_6c64_07 // "herald", 7
 
 // UpdateUser implements herald.UserService.
 func (db *DB) UpdateUser(ctx context.Context, id int64, upd herald.UserUpdate, keepSession string) (*herald.User, error) {
@@ -218,7 +223,11 @@ func (db *DB) updateUser(ctx context.Context, id int64, upd herald.UserUpdate, k
 	}
 	defer tx.Rollback(ctx)
 	now := micro(db.Now())
-	u, err := findUserByID(ctx, tx, id, ` FOR UPDATE`)
+	// Every statement after the lock sees the changes committed before it.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, usersLock); err != nil {
+		return nil, err
+	}
+	u, err := findUserByID(ctx, tx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -227,18 +236,12 @@ func (db *DB) updateUser(ctx context.Context, id int64, upd herald.UserUpdate, k
 		return nil, err
 	}
 	if c.DemotesAdmin {
-		// The enabled admins are locked, so that two admins demoting each
-		// other at once are decided one after the other: the second sees
-		// the first's change when its lock is granted.
-		rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE`)
-		if err != nil {
+		var others int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM users WHERE role = 'admin' AND NOT disabled AND id <> $1`,
+			id).Scan(&others); err != nil {
 			return nil, err
 		}
-		admins, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return nil, err
-		}
-		if len(admins) <= 1 {
+		if others == 0 {
 			return nil, store.LastAdmin()
 		}
 	}
@@ -257,7 +260,7 @@ func (db *DB) updateUser(ctx context.Context, id int64, upd herald.UserUpdate, k
 	if err := writeAudit(ctx, tx, now); err != nil {
 		return nil, err
 	}
-	if u, err = findUserByID(ctx, tx, id, ""); err != nil {
+	if u, err = findUserByID(ctx, tx, id); err != nil {
 		return nil, err
 	}
 	return u, tx.Commit(ctx)

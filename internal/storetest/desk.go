@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -765,5 +766,76 @@ func testTakedownCopies(t *testing.T, s herald.Store) {
 	wantCode(t, "RestoreArticle(address taken)", err, herald.ECONFLICT)
 	if _, err := s.FindTakedown(ctx, cp.Slug); err != nil {
 		t.Errorf("a refused restore dropped the takedown: %v", err)
+	}
+}
+
+// testLastAdminConcurrent has two admins disable each other at once, as
+// two browsers would: one must be left.
+func testLastAdminConcurrent(t *testing.T, s herald.Store) {
+	ctx := context.Background()
+	admins := []*herald.User{
+		{Email: "one@example.com", Role: herald.RoleAdmin, PasswordHash: "h"},
+		{Email: "two@example.com", Role: herald.RoleAdmin, PasswordHash: "h"},
+	}
+	for _, u := range admins {
+		if err := s.AddUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make([]error, len(admins))
+	var wg sync.WaitGroup
+	for i, u := range admins {
+		wg.Go(func() { _, errs[i] = s.UpdateUser(ctx, u.ID, herald.UserUpdate{Disabled: ptr(true)}, "") })
+	}
+	wg.Wait()
+	refused := 0
+	for _, err := range errs {
+		switch herald.ErrorCode(err) {
+		case "":
+		case herald.ECONFLICT:
+			refused++
+		default:
+			t.Errorf("UpdateUser = %v, want success or ECONFLICT", err)
+		}
+	}
+	users, err := s.FindUsers(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enabled := 0
+	for _, u := range users {
+		if !u.Disabled {
+			enabled++
+		}
+	}
+	if refused != 1 || enabled != 1 {
+		t.Errorf("%d refused, %d admins left enabled; want 1 and 1", refused, enabled)
+	}
+}
+
+// testAuditRequestConcurrent sends one form twice at once: it acts once.
+func testAuditRequestConcurrent(t *testing.T, s herald.Store) {
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			ctx, _ := audited("ed@example.com", "topic.add", "double-submit")
+			errs[i] = s.AddTopic(ctx, &herald.Topic{Name: fmt.Sprintf("Topic %d", i), Rules: herald.TopicRules{Match: []string{"harbour"}}})
+		})
+	}
+	wg.Wait()
+	done := 0
+	for _, err := range errs {
+		switch herald.ErrorCode(err) {
+		case "":
+			done++
+		case herald.ECONFLICT:
+		default:
+			t.Errorf("AddTopic = %v, want success or ECONFLICT", err)
+		}
+	}
+	topics, err := s.FindTopics(context.Background())
+	if err != nil || done != 1 || len(topics) != 1 || len(mustAudit(t, s, herald.AuditFilter{})) != 1 {
+		t.Errorf("%d calls acted, %d topics (%v); want one of each and one entry", done, len(topics), err)
 	}
 }
