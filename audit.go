@@ -95,10 +95,13 @@ func AuditFrom(ctx context.Context) *AuditEntry {
 
 // AuditFilter selects entries of the audit log, newest first.
 type AuditFilter struct {
-	Actor  string // exact email, or SystemActor; "" for everyone
-	Kind   string // one of AuditKinds; "" for every kind
-	Before int64  // only entries with a smaller ID: the next page's cursor
-	Limit  int    // at most MaxPageSize; 0 means DefaultPageSize
+	Actor string // exact email, or SystemActor; "" for everyone
+	Kind  string // one of AuditKinds; "" for every kind
+	// Request finds the entry of one request ("" for all): whether a form
+	// submitted twice has acted already.
+	Request string
+	Before  int64 // only entries with a smaller ID: the next page's cursor
+	Limit   int   // at most MaxPageSize; 0 means DefaultPageSize
 }
 
 // AuditService reads the audit log; the entries are written by the

@@ -8,10 +8,11 @@ import (
 // Error codes. They say what kind of failure happened, independent of how it
 // reaches the user: internal/web maps them to HTTP statuses in one table.
 const (
-	ECONFLICT = "conflict"
-	EINTERNAL = "internal"
-	EINVALID  = "invalid"
-	ENOTFOUND = "not_found"
+	ECONFLICT  = "conflict"
+	EFORBIDDEN = "forbidden" // signed in, but the role does not allow it
+	EINTERNAL  = "internal"
+	EINVALID   = "invalid"
+	ENOTFOUND  = "not_found"
 )
 
 // Error is a failure that can be shown to the person who caused it: Message

@@ -20,6 +20,11 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", defaultDB, "the store: a SQLite file path, or a postgres://… DSN")
 }
 
+// asFlag is who a command's action is recorded as in the audit log.
+func asFlag(fs *flag.FlagSet) *string {
+	return fs.String("as", "", "record the action in the audit log as this user's email (default: system)")
+}
+
 // openStore opens the store named by --db: PostgreSQL for a postgres://
 // DSN, an SQLite file for anything else.
 func openStore(ctx context.Context, dsn string) (herald.Store, error) {

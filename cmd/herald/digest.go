@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 )
 
 const digestUsage = `Usage:
@@ -27,6 +28,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("digest "+args[0], flag.ContinueOnError)
 	db := dbFlag(fs)
 	off := fs.Bool("off", false, "undo: unpin or unhide")
+	as := asFlag(fs)
 	if err := parseFlags(fs, moveFlagsFirst(args[1:]), e); err != nil {
 		return err
 	}
@@ -58,7 +60,7 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		text := fs.Arg(1)
 		edit.Text = &text
 	}
-	if err := store.EditDigestPoint(ctx, id, edit); err != nil {
+	if err := (&desk.Desk{Store: store}).EditDigestPoint(ctx, desk.System(*as), id, edit); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stderr, "point %d changed\n", id)

@@ -22,8 +22,9 @@ Usage:
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
   herald source add URL | list | remove SLUG                           follow outlets
   herald story list | split ARTICLE-SLUG | merge ID INTO-ID            edit stories
+  herald article takedown SLUG --reason TEXT | restore SLUG            unpublish an article, or publish it again
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
-  herald user add EMAIL --role admin|editor|moderator                  add a moderator (password on stdin)
+  herald user add EMAIL --role admin|editor|moderator                  add a user of the desk (password on stdin)
   herald comments export|erase --email ADDR                            a commenter's data: export or erase
   herald topic add NAME --match "…" | edit SLUG | list | suggest      topics and their rules
   herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runSource(ctx, rest, e)
 	case "story":
 		return runStory(ctx, rest, e)
+	case "article":
+		return runArticle(ctx, rest, e)
 	case "extract":
 		return runExtract(ctx, rest, e)
 	case "user":

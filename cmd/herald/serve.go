@@ -16,6 +16,7 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/demo"
+	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/media"
@@ -99,6 +100,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
+	// The desk adds and previews sources through the same client, so
+	// the demo's outlets and the SSRF guard hold there too.
+	site.Desk = &desk.Desk{Store: store, Client: fetcher, Logger: logger}
 	if *follow {
 		pipe := ingest.NewPipeline(store)
 		if err := placeUnplaced(ctx, pipe, e.stderr); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/ingest"
 )
 
@@ -38,6 +39,7 @@ func runSourceAdd(ctx context.Context, args []string, e env) error {
 	every := fs.Duration("every", 0, "check at this fixed interval, 5m to 24h (default: adapt to how often it publishes)")
 	fulltext := fs.String("fulltext", "auto", "fetch each article's page: auto (when the feed has only a summary), always or never")
 	images := fs.String("images", "", "which pictures to show: all, lead or none (default: from the licence), never more than the licence allows")
+	as := asFlag(fs)
 	fetchFlags := addFetchFlags(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
@@ -47,40 +49,24 @@ func runSourceAdd(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stderr, sourceUsage)
 		return errUsage
 	}
-	src := &herald.Source{Name: strings.TrimSpace(*name), Every: *every}
-	var err error
-	if src.Licence, err = herald.ParseLicence(*licence); err != nil {
-		return err
+	if *every != 0 && (*every < herald.MinCheckInterval || *every > herald.MaxCheckInterval) {
+		return herald.Errorf(herald.EINVALID, "--every %s is outside 5m to 24h", *every)
 	}
-	if src.Fulltext, err = herald.ParseFulltext(*fulltext); err != nil {
-		return err
-	}
-	if src.Images, err = herald.ParseImagePolicy(*images); err != nil {
-		return err
-	}
-	if src.Every != 0 && (src.Every < herald.MinCheckInterval || src.Every > herald.MaxCheckInterval) {
-		return herald.Errorf(herald.EINVALID, "--every %s is outside 5m to 24h", src.Every)
-	}
-
 	store, err := openStore(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-
-	resolved, err := ingest.Resolve(ctx, fetchFlags.client(nil), fs.Arg(0))
+	form := desk.SourceForm{URL: fs.Arg(0), Name: *name, Licence: *licence, Fulltext: *fulltext, Images: *images}
+	if *every != 0 {
+		form.Every = every.String()
+	}
+	d := &desk.Desk{Store: store, Client: fetchFlags.client(nil)}
+	src, note, err := d.AddSource(ctx, desk.System(*as), form)
+	if note != "" {
+		fmt.Fprintln(e.stderr, note)
+	}
 	if err != nil {
-		return fmt.Errorf("%s: %s", fs.Arg(0), describeErr(err))
-	}
-	fmt.Fprintln(e.stderr, resolved.Note)
-	src.FeedURL, src.Kind, src.Homepage = resolved.FeedURL, resolved.Kind, resolved.Homepage
-	if src.Name == "" {
-		src.Name = resolved.Title
-	}
-	if src.Name == "" {
-		return herald.Errorf(herald.EINVALID, "%s gives no name for the outlet; pass --name", fs.Arg(0))
-	}
-	if err := store.AddSource(ctx, src); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s, %s; first check now\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
@@ -117,6 +103,7 @@ func runSourceSet(ctx context.Context, args []string, e env) error {
 	db := dbFlag(fs)
 	licence := fs.String("licence", "", "how much of each article added from now on to republish: full, excerpt or headline")
 	images := fs.String("images", "", "which pictures to show, stored articles included: all, lead, none, or licence (follow the licence)")
+	as := asFlag(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -152,7 +139,8 @@ func runSourceSet(ctx context.Context, args []string, e env) error {
 	}
 	defer store.Close()
 	slug := fs.Arg(0)
-	src, err := store.UpdateSource(ctx, slug, upd)
+	d := &desk.Desk{Store: store}
+	src, err := d.UpdateSource(ctx, desk.System(*as), slug, upd)
 	if err != nil {
 		return noSource(err, slug)
 	}
@@ -212,6 +200,7 @@ func runSourceRemove(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("source remove", flag.ContinueOnError)
 	db := dbFlag(fs)
 	purge := fs.Bool("purge", false, "also delete the source's articles")
+	as := asFlag(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -225,7 +214,8 @@ func runSourceRemove(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.RemoveSource(ctx, fs.Arg(0), *purge); err != nil {
+	d := &desk.Desk{Store: store}
+	if err := d.RemoveSource(ctx, desk.System(*as), fs.Arg(0), *purge); err != nil {
 		return noSource(err, fs.Arg(0))
 	}
 	if *purge {

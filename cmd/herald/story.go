@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/ingest"
 )
 
@@ -56,6 +57,7 @@ func runStoryList(ctx context.Context, args []string, e env) error {
 func runStorySplit(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("story split", flag.ContinueOnError)
 	db := dbFlag(fs)
+	as := asFlag(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -69,24 +71,18 @@ func runStorySplit(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	a, err := store.FindArticleBySlug(ctx, fs.Arg(0))
-	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return herald.Errorf(herald.ENOTFOUND, "no article %q; the slug is the last part of its /articles/ address", fs.Arg(0))
-	}
+	s, err := (&desk.Desk{Store: store}).SplitArticle(ctx, desk.System(*as), fs.Arg(0))
 	if err != nil {
 		return err
 	}
-	s, err := store.SplitArticle(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%q is now story %d, on its own; it will not be placed again\n", a.Title, s.ID)
+	fmt.Fprintf(e.stdout, "%s is now story %d, on its own; it will not be placed again\n", fs.Arg(0), s.ID)
 	return nil
 }
 
 func runStoryMerge(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("story merge", flag.ContinueOnError)
 	db := dbFlag(fs)
+	as := asFlag(fs)
 	args = moveFlagsFirst(args)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
@@ -108,7 +104,7 @@ func runStoryMerge(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.MergeStories(ctx, ids[0], ids[1]); err != nil {
+	if err := (&desk.Desk{Store: store}).MergeStories(ctx, desk.System(*as), ids[0], ids[1]); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "story %d merged into story %d\n", ids[0], ids[1])

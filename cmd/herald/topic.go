@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/digest"
 	"github.com/herald-news/herald/internal/ingest"
 )
@@ -49,6 +50,7 @@ func runTopicAdd(ctx context.Context, args []string, e env, edit bool) error {
 	fs.Var(&outlets, "outlet", "only articles from this outlet (its name or slug)")
 	slug := fs.String("slug", "", "the topic page's address, /topics/SLUG (default: from the name)")
 	name := fs.String("name", "", "the new name (topic edit)")
+	as := asFlag(fs)
 	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
 		return err
 	}
@@ -62,6 +64,7 @@ func runTopicAdd(ctx context.Context, args []string, e env, edit bool) error {
 	}
 	defer store.Close()
 
+	d := &desk.Desk{Store: store}
 	t := &herald.Topic{Name: fs.Arg(0), Slug: *slug, Rules: herald.TopicRules{Match: match, Exclude: exclude, Outlets: outlets}}
 	if edit {
 		if t, err = store.FindTopicBySlug(ctx, fs.Arg(0)); err != nil {
@@ -79,9 +82,9 @@ func runTopicAdd(ctx context.Context, args []string, e env, edit bool) error {
 		if len(outlets) > 0 {
 			t.Rules.Outlets = outlets
 		}
-		err = store.UpdateTopic(ctx, t)
+		err = d.EditTopic(ctx, desk.System(*as), t)
 	} else {
-		err = store.AddTopic(ctx, t)
+		err = d.AddTopic(ctx, desk.System(*as), t)
 	}
 	if err != nil {
 		return err

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/herald-news/herald"
-	"github.com/herald-news/herald/internal/auth"
+	"github.com/herald-news/herald/internal/desk"
 	"golang.org/x/term"
 )
 
@@ -29,6 +29,7 @@ func runUser(ctx context.Context, args []string, e env) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	db := dbFlag(fs)
 	role := fs.String("role", "moderator", "what the user may do: admin, editor or moderator")
+	as := asFlag(fs)
 	if err := parseFlags(fs, moveFlagsFirst(args[1:]), e); err != nil {
 		return err
 	}
@@ -36,19 +37,14 @@ func runUser(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stderr, userUsage)
 		return errUsage
 	}
-	u := &herald.User{Email: herald.NormalizeEmail(fs.Arg(0))}
-	var err error
-	if u.Role, err = herald.ParseRole(*role); err != nil {
+	if _, err := herald.ParseRole(*role); err != nil {
 		return err
 	}
-	if !strings.Contains(u.Email, "@") {
+	if !strings.Contains(fs.Arg(0), "@") {
 		return herald.Errorf(herald.EINVALID, "%q is not an email address", fs.Arg(0))
 	}
 	password, err := readPassword(e)
 	if err != nil {
-		return err
-	}
-	if u.PasswordHash, err = auth.HashPassword(password); err != nil {
 		return err
 	}
 	store, err := openStore(ctx, *db)
@@ -56,7 +52,8 @@ func runUser(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.AddUser(ctx, u); err != nil {
+	u, err := (&desk.Desk{Store: store}).AddUser(ctx, desk.System(*as), fs.Arg(0), *role, password)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Email, u.Role)

@@ -139,7 +139,7 @@ func (f *Follower) Check(ctx context.Context, src *herald.Source) (herald.FetchS
 	added, hints, err := f.check(ctx, src, &state)
 	if err != nil {
 		state.Status = herald.FetchFailed
-		state.LastError = describe(err)
+		state.LastError = Describe(err)
 		state.Failures++
 		state.NextCheckAt = now.Add(retryDelay(err, state.Failures))
 		return state, added, err
@@ -236,7 +236,7 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 		if err != nil {
 			// One bad item does not fail the source: it is logged and the
 			// next check tries it again.
-			f.Logger.Warn("item not added", "source", src.Slug, "url", it.URL, "reason", describe(err))
+			f.Logger.Warn("item not added", "source", src.Slug, "url", it.URL, "reason", Describe(err))
 			f.Metrics.failure(fetchReason(err))
 			continue
 		}
@@ -253,6 +253,17 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 const minFeedWords = 150
 
 func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndication.Item) (bool, error) {
+	item, err := f.itemFor(ctx, src, it)
+	if err != nil {
+		return false, err
+	}
+	_, created, err := f.Pipeline.Add(ctx, item)
+	return created, err
+}
+
+// itemFor turns a feed item into what the pipeline takes, fetching the
+// article's page when the source's full-text mode asks for it.
+func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndication.Item) (Item, error) {
 	f.report(src, it.URL, it.Notes)
 	item := Item{
 		URL: it.URL, Title: it.Title, Byline: it.Author, PublishedAt: it.Published,
@@ -269,14 +280,13 @@ func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndicati
 			f.report(src, it.URL, page.Notes)
 			mergePage(&item, page)
 		case strings.TrimSpace(item.HTML) == "":
-			return false, err
+			return Item{}, err
 		default:
 			// The page could not be read: the feed's text will do.
-			f.Logger.Info("full text unavailable; using the feed's text", "url", it.URL, "reason", describe(err))
+			f.Logger.Info("full text unavailable; using the feed's text", "url", it.URL, "reason", Describe(err))
 		}
 	}
-	_, created, err := f.Pipeline.Add(ctx, item)
-	return created, err
+	return item, nil
 }
 
 func needsFullText(mode herald.Fulltext, feedHTML string) bool {
@@ -418,8 +428,9 @@ func maxAge(h http.Header) time.Duration {
 	return 0
 }
 
-// describe is the reason an editor sees for a failure.
-func describe(err error) string {
+// Describe is the reason an editor sees for a failure: a fetch's own
+// reason, or the message of a herald error.
+func Describe(err error) string {
 	var fe *fetch.Error
 	if errors.As(err, &fe) {
 		return fe.Reason

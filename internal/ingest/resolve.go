@@ -20,6 +20,9 @@ type Resolved struct {
 	Homepage string
 	// Note tells the editor what was found and chosen.
 	Note string
+	// Advertised lists the feeds a home page advertised, the chosen one
+	// included, for the editor to pick another.
+	Advertised []string
 }
 
 // maxCandidates bounds how many advertised or usual feed addresses are
@@ -65,7 +68,7 @@ func Resolve(ctx context.Context, f *fetch.Client, rawURL string) (*Resolved, er
 	for i, c := range candidates {
 		cr, err := f.Get(ctx, fetch.Request{URL: c})
 		if err != nil {
-			tried = append(tried, fmt.Sprintf("%s (%s)", c, describe(err)))
+			tried = append(tried, fmt.Sprintf("%s (%s)", c, Describe(err)))
 			continue
 		}
 		feed, err := syndication.Parse(cr.Body, cr.URL)
@@ -74,6 +77,7 @@ func Resolve(ctx context.Context, f *fetch.Client, rawURL string) (*Resolved, er
 			continue
 		}
 		r := fromFeed(feed, cr.URL)
+		r.Advertised = advertised
 		if r.Homepage == "" {
 			r.Homepage = resp.URL
 		}

@@ -57,8 +57,8 @@ func (db *DB) FindAudit(ctx context.Context, f herald.AuditFilter) ([]*herald.Au
 	rows, err := db.pool.Query(ctx, `
 		SELECT id, at, actor, action, subject, before, after, coalesce(request, '')
 		FROM audit_log
-		WHERE id < $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR action LIKE $3 || '.%')
-		ORDER BY id DESC LIMIT $4`, before, f.Actor, f.Kind, limit)
+		WHERE id < $1 AND ($2 = '' OR actor = $2) AND ($3 = '' OR action LIKE $3 || '.%') AND ($5 = '' OR request = $5)
+		ORDER BY id DESC LIMIT $4`, before, f.Actor, f.Kind, limit, f.Request)
 	if err != nil {
 		return nil, fmt.Errorf("find audit: %w", err)
 	}

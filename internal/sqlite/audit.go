@@ -55,8 +55,8 @@ func (db *DB) FindAudit(ctx context.Context, f herald.AuditFilter) ([]*herald.Au
 	rows, err := db.reader.QueryContext(ctx, `
 		SELECT id, at, actor, action, subject, before, after, coalesce(request, '')
 		FROM audit_log
-		WHERE id < ? AND (? = '' OR actor = ?) AND (? = '' OR action LIKE ? || '.%')
-		ORDER BY id DESC LIMIT ?`, before, f.Actor, f.Actor, f.Kind, f.Kind, limit)
+		WHERE id < ? AND (? = '' OR actor = ?) AND (? = '' OR action LIKE ? || '.%') AND (? = '' OR request = ?)
+		ORDER BY id DESC LIMIT ?`, before, f.Actor, f.Actor, f.Kind, f.Kind, f.Request, f.Request, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find audit: %w", err)
 	}

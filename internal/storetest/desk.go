@@ -218,6 +218,7 @@ func testAuditFind(t *testing.T, s herald.Store) {
 		want = append(want, e)
 	}
 	ctx, e := audited("ann@example.com", "user.add", "")
+	e.Request = "form-1"
 	if err := s.AddUser(ctx, &herald.User{Email: "new@example.com", Role: herald.RoleEditor, PasswordHash: "h"}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,6 +254,8 @@ func testAuditFind(t *testing.T, s herald.Store) {
 		"Before":   {herald.AuditFilter{Before: want[2].ID, Limit: 3}, ids(want[3:6])},
 		"LastPage": {herald.AuditFilter{Before: want[8].ID}, ids(want[9:])},
 		"Nobody":   {herald.AuditFilter{Actor: "eve@example.com"}, nil},
+		"Request":  {herald.AuditFilter{Request: "form-1"}, []int64{want[0].ID}},
+		"Unknown":  {herald.AuditFilter{Request: "form-2"}, nil},
 	} {
 		if got := ids(mustAudit(t, s, tc.f)); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: ids %v, want %v", name, got, tc.want)

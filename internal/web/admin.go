@@ -66,10 +66,11 @@ func (s *Server) adminLayout(title string) layout {
 
 func (s *Server) handleSignInForm(w http.ResponseWriter, r *http.Request) {
 	if s.currentUser(r) != nil {
-		http.Redirect(w, r, "/admin/comments", http.StatusSeeOther)
+		http.Redirect(w, r, "/admin", http.StatusSeeOther)
 		return
 	}
-	s.renderPrivate(w, r, http.StatusOK, "admin_signin.html", signInView{layout: s.adminLayout("Sign in")})
+	s.renderPrivate(w, r, http.StatusOK, "admin_signin.html", signInView{layout: s.adminLayout("Sign in"),
+		Email: r.URL.Query().Get("email")})
 }
 
 func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +104,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
-	http.Redirect(w, r, "/admin/comments", http.StatusSeeOther)
+	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 
 // checkSignIn returns the user whose email and password these are. Every
@@ -127,6 +128,9 @@ func (s *Server) checkSignIn(ctx context.Context, email, password string) (*hera
 	}
 	if !ok {
 		return nil, wrong
+	}
+	if u.Disabled { // said only to whoever knows the password
+		return nil, herald.Errorf(herald.EINVALID, "This account is disabled. Ask an admin to enable it.")
 	}
 	return u, nil
 }

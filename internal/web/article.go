@@ -40,6 +40,9 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 	}
 	s.serveCached(w, r, func() (*page, error) {
 		a, err := s.Store.FindArticleBySlug(r.Context(), slug)
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			return s.gonePage(r, slug, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -186,4 +189,30 @@ func newsArticleLD(a *herald.Article, self, siteName, home, image string) map[st
 		ld["inLanguage"] = a.Lang
 	}
 	return ld
+}
+
+// goneView is the page of an article no longer published.
+type goneView struct {
+	layout
+	Takedown  *herald.Takedown
+	Withdrawn bool
+}
+
+// gonePage answers for an article that is not stored: 410 Gone with the
+// reason when it was taken down or withdrawn, notFound otherwise.
+func (s *Server) gonePage(r *http.Request, slug string, notFound error) (*page, error) {
+	t, err := s.Store.FindTakedown(r.Context(), slug)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	l := s.newLayout(t.Title, "")
+	l.NoIndex = true
+	body, err := s.render("gone.html", goneView{layout: l, Takedown: t, Withdrawn: t.Status == herald.StatusWithdrawn})
+	if err != nil {
+		return nil, err
+	}
+	return newPage(http.StatusGone, "text/html; charset=utf-8", body), nil
 }

@@ -30,6 +30,7 @@ type commentSite struct {
 	srv     *httptest.Server
 	store   *sqlite.DB
 	article *herald.Article
+	web     *web.Server
 }
 
 const articlePath = "/articles/council-approves-harbour-wall"
@@ -66,7 +67,7 @@ func newCommentSite(t *testing.T, cfg web.CommentConfig) *commentSite {
 	}
 	w.CatchUp(ctx)
 	go w.WatchChanges(ctx)
-	return &commentSite{srv: srv, store: store, article: a}
+	return &commentSite{srv: srv, store: store, article: a, web: w}
 }
 
 // reader is one browser: its own cookies, never following redirects.

@@ -10,10 +10,11 @@ import (
 
 // statuses maps error codes to HTTP statuses; it is the only place that does.
 var statuses = map[string]int{
-	herald.ECONFLICT: http.StatusConflict,
-	herald.EINVALID:  http.StatusBadRequest,
-	herald.ENOTFOUND: http.StatusNotFound,
-	herald.EINTERNAL: http.StatusInternalServerError,
+	herald.ECONFLICT:  http.StatusConflict,
+	herald.EINVALID:   http.StatusBadRequest,
+	herald.ENOTFOUND:  http.StatusNotFound,
+	herald.EFORBIDDEN: http.StatusForbidden,
+	herald.EINTERNAL:  http.StatusInternalServerError,
 }
 
 func errorStatus(err error) int {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 )
 
 //go:embed templates/*.html
@@ -51,6 +52,9 @@ type Server struct {
 	Config Config
 	// Metrics serves /metrics when set (Prometheus' text format).
 	Metrics http.Handler
+	// Desk takes the desk's actions; without it the desk can do all but
+	// fetch addresses (adding a source and its preview).
+	Desk *desk.Desk
 
 	templates map[string]*template.Template
 	static    map[string]*page

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/herald-news/herald/internal/desk"
+)
+
+const articleUsage = `Usage:
+  herald article takedown SLUG --reason TEXT   unpublish: its address answers 410 Gone with the reason
+  herald article restore SLUG                  publish a taken-down or withdrawn article again
+
+Every subcommand takes --db and --as EMAIL (who the audit log names).
+`
+
+func runArticle(ctx context.Context, args []string, e env) error {
+	return runSubcommand(ctx, "article", articleUsage, map[string]subcommand{
+		"takedown": runArticleTakedown,
+		"restore":  runArticleRestore,
+	}, args, e)
+}
+
+func runArticleTakedown(ctx context.Context, args []string, e env) error {
+	var reason *string
+	return withArticle(ctx, "takedown", args, e, func(fs *flag.FlagSet) {
+		reason = fs.String("reason", "", "why, shown on the article's page (required)")
+	}, func(d *desk.Desk, a desk.Actor, slug string) error {
+		t, err := d.TakeDown(ctx, a, slug, *reason)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s unpublished: /articles/%s answers 410 Gone (%s)\n", t.Title, t.Slug, t.Reason)
+		return nil
+	})
+}
+
+func runArticleRestore(ctx context.Context, args []string, e env) error {
+	return withArticle(ctx, "restore", args, e, nil, func(d *desk.Desk, a desk.Actor, slug string) error {
+		art, err := d.Restore(ctx, a, slug)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s is published again at /articles/%s\n", art.Title, art.Slug)
+		return nil
+	})
+}
+
+// withArticle runs an article subcommand: it reads the flags (those
+// flags adds, --db and --as) and the one slug, opens the store, and calls
+// act with the desk.
+func withArticle(ctx context.Context, name string, args []string, e env, flags func(*flag.FlagSet),
+	act func(*desk.Desk, desk.Actor, string) error) error {
+	fs := flag.NewFlagSet("article "+name, flag.ContinueOnError)
+	db := dbFlag(fs)
+	as := asFlag(fs)
+	if flags != nil {
+		flags(fs)
+	}
+	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, articleUsage)
+		return errUsage
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return act(&desk.Desk{Store: store}, desk.System(*as), fs.Arg(0))
+}
