@@ -18,6 +18,8 @@ const sourceUsage = `Usage:
   herald source set SLUG [--licence full|excerpt|headline] [--images all|lead|none|licence]
   herald source list
   herald source remove SLUG [--purge]
+  herald source import FILE.opml|- [--licence full|excerpt|headline] [--dry-run]
+  herald source export [-o FILE.opml]
 
 Every subcommand takes --db.
 `
@@ -25,6 +27,8 @@ Every subcommand takes --db.
 func runSource(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, "source", sourceUsage, map[string]subcommand{
 		"add":    runSourceAdd,
+		"export": runSourceExport,
+		"import": runSourceImport,
 		"list":   runSourceList,
 		"remove": runSourceRemove,
 		"set":    runSourceSet,

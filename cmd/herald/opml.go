@@ -1,0 +1,207 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/opml"
+)
+
+// runSourceImport follows every feed of an OPML list. The list says each
+// address is a feed, so nothing is fetched: a wrong address shows in
+// herald source list after its first check, as for source add.
+func runSourceImport(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("source import", flag.ContinueOnError)
+	db := dbFlag(fs)
+	licence := fs.String("licence", string(herald.DefaultLicence), "the licence of the feeds whose outline names none: full, excerpt or headline")
+	dryRun := fs.Bool("dry-run", false, "say what would be added, and add nothing")
+	if err := parseFlags(fs, moveFlagsFirst(withBoolValues(args, "dry-run")), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, sourceUsage)
+		return errUsage
+	}
+	defaultLicence, err := herald.ParseLicence(*licence)
+	if err != nil {
+		return err
+	}
+	outlines, err := readOPML(fs.Arg(0), e.stdin)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	im, err := newOPMLImport(ctx, store, defaultLicence, *dryRun, e)
+	if err != nil {
+		return err
+	}
+	for _, o := range outlines {
+		if err := ctx.Err(); err != nil {
+			im.summary()
+			return err
+		}
+		im.add(ctx, o)
+	}
+	im.summary()
+	return nil
+}
+
+// withBoolValues writes each of the named boolean flags as --name=true:
+// moveFlagsFirst would otherwise take the argument after one for its
+// value, as it does for every flag but those it knows.
+func withBoolValues(args []string, names ...string) []string {
+	out := slices.Clone(args)
+	for i, a := range out {
+		if a == "--" {
+			break
+		}
+		if slices.Contains(names, strings.TrimLeft(a, "-")) && strings.HasPrefix(a, "-") {
+			out[i] = a + "=true"
+		}
+	}
+	return out
+}
+
+// readOPML reads the OPML list in the named file, or standard input for
+// "-". A list that cannot be read is refused whole, before anything is
+// added.
+func readOPML(name string, stdin io.Reader) ([]opml.Outline, error) {
+	in, _, err := openInput(name, stdin)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	outlines, err := opml.Parse(in)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return outlines, nil
+}
+
+// opmlImport adds the outlines of a list one at a time, counting what
+// became of them.
+type opmlImport struct {
+	store    herald.SourceService
+	licence  herald.Licence
+	dryRun   bool
+	e        env
+	followed map[string]bool // feed URLs already followed, the list's own included
+
+	added, skipped, failed int
+}
+
+func newOPMLImport(ctx context.Context, store herald.SourceService, licence herald.Licence, dryRun bool, e env) (*opmlImport, error) {
+	sources, err := store.FindSources(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sources: %w", err)
+	}
+	followed := map[string]bool{}
+	for _, s := range sources {
+		if s.Following() {
+			followed[s.FeedURL] = true
+		}
+	}
+	return &opmlImport{store: store, licence: licence, dryRun: dryRun, e: e, followed: followed}, nil
+}
+
+// add follows o's feed, or reports on standard error why it cannot.
+func (im *opmlImport) add(ctx context.Context, o opml.Outline) {
+	src, err := opml.ToSource(o, im.licence)
+	switch {
+	case err != nil:
+	case im.followed[src.FeedURL]:
+		im.skipped++
+		return
+	case im.dryRun:
+		fmt.Fprintf(im.e.stdout, "would add %s: %s %s, licence %s, %s\n", src.Name, src.Kind, src.FeedURL, src.Licence, describeImages(src))
+	default:
+		err = im.store.AddSource(ctx, src)
+	}
+	if err != nil {
+		im.failed++
+		fmt.Fprintf(im.e.stderr, "%q %s: %s\n", o.Title, o.XMLURL, message(err))
+		return
+	}
+	im.followed[src.FeedURL] = true
+	im.added++
+	if !im.dryRun {
+		fmt.Fprintf(im.e.stdout, "added %s (%s): %s %s, licence %s, %s\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
+	}
+}
+
+func (im *opmlImport) summary() {
+	if im.dryRun {
+		fmt.Fprintf(im.e.stderr, "dry run, nothing written: would add %d, skip %d (already followed), fail %d\n", im.added, im.skipped, im.failed)
+		return
+	}
+	fmt.Fprintf(im.e.stderr, "added %d, skipped %d (already followed), failed %d\n", im.added, im.skipped, im.failed)
+}
+
+// runSourceExport writes every followed source, with its settings, as an
+// OPML list that feed readers and herald source import read.
+func runSourceExport(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("source export", flag.ContinueOnError)
+	db := dbFlag(fs)
+	out := fs.String("o", "", "write the list to this file (default: standard output)")
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprint(e.stderr, sourceUsage)
+		return errUsage
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sources, err := store.FindSources(ctx)
+	if err != nil {
+		return fmt.Errorf("sources: %w", err)
+	}
+	outlines := opml.FromSources(sources)
+	if *out == "" {
+		return opml.Write(e.stdout, "Herald sources", outlines)
+	}
+	if err := writeFileWith(*out, func(w io.Writer) error { return opml.Write(w, "Herald sources", outlines) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "exported %d sources to %s\n", len(outlines), *out)
+	return nil
+}
+
+// writeFileWith writes the named file with write, through a temporary
+// file renamed into place, so a failed export leaves no half-written
+// list where an earlier one may have been.
+func writeFileWith(name string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".herald-export-*")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", name, unwrapPath(err))
+	}
+	defer os.Remove(f.Name()) // fails harmlessly once renamed
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644) // a list of public feeds; CreateTemp makes it 0600
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", name, err)
+	}
+	return nil
+}
