@@ -14,9 +14,9 @@ import (
 	"github.com/herald-news/herald/internal/ingest"
 )
 
-// newsOrigin serves, as http://news.example, the article page of
-// internal/extract's testdata, with a feed that links to it by a summary
-// only, so that Herald fetches the page.
+// newsOrigin serves, as http://news.example, the feeds of testdata/ and
+// the article page of internal/extract's testdata, with a feed that
+// links to it by a summary only, so that Herald fetches the page.
 func newsOrigin(t *testing.T) *fetch.Client {
 	t.Helper()
 	read := func(path ...string) []byte {
@@ -110,6 +110,34 @@ func TestFollowPagePictures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			src := &herald.Source{Name: "River Daily", FeedURL: "http://news.example/summaries.rss", Kind: herald.KindFeed,
 				Licence: herald.LicenceFull, Fulltext: herald.FulltextAuto, Images: tt.images}
+			checkNamed(t, followOnce(t, client, src), tt.want)
+		})
+	}
+}
+
+// TestFollowFeedRelativePictures follows feeds whose bodies give their
+// pictures' addresses relative to the item: they are resolved against
+// the item's link (in Atom, itself resolved against xml:base) rather
+// than dropped.
+func TestFollowFeedRelativePictures(t *testing.T) {
+	client := newsOrigin(t)
+	tests := []struct {
+		name, feed string
+		want       []herald.ArticleImage
+	}{
+		{"RSS", "http://news.example/relative.rss", []herald.ArticleImage{
+			{Role: herald.RoleLead, SourceURL: "http://news.example/2024/ferry/ferry-1800.jpg", Alt: "The ferry leaving the slipway",
+				Caption: "The ferry leaves the slipway.", Credit: "Photo: Jo Hart"},
+			{Role: herald.RoleBody, SourceURL: "http://news.example/2024/ferry/crew.jpg", Alt: "The crew on deck"},
+		}},
+		{"AtomXMLBase", "http://news.example/relative.atom", []herald.ArticleImage{
+			{Role: herald.RoleLead, SourceURL: "http://news.example/2024/market/stalls.jpg", Alt: "Stalls back in the square"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := &herald.Source{Name: "Valley Post", FeedURL: tt.feed, Kind: herald.KindFeed,
+				Licence: herald.LicenceFull, Fulltext: herald.FulltextNever}
 			checkNamed(t, followOnce(t, client, src), tt.want)
 		})
 	}
