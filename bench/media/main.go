@@ -8,11 +8,15 @@
 //     Limiter;
 //   - speed on one core (GOMAXPROCS=1, CPU time of the process) over a
 //     set of generated photographs of the sizes news sites publish, with
-//     the bytes of the originals and of the variants made of them.
+//     the bytes of the originals and of the variants made of them;
+//   - the same over real photographs encoded by other software than Go:
+//     the photographs of Debian's plasma-workspace-wallpapers (see
+//     README.md for their source and licence).
 //
 // Usage, from the project root:
 //
-//	go run ./bench/media [-dir /tmp/herald-media] [-rounds 3]
+//	sudo apt-get install plasma-workspace-wallpapers   # the real photographs
+//	go run ./bench/media [-dir /tmp/herald-media] [-rounds 3] [-sets memory,generated,photos]
 //
 // The originals are generated into -dir once (the 40-megapixel ones take
 // a minute) and reused.
@@ -53,6 +57,8 @@ func run(args []string, out io.Writer) error {
 	rounds := fs.Int("rounds", 3, "times each picture of the speed set is processed")
 	child := fs.String("child", "", "internal: process these files (comma-separated) at once and report VmHWM")
 	limit := fs.Int64("limit", media.DefaultMaxMemory, "internal: the Limiter's size in the child")
+	sets := fs.String("sets", "memory,generated,photos", "what to measure: memory (40-megapixel peaks), generated, photos (real photographs)")
+	photoDir := fs.String("photos", "/usr/share/wallpapers", "where plasma-workspace-wallpapers put its pictures")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,10 +70,33 @@ func run(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "Machine: %s, %d cores (GOMAXPROCS), %s; load average %s at the start.\n\n",
 		machine.CPUModel(), runtime.NumCPU(), runtime.Version(), machine.LoadAvg())
-	if err := peakMemory(*dir, out); err != nil {
-		return err
+	want := make(map[string]bool)
+	for _, s := range strings.Split(*sets, ",") {
+		want[strings.TrimSpace(s)] = true
 	}
-	return speed(*dir, *rounds, out)
+	if want["memory"] {
+		if err := peakMemory(*dir, out); err != nil {
+			return err
+		}
+	}
+	runtime.GOMAXPROCS(1) // the speed sets: one core
+	if want["generated"] {
+		set, err := generatedSet(*dir)
+		if err != nil {
+			return err
+		}
+		if err := speed("Generated photographs", set, *rounds, out); err != nil {
+			return err
+		}
+	}
+	if want["photos"] {
+		set, err := photoSet(*photoDir)
+		if err != nil {
+			return err
+		}
+		return speed("Real photographs (plasma-workspace-wallpapers, 2560×1600 JPEGs)", set, *rounds, out)
+	}
+	return nil
 }
 
 // The 40-megapixel picture: 7728×5152 (39.8 megapixels, 3:2), the size
@@ -246,14 +275,15 @@ var speedSet = []struct {
 	{"graphic PNG 1200×675", 1200, 675, true},
 }
 
-func speed(dir string, rounds int, out io.Writer) error {
-	runtime.GOMAXPROCS(1)
-	var p media.Processor
-	fmt.Fprintf(out, "### Speed on one core (GOMAXPROCS=1), %d rounds\n\n", rounds)
-	fmt.Fprintln(out, "| picture | original | variants (3 widths + card) | CPU a picture | pictures/s a core |")
-	fmt.Fprintln(out, "| --- | ---: | ---: | ---: | ---: |")
-	var totalIn, totalOut int64
-	var totalCPU time.Duration
+// picture is one original of a speed set.
+type picture struct {
+	name string
+	data []byte
+}
+
+// generatedSet returns speedSet, generated into dir once.
+func generatedSet(dir string) ([]picture, error) {
+	var set []picture
 	for i, s := range speedSet {
 		ext := ".jpg"
 		if s.png {
@@ -267,34 +297,74 @@ func speed(dir string, rounds int, out io.Writer) error {
 			}
 			return mediatest.JPEG(m, 85)
 		}); err != nil {
-			return err
+			return nil, err
 		}
 		data, err := os.ReadFile(path)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		set = append(set, picture{s.name, data})
+	}
+	return set, nil
+}
+
+// photos are the wallpapers of plasma-workspace-wallpapers (Debian
+// bookworm, 4:5.27.5-2) that are photographs: landscapes, water, leaves,
+// a forest, a building, the sky. The package's other wallpapers are
+// paintings and renders, and Autumn, a painting, is left out.
+var photos = []string{"BytheWater", "ColdRipple", "DarkestHour", "EveningGlow", "FallenLeaf",
+	"Grey", "Kite", "OneStandsOut", "Path", "summer_1am"}
+
+// photoSet reads the photographs from dir, each at the largest size the
+// package has (2560×1600; its smaller names link to it).
+func photoSet(dir string) ([]picture, error) {
+	var set []picture
+	for _, name := range photos {
+		path := filepath.Join(dir, name, "contents", "images", "2560x1600.jpg")
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("%w (apt-get install plasma-workspace-wallpapers, or -sets memory,generated)", err)
+		}
+		set = append(set, picture{name, data})
+	}
+	return set, nil
+}
+
+// speed processes each picture of set rounds times on one core and
+// prints its CPU time and the bytes of its variants beside its own.
+func speed(title string, set []picture, rounds int, out io.Writer) error {
+	var p media.Processor
+	fmt.Fprintf(out, "### %s: speed on one core (GOMAXPROCS=1), %d rounds\n\n", title, rounds)
+	fmt.Fprintln(out, "| picture | size | original | variants (3 widths + card) | CPU a picture | pictures/s a core |")
+	fmt.Fprintln(out, "| --- | --- | ---: | ---: | ---: | ---: |")
+	var totalIn, totalOut int64
+	var totalCPU time.Duration
+	for _, pic := range set {
 		var outBytes int64
+		var size string
 		runtime.GC()
 		cpu0 := cpuTime()
 		for r := 0; r < rounds; r++ {
-			res, err := p.Process(context.Background(), data, media.Options{})
+			res, err := p.Process(context.Background(), pic.data, media.Options{})
 			if err != nil {
-				return fmt.Errorf("%s: %w", s.name, err)
+				return fmt.Errorf("%s: %w", pic.name, err)
 			}
 			outBytes = 0
 			for _, v := range res.Variants {
 				outBytes += int64(len(v.Bytes))
 			}
+			size = fmt.Sprintf("%d×%d", res.Width, res.Height)
 		}
 		cpu := (cpuTime() - cpu0) / time.Duration(rounds)
-		totalIn += int64(len(data))
+		totalIn += int64(len(pic.data))
 		totalOut += outBytes
 		totalCPU += cpu
-		fmt.Fprintf(out, "| %s | %s | %s | %d ms | %.1f |\n", s.name, kb(int64(len(data))), kb(outBytes), cpu.Milliseconds(), 1/cpu.Seconds())
+		fmt.Fprintf(out, "| %s | %s | %s | %s | %d ms | %.1f |\n", pic.name, size, kb(int64(len(pic.data))), kb(outBytes), cpu.Milliseconds(), 1/cpu.Seconds())
 	}
-	n := float64(len(speedSet))
-	fmt.Fprintf(out, "| **all %d** | %s | %s (%.0f%%) | %d ms | **%.1f** |\n\n", len(speedSet), kb(totalIn), kb(totalOut),
-		100*float64(totalOut)/float64(totalIn), (totalCPU / time.Duration(len(speedSet))).Milliseconds(), n/totalCPU.Seconds())
+	n := float64(len(set))
+	fmt.Fprintf(out, "| **all %d** | | %s | %s (%.0f%%; %.0f%% saved) | %d ms | **%.1f** |\n\n", len(set), kb(totalIn), kb(totalOut),
+		100*float64(totalOut)/float64(totalIn), 100-100*float64(totalOut)/float64(totalIn),
+		(totalCPU / time.Duration(len(set))).Milliseconds(), n/totalCPU.Seconds())
 	return nil
 }
 

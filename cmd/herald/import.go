@@ -47,7 +47,10 @@ func runImport(ctx context.Context, args []string, e env) error {
 	}
 	show := newProgressShow(e.stderr, size)
 	im := &ingest.Importer{
-		Pipeline:   pipe,
+		Pipeline: pipe,
+		// A source's --images setting applies to its imported articles
+		// as to those followed.
+		Sources:    store,
 		OnProgress: show.update,
 		OnReject: func(line int, err error) {
 			show.clear()

@@ -2,7 +2,9 @@ package extract
 
 import (
 	"bytes"
+	"cmp"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -34,6 +36,16 @@ var dropTags = map[atom.Atom]bool{
 	atom.Svg: true, atom.Iframe: true, atom.Object: true, atom.Embed: true,
 }
 
+// prepared is what prepare set aside of a page for bodyHTML to put back.
+type prepared struct {
+	// captions are the keys (see alnum) of the captions of the figures
+	// made paragraphs.
+	captions map[string]bool
+	// pictures are the figures and pictures replaced by markers, the
+	// marker of pictures[i] naming i (see pictureMarker).
+	pictures []*html.Node
+}
+
 // prepare readies the parsed page for the extractor:
 //
 //   - Scripts, styles and other elements with nothing for a reader are
@@ -43,7 +55,8 @@ var dropTags = map[atom.Atom]bool{
 //     where comments and footers live.
 //   - The extractor resolves relative links itself, ignoring <base href>
 //     and treating the page's address as a directory ("a/b" + "c" gives
-//     "a/b/c"), so every address is made absolute against base first.
+//     "a/b/c"), so every address is made absolute against base first,
+//     srcset candidates included (sanitize.ResolveElement).
 //   - The extractor removes <figure> elements whole, captions and all, so
 //     each figure with a caption becomes a paragraph holding the caption,
 //     and the captions are returned for bodyHTML to find afterwards.
@@ -54,11 +67,16 @@ var dropTags = map[atom.Atom]bool{
 //     their block's text (a menu laid out in a table) stay links, for the
 //     extractor to recognise as navigation.
 //
-// Images themselves are not kept: sanitize drops them, since readers'
-// browsers must not load third-party images.
-func prepare(doc *html.Node, base *url.URL) map[string]bool {
-	captions := make(map[string]bool)
-	var drop, figures, cellLinks []*html.Node
+// With keepPictures, each figure holding a picture, and each <img> or
+// <picture> outside one, is set aside whole and replaced by a marker
+// <img> for the extractor to keep or drop with the text around it (see
+// markPictures); bodyHTML puts the originals back, so that sanitize
+// chooses among their srcset candidates and drops decoration, as it does
+// for a feed's body. Without, pictures are left to the extractor, which
+// drops them.
+func prepare(doc *html.Node, base *url.URL, keepPictures bool) prepared {
+	p := prepared{captions: make(map[string]bool)}
+	var drop, figures, cellLinks, pictures []*html.Node
 	var cut *html.Node // the last node kept, once the bounds are reached
 	elements, textBytes := 0, 0
 	var walk func(n *html.Node, inCell bool)
@@ -75,14 +93,12 @@ func prepare(doc *html.Node, base *url.URL) map[string]bool {
 				return
 			}
 			elements++
-			for i, a := range n.Attr {
-				if urlAttrs[a.Key] && a.Namespace == "" {
-					n.Attr[i].Val = absoluteRef(a.Val, base)
-				}
-			}
+			sanitize.ResolveElement(n, base)
 			switch n.DataAtom {
 			case atom.Figure:
 				figures = append(figures, n)
+			case atom.Img, atom.Picture:
+				pictures = append(pictures, n)
 			case atom.Td, atom.Th:
 				inCell = true
 			case atom.A:
@@ -119,6 +135,9 @@ func prepare(doc *html.Node, base *url.URL) map[string]bool {
 		}
 		a.Parent.RemoveChild(a)
 	}
+	if keepPictures {
+		p.pictures = markPictures(figures, pictures)
+	}
 	for _, f := range figures {
 		if f.Parent == nil || hasDescendant(f, atom.Table) || hasDescendant(f, atom.Figure) {
 			continue
@@ -131,16 +150,89 @@ func prepare(doc *html.Node, base *url.URL) map[string]bool {
 		if key == "" {
 			continue
 		}
-		captions[key] = true
-		p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+		p.captions[key] = true
+		para := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
 		for c := caption.FirstChild; c != nil; c = caption.FirstChild {
 			caption.RemoveChild(c)
-			p.AppendChild(c)
+			para.AppendChild(c)
 		}
-		f.Parent.InsertBefore(p, f)
+		f.Parent.InsertBefore(para, f)
 		f.Parent.RemoveChild(f)
 	}
-	return captions
+	return p
+}
+
+// markerPrefix starts the address of a marker: a name that cannot be
+// anyone's (.invalid is reserved), ending in .jpg because the extractor
+// keeps only <img> elements whose address names a picture file.
+const markerPrefix = "https://herald.invalid/picture/"
+
+// pictureMarker returns the address of the marker of the i-th picture set
+// aside.
+func pictureMarker(i int) string { return markerPrefix + strconv.Itoa(i) + ".jpg" }
+
+// markerIndex returns the index a marker's address names, or -1 when src
+// is not a marker's.
+func markerIndex(src string) int {
+	s, ok := strings.CutPrefix(src, markerPrefix)
+	if !ok {
+		return -1
+	}
+	i, err := strconv.Atoi(strings.TrimSuffix(s, ".jpg"))
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+// markPictures replaces by markers the figures that hold a picture (a
+// figure of figures or of tables stays for prepare's other steps), then
+// the pictures outside them, and returns what it replaced, in marker
+// order. A marker keeps its picture's alternative text, which the
+// extractor reads as it would the picture's.
+func markPictures(figures, pictures []*html.Node) []*html.Node {
+	var set []*html.Node
+	mark := func(n, img *html.Node) {
+		m := &html.Node{Type: html.ElementNode, Data: "img", DataAtom: atom.Img,
+			Attr: []html.Attribute{{Key: "src", Val: pictureMarker(len(set))}}}
+		if alt := attrOf(img, "alt"); alt != "" {
+			m.Attr = append(m.Attr, html.Attribute{Key: "alt", Val: alt})
+		}
+		n.Parent.InsertBefore(m, n)
+		n.Parent.RemoveChild(n)
+		set = append(set, n)
+	}
+	for _, f := range figures {
+		if f.Parent == nil || hasDescendant(f, atom.Table) || hasDescendant(f, atom.Figure) {
+			continue
+		}
+		if img := findElement(f, atom.Img); img != nil || hasDescendant(f, atom.Picture) {
+			mark(f, cmp.Or(img, f))
+		}
+	}
+	for _, n := range pictures {
+		if attached(n) && !(n.DataAtom == atom.Img && n.Parent.DataAtom == atom.Picture) {
+			mark(n, cmp.Or(findElement(n, atom.Img), n))
+		}
+	}
+	return set
+}
+
+// attached reports whether n is still in the document: none of its
+// ancestors was set aside or removed.
+func attached(n *html.Node) bool {
+	for ; n.Parent != nil; n = n.Parent {
+	}
+	return n.Type == html.DocumentNode
+}
+
+func attrOf(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
 }
 
 // blockTags are the elements inRunningText measures a link against.
@@ -199,16 +291,29 @@ func findElement(n *html.Node, a atom.Atom) *html.Node {
 func hasDescendant(n *html.Node, a atom.Atom) bool { return findElement(n, a) != nil }
 
 // bodyHTML makes the extractor's output publishable: the spaces it lost
-// put back, captions made figures again, a first heading that only
-// repeats the title removed (Herald shows the title above the body),
-// addresses made absolute against base (readers must not be sent to
-// relative links that point at Herald), then sanitised.
-func bodyHTML(content *html.Node, base *url.URL, captions map[string]bool, title string) string {
+// put back, captions made figures again, the pictures prepare set aside
+// put back in place of their markers (a marker the extractor dropped
+// drops its picture), a first heading that only repeats the title removed
+// (Herald shows the title above the body), addresses made absolute
+// against base (readers must not be sent to relative links that point at
+// Herald), then sanitised.
+func bodyHTML(content *html.Node, base *url.URL, p prepared, title string) string {
 	restoreSpaces(content)
 	dropTitle(content, title)
+	restored := make([]bool, len(p.pictures))
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
+			if n.Data == "img" {
+				if i := markerIndex(attrOf(n, "src")); i >= 0 {
+					if i < len(p.pictures) && !restored[i] {
+						restored[i] = true
+						n.Parent.InsertBefore(p.pictures[i], n)
+					}
+					n.Parent.RemoveChild(n) // a marker's copy, if the extractor made one, goes too
+					return
+				}
+			}
 			attrs := n.Attr[:0]
 			for _, a := range n.Attr {
 				if urlAttrs[a.Key] {
@@ -219,7 +324,7 @@ func bodyHTML(content *html.Node, base *url.URL, captions map[string]bool, title
 				attrs = append(attrs, a)
 			}
 			n.Attr = attrs
-			if n.Data == "p" && len(captions) > 0 && captions[alnum(textOf(n))] {
+			if n.Data == "p" && len(p.captions) > 0 && p.captions[alnum(textOf(n))] {
 				// <figure><figcaption>…</figcaption></figure>
 				n.Data, n.DataAtom = "figcaption", atom.Figcaption
 				figure := &html.Node{Type: html.ElementNode, Data: "figure", DataAtom: atom.Figure}
@@ -230,7 +335,7 @@ func bodyHTML(content *html.Node, base *url.URL, captions map[string]bool, title
 			}
 		}
 		for c := n.FirstChild; c != nil; {
-			next := c.NextSibling // walk may move c into a new figure
+			next := c.NextSibling // walk may move c into a new figure, or replace it
 			walk(c)
 			c = next
 		}

@@ -90,7 +90,7 @@ func TestPrepare(t *testing.T) {
 	}
 	page, _ := url.Parse("https://www.example.com/news/story?x=1")
 	base := baseURL("https://cdn.example.com/a/", page)
-	captions := prepare(doc, base)
+	captions := prepare(doc, base, false).captions
 	var b strings.Builder
 	html.Render(&b, doc)
 	out := b.String()
@@ -121,7 +121,7 @@ func TestPrepareBoundsWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, _ := url.Parse("https://example.com/a")
-	prepare(doc, page)
+	prepare(doc, page, false)
 	var b strings.Builder
 	html.Render(&b, doc)
 	out := b.String()

@@ -153,7 +153,9 @@ func TestWCXBSample(t *testing.T) {
 }
 
 // FuzzExtract checks that no page makes Extract panic, return invalid
-// UTF-8 or return HTML that could run script. Run it with a bound on
+// UTF-8 or return HTML that could run script, with and without the
+// pictures; with them, every picture has an outlet's absolute address
+// (never a marker of prepare's). Run it with a bound on
 // minimisation, which otherwise dominates:
 //
 //	go test ./internal/extract -run '^$' -fuzz FuzzExtract -fuzztime 30s -fuzzminimizetime 5s
@@ -175,45 +177,59 @@ func FuzzExtract(f *testing.F) {
 	f.Add([]byte(`<p onclick="x()">a <script>alert(1)</script><a href="javascript:alert(1)">b</a></p>`))
 	f.Add([]byte("\xff\xfe<\x00p\x00>\x00"))
 	f.Add([]byte(`<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","author":{"@id":"#a"}},{"@id":"#a","name":{"@id":"#a"}}]}</script>`))
+	f.Add([]byte(`<p>Words enough for a sentence, and more of them.</p><img src="` + markerPrefix + `0.jpg"><figure><img src="/a.jpg"><figcaption>c</figcaption></figure>`))
 	f.Fuzz(func(t *testing.T, page []byte) {
-		a, err := Extract(page, "https://www.example.com/news/story.html")
-		if err != nil {
-			if herald.ErrorCode(err) != herald.EINVALID {
-				t.Fatalf("Extract: %v", err)
-			}
-			return
-		}
-		for name, s := range map[string]string{"Title": a.Title, "Byline": a.Byline, "SiteName": a.SiteName,
-			"CanonicalURL": a.CanonicalURL, "Lang": a.Lang, "Image": a.Image, "Text": a.Text, "HTML": a.HTML} {
-			if !utf8.ValidString(s) {
-				t.Fatalf("%s is not valid UTF-8: %q", name, s)
-			}
-		}
-		if a.SiteName == "" || a.CanonicalURL == "" {
-			t.Fatalf("SiteName %q, CanonicalURL %q: both are promised", a.SiteName, a.CanonicalURL)
-		}
-		z := html.NewTokenizer(strings.NewReader(a.HTML))
-		for {
-			tt := z.Next()
-			if tt == html.ErrorToken {
-				break
-			}
-			tok := z.Token()
-			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-				continue
-			}
-			switch tok.Data {
-			case "script", "style", "iframe", "img", "object", "embed", "form", "svg":
-				t.Fatalf("<%s> in HTML: %q", tok.Data, a.HTML)
-			}
-			for _, at := range tok.Attr {
-				v := strings.ToLower(strings.TrimSpace(at.Val))
-				if strings.HasPrefix(at.Key, "on") || at.Key == "style" || strings.HasPrefix(v, "javascript:") {
-					t.Fatalf("attribute %s=%q in HTML: %q", at.Key, at.Val, a.HTML)
-				}
-			}
+		for _, o := range []Options{{}, {Pictures: true}} {
+			fuzzExtract(t, o, page)
 		}
 	})
+}
+
+func fuzzExtract(t *testing.T, o Options, page []byte) {
+	a, err := o.Extract(page, "https://www.example.com/news/story.html")
+	if err != nil {
+		if herald.ErrorCode(err) != herald.EINVALID {
+			t.Fatalf("Extract(Pictures: %v): %v", o.Pictures, err)
+		}
+		return
+	}
+	for name, s := range map[string]string{"Title": a.Title, "Byline": a.Byline, "SiteName": a.SiteName,
+		"CanonicalURL": a.CanonicalURL, "Lang": a.Lang, "Image": a.Image, "Text": a.Text, "HTML": a.HTML} {
+		if !utf8.ValidString(s) {
+			t.Fatalf("%s is not valid UTF-8: %q", name, s)
+		}
+	}
+	if a.SiteName == "" || a.CanonicalURL == "" {
+		t.Fatalf("SiteName %q, CanonicalURL %q: both are promised", a.SiteName, a.CanonicalURL)
+	}
+	z := html.NewTokenizer(strings.NewReader(a.HTML))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			continue
+		}
+		switch tok.Data {
+		case "script", "style", "iframe", "object", "embed", "form", "svg":
+			t.Fatalf("<%s> in HTML: %q", tok.Data, a.HTML)
+		case "img":
+			if !o.Pictures {
+				t.Fatalf("<img> in HTML without Pictures: %q", a.HTML)
+			}
+		}
+		for _, at := range tok.Attr {
+			v := strings.ToLower(strings.TrimSpace(at.Val))
+			if strings.HasPrefix(at.Key, "on") || at.Key == "style" || strings.HasPrefix(v, "javascript:") {
+				t.Fatalf("attribute %s=%q in HTML: %q", at.Key, at.Val, a.HTML)
+			}
+			if tok.Data == "img" && at.Key == "src" && (!strings.HasPrefix(v, "http") || strings.HasPrefix(v, markerPrefix)) {
+				t.Fatalf("picture at %q in HTML: %q", at.Val, a.HTML)
+			}
+		}
+	}
 }
 
 // benchPages is a WCXB sample for the benchmarks below.

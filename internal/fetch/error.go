@@ -27,7 +27,7 @@ const (
 	KindTimeout        Kind = "timeout"         // Config.ConnectTimeout or Config.Timeout ran out
 	KindStatus         Kind = "status"          // an HTTP status other than 2xx or 304
 	KindRobots         Kind = "robots"          // robots.txt does not let Herald in
-	KindTooLarge       Kind = "too_large"       // the body is larger than Config.MaxBody
+	KindTooLarge       Kind = "too_large"       // the body is larger than Config.MaxBody (or Request.MaxBody)
 	KindBlockedAddress Kind = "blocked_address" // the SSRF guard refused the address
 	KindRedirects      Kind = "redirects"       // too many redirects, or a broken one
 	KindInvalidURL     Kind = "invalid_url"     // not an http(s) URL Herald may fetch

@@ -139,6 +139,15 @@ type Request struct {
 	ETag, LastModified string
 	// Accept is sent as the Accept header; default "*/*".
 	Accept string
+	// MaxBody, when positive, is the largest body accepted for this
+	// request, in place of Config.MaxBody: pictures have a cap of their
+	// own, above that of pages and feeds.
+	MaxBody int64
+	// Raw keeps the body as received (decompressed), whatever its
+	// Content-Type: a text type is not decoded to UTF-8. For pictures,
+	// whose bytes, not the server's word, decide what they are: a JPEG
+	// served as text/plain would be mangled by the decoding.
+	Raw bool
 }
 
 // Response is a successful fetch.
@@ -147,7 +156,7 @@ type Response struct {
 	Status      int         // 2xx, or 304 with NotModified
 	Header      http.Header // the final response's header, less Content-Encoding and Content-Length
 	ContentType string      // media type only, lower case ("text/html"); sniffed if the server sent none or application/octet-stream
-	Charset     string      // the charset Body was decoded from ("windows-1251"), "" for non-text types
+	Charset     string      // the charset Body was decoded from ("windows-1251"), "" for non-text types and Raw
 	Body        []byte      // UTF-8 for text types, as received (decompressed) otherwise; nil if NotModified
 	// ETag and LastModified are the validators to send next time. On 304
 	// they are the request's own unless the server sent new ones.
@@ -336,7 +345,7 @@ func (c *Client) get(ctx context.Context, r Request, o *Observation) (*Response,
 		if err := l.wait(ctx); err != nil {
 			return nil, canceledError(u, err)
 		}
-		ex, err := c.exchange(ctx, c.http, u, r, c.cfg.MaxBody, false)
+		ex, err := c.exchange(ctx, c.http, u, r, c.maxBody(r), false)
 		l.done()
 		if ex != nil {
 			o.Status = ex.resp.StatusCode
@@ -350,7 +359,7 @@ func (c *Client) get(ctx context.Context, r Request, o *Observation) (*Response,
 		case status == http.StatusNotModified:
 			return notModified(u, ex.resp, r), nil
 		case status >= 200 && status < 300:
-			return response(u, ex), nil
+			return response(u, ex, r.Raw), nil
 		case isRedirect(status):
 			next, err := c.redirect(u, ex.resp, redirects)
 			if err != nil {
@@ -361,6 +370,14 @@ func (c *Client) get(ctx context.Context, r Request, o *Observation) (*Response,
 			return nil, statusError(u, ex.resp, time.Now())
 		}
 	}
+}
+
+// maxBody is the size cap of r's body.
+func (c *Client) maxBody(r Request) int64 {
+	if r.MaxBody > 0 {
+		return r.MaxBody
+	}
+	return c.cfg.MaxBody
 }
 
 // isRedirect reports whether status is a redirect Get follows.
@@ -417,8 +434,9 @@ func notModified(u *url.URL, resp *http.Response, r Request) *Response {
 	return out
 }
 
-// response is the Response for a 2xx exchange.
-func response(u *url.URL, ex *exchangeResult) *Response {
+// response is the Response for a 2xx exchange; raw keeps a text body as
+// received (see Request.Raw).
+func response(u *url.URL, ex *exchangeResult, raw bool) *Response {
 	h := ex.resp.Header.Clone()
 	h.Del("Content-Encoding") // Body is decoded
 	h.Del("Content-Length")
@@ -437,7 +455,7 @@ func response(u *url.URL, ex *exchangeResult) *Response {
 		out.ContentType, _, _ = mime.ParseMediaType(contentType)
 		contentType = out.ContentType // the sniffer's charset is a guess; decodeText makes its own
 	}
-	if isText(out.ContentType) {
+	if isText(out.ContentType) && !raw {
 		out.Body, out.Charset = decodeText(ex.body, contentType)
 	}
 	return out

@@ -590,6 +590,41 @@ func TestGetBodyCap(t *testing.T) {
 	}
 }
 
+// TestGetRequestCap checks a request's own cap replaces the client's, both
+// ways: pictures are allowed more than pages.
+func TestGetRequestCap(t *testing.T) {
+	t.Parallel()
+	const clientCap = 64 << 10
+	s := newServer(t, noRobots(text("image/jpeg", strings.Repeat("a", 96<<10))))
+	cfg := testConfig()
+	cfg.MaxBody = clientCap
+	c := New(cfg)
+	if fe := getError(t, c, Request{URL: s.URL + "/"}); fe.Kind != KindTooLarge || fe.Reason != "response larger than 64 KB" {
+		t.Errorf("under the client's cap: %s %q, want too_large", fe.Kind, fe.Reason)
+	}
+	if resp := mustGet(t, c, Request{URL: s.URL + "/", MaxBody: 128 << 10}); len(resp.Body) != 96<<10 {
+		t.Errorf("under a cap of 128 KB: %d bytes, want all 96 KB", len(resp.Body))
+	}
+	if fe := getError(t, c, Request{URL: s.URL + "/", MaxBody: 32 << 10}); fe.Kind != KindTooLarge || fe.Reason != "response larger than 32 KB" {
+		t.Errorf("under a cap of 32 KB: %s %q, want too_large", fe.Kind, fe.Reason)
+	}
+}
+
+// TestGetRaw checks a Raw request's text body comes as the server sent
+// it, not decoded to UTF-8: the bytes of a picture served as text.
+func TestGetRaw(t *testing.T) {
+	t.Parallel()
+	body := "\xff\xd8\xff\xe0 caf\xe9" // a JPEG's start, and Latin-1
+	s := newServer(t, noRobots(text("text/plain", body)))
+	c := New(testConfig())
+	if resp := mustGet(t, c, Request{URL: s.URL + "/", Raw: true}); string(resp.Body) != body || resp.Charset != "" || resp.ContentType != "text/plain" {
+		t.Errorf("raw: body %q, charset %q, type %q; want the bytes sent, no charset, text/plain", resp.Body, resp.Charset, resp.ContentType)
+	}
+	if resp := mustGet(t, c, Request{URL: s.URL + "/"}); string(resp.Body) == body {
+		t.Errorf("not raw: body %q left as sent, want it decoded to UTF-8", resp.Body)
+	}
+}
+
 func TestGetRedirects(t *testing.T) {
 	t.Parallel()
 	// /hop/N redirects to /hop/N-1, and /hop/0 is the page.

@@ -274,7 +274,7 @@ func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndicati
 		item.HTML = it.Summary
 	}
 	if needsFullText(src.Fulltext, item.HTML) {
-		page, err := f.extractPage(ctx, it.URL)
+		page, err := f.extractPage(ctx, it.URL, src)
 		switch {
 		case err == nil:
 			f.report(src, it.URL, page.Notes)
@@ -323,7 +323,7 @@ func mergePage(item *Item, page *extract.Article) {
 
 // checkPage imports a single-article source once.
 func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hints, error) {
-	page, err := f.extractPage(ctx, src.FeedURL)
+	page, err := f.extractPage(ctx, src.FeedURL, src)
 	if err != nil {
 		return 0, hints{}, err
 	}
@@ -355,13 +355,18 @@ func (f *Follower) report(src *herald.Source, url string, notes []string) {
 	}
 }
 
-func (f *Follower) extractPage(ctx context.Context, url string) (*extract.Article, error) {
+// extractPage fetches the article page at url and extracts it, keeping the
+// pictures of its body when src's articles show them all (see
+// ArticleImages), so that they are named for the fetch worker as a
+// feed's body's are.
+func (f *Follower) extractPage(ctx context.Context, url string, src *herald.Source) (*extract.Article, error) {
 	resp, err := f.get(ctx, fetch.Request{URL: url})
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	page, err := extract.Extract(resp.Body, resp.URL)
+	opts := extract.Options{Pictures: src.EffectiveImages() == herald.ImagesAll}
+	page, err := opts.Extract(resp.Body, resp.URL)
 	f.Metrics.extracted(time.Since(start))
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", url, err)

@@ -6,6 +6,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -17,7 +18,10 @@ import (
 )
 
 // Item is an article as a source describes it, before Herald has checked
-// or cleaned anything in it.
+// or cleaned anything in it. The relative addresses of its HTML (a feed's
+// <img src="/photo.jpg">) are resolved against URL, the item's link,
+// which the syndication package has resolved against the feed's xml:base
+// and address.
 type Item struct {
 	URL         string
 	Title       string
@@ -208,7 +212,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 		ItemKey:     it.ItemKey,
 	}
 	if strings.TrimSpace(it.HTML) != "" {
-		a.HTML = sanitize.Article(it.HTML)
+		a.HTML = sanitize.Article(sanitize.Resolve(it.HTML, itemBase(url)))
 		a.Text = sanitize.Text(a.HTML)
 	} else {
 		a.Text = strings.TrimSpace(it.Text)
@@ -227,6 +231,16 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 		p.topics.chooseAhead(a)
 	}
 	return a, notes, nil
+}
+
+// itemBase is the address an item's body resolves against: its own,
+// which prepare has checked.
+func itemBase(itemURL string) *url.URL {
+	u, err := url.Parse(itemURL)
+	if err != nil {
+		return nil // Resolve leaves the body as it is
+	}
+	return u
 }
 
 // published applies herald's rule for publication dates to an item's: no

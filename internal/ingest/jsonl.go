@@ -106,6 +106,17 @@ type Importer struct {
 	OnWarn func(lineNo int, msg string)
 	// OnProgress is called after each line; it must be quick.
 	OnProgress func(Progress)
+
+	// Sources, when set, gives each line's article the image setting of
+	// its source (the source named like it, as the store files it; see
+	// herald.Source.Images), within the line's licence, as ApplyImagePolicy
+	// would name its pictures once stored. A line whose source has no
+	// setting, or is not a source added by an editor, follows its licence.
+	Sources herald.SourceService
+
+	// policies caches the image setting of each source name seen. Only
+	// the store step, which runs one line at a time, reads and fills it.
+	policies map[string]herald.ImagePolicy
 }
 
 type job struct {
@@ -227,9 +238,11 @@ func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
 	err := j.err
 	if err == nil {
 		var created bool
-		// An import follows each line's licence: the images setting
-		// belongs to followed sources (see ApplyImagePolicy for stored ones).
-		created, err = im.Pipeline.store(ctx, j.art, "")
+		var policy herald.ImagePolicy
+		if policy, err = im.imagePolicy(ctx, j.art.Source.Name); err != nil {
+			return fmt.Errorf("line %d: %w", j.no, err)
+		}
+		created, err = im.Pipeline.store(ctx, j.art, policy)
 		switch {
 		case err == nil && created:
 			prog.Imported++
@@ -253,6 +266,29 @@ func (im *Importer) store(ctx context.Context, j *job, prog *Progress) error {
 		im.OnReject(j.no, err)
 	}
 	return nil
+}
+
+// imagePolicy returns the image setting of the source named name, ""
+// when there is none or Sources is not set.
+func (im *Importer) imagePolicy(ctx context.Context, name string) (herald.ImagePolicy, error) {
+	if im.Sources == nil {
+		return "", nil
+	}
+	if p, ok := im.policies[name]; ok {
+		return p, nil
+	}
+	src, err := im.Sources.FindSourceBySlug(ctx, herald.Slugify(name))
+	switch {
+	case herald.ErrorCode(err) == herald.ENOTFOUND:
+		src = &herald.Source{} // none yet: the import adds it, without a setting
+	case err != nil:
+		return "", fmt.Errorf("image setting of source %q: %w", name, err)
+	}
+	if im.policies == nil {
+		im.policies = make(map[string]herald.ImagePolicy)
+	}
+	im.policies[name] = src.Images
+	return src.Images, nil
 }
 
 // readLines calls fn with each line of r and its number. A line longer

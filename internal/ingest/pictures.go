@@ -53,6 +53,12 @@ const (
 // not the server's word, decide what a picture is.
 const pictureAccept = "image/webp,image/jpeg,image/png,image/gif;q=0.9,image/*;q=0.8,*/*;q=0.5"
 
+// pictureMaxBytes is the largest picture fetched, issue 20's cap: above
+// the fetch client's 10 MB for pages and feeds, since an agency's or a
+// camera's original can pass that, and well within what internal/media
+// budgets for one original (media.DefaultMaxBytes).
+const pictureMaxBytes = 15 << 20
+
 // retryDelays are the waits before the second, third… fetch of an address
 // whose fetch failed in a way that may pass; after the last, Herald gives
 // up on it.
@@ -147,11 +153,24 @@ func (p *Pictures) fetchOne(ctx context.Context, im herald.ArticleImage) error {
 	return nil
 }
 
-// result is what became of the picture at im.SourceURL.
+// result is what became of the picture at im.SourceURL: stored, refused
+// (by Process, or over pictureMaxBytes) or failed.
+//
+// The picture is fetched Raw, so that its bytes reach Process as the
+// server sent them whatever it called them: Process refuses an HTML page
+// served in its place (with a 200, as text/html or as image/jpeg) by its
+// bytes, before decoding anything, as not-an-image.
 func (p *Pictures) result(ctx context.Context, im herald.ArticleImage) herald.ImageResult {
-	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: im.SourceURL, Accept: pictureAccept})
+	resp, err := p.Fetcher.Get(ctx, fetch.Request{URL: im.SourceURL, Accept: pictureAccept, MaxBody: pictureMaxBytes, Raw: true})
 	if ctx.Err() != nil {
 		return herald.ImageResult{} // shutting down: fetchOne records nothing, and logs nothing
+	}
+	var fe *fetch.Error
+	if errors.As(err, &fe) && fe.Kind == fetch.KindTooLarge {
+		// Refused, not failed: the picture will be as large next time.
+		// Nothing of it was kept: the fetch stops at the cap.
+		err = p.Processor.Refuse(ctx, media.ReasonTooLarge, fe.Reason, media.Options{Name: im.SourceURL})
+		return herald.ImageResult{SourceURL: im.SourceURL, Status: herald.ImageRefused, Reason: media.ReasonOf(err)}
 	}
 	if err != nil {
 		return p.failed(im, err)
@@ -228,8 +247,6 @@ func failureReason(err error) (reason string, retry bool) {
 		return "tls", false
 	case fetch.KindRobots:
 		return "robots", fe.Temporary() // unavailable robots.txt passes; a disallow does not
-	case fetch.KindTooLarge:
-		return "too-big", false
 	case fetch.KindBlockedAddress:
 		return "blocked", false
 	case fetch.KindRedirects:
@@ -275,7 +292,7 @@ func NewPictureMetrics(reg prometheus.Registerer) *PictureMetrics {
 			Name: "herald_pictures_total", Help: "Picture addresses settled, by result (stored, refused, failed).",
 		}, []string{"status"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "herald_picture_fetch_failures_total", Help: "Failed picture fetches, by reason (http-404, http-5xx, timeout, blocked, robots, too-big, ...).",
+			Name: "herald_picture_fetch_failures_total", Help: "Failed picture fetches, by reason (http-404, http-5xx, timeout, blocked, robots, ...).",
 		}, []string{"reason"}),
 	}
 	reg.MustRegister(m.results, m.failures)

@@ -257,32 +257,51 @@ type Processor struct {
 func (p *Processor) Process(ctx context.Context, data []byte, opts Options) (*Result, error) {
 	start := time.Now()
 	res, err := p.process(ctx, data, opts)
-	logger := p.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	var r *Refusal
 	switch {
 	case errors.As(err, &r):
-		if opts.ContentType != "" {
-			r.Message += " (served as " + opts.ContentType + ")"
-		}
-		p.Metrics.refused(r.Reason)
-		level := slog.LevelInfo
-		if r.Reason == ReasonTooSmall {
-			level = slog.LevelDebug // decoration is routine: counted, and logged at debug level only
-		}
-		logger.Log(ctx, level, "image refused", "image", opts.Name, "reason", r.Reason, "message", r.Message)
+		p.report(ctx, r, opts)
 		return nil, r
 	case err != nil:
 		return nil, fmt.Errorf("media: %w", err)
 	}
 	if res.DeclaredType != "" {
 		p.Metrics.mismatched()
-		logger.Info("image served with another format's content type", "image", opts.Name, "declared", res.DeclaredType, "format", res.Format)
+		p.logger().Info("image served with another format's content type", "image", opts.Name, "declared", res.DeclaredType, "format", res.Format)
 	}
 	p.Metrics.done(len(data), res, time.Since(start))
 	return res, nil
+}
+
+// Refuse refuses an image its caller turned away before Process could
+// see it, with reason (one of the Reason constants) and message: a
+// download over the fetcher's size cap, whose bytes never arrived. It is
+// logged and counted as Process's own refusals are, and returned as a
+// *Refusal.
+func (p *Processor) Refuse(ctx context.Context, reason, message string, opts Options) error {
+	r := refuse(reason, message)
+	p.report(ctx, r, opts)
+	return r
+}
+
+// report logs and counts the refusal r of the image opts describes.
+func (p *Processor) report(ctx context.Context, r *Refusal, opts Options) {
+	if opts.ContentType != "" {
+		r.Message += " (served as " + opts.ContentType + ")"
+	}
+	p.Metrics.refused(r.Reason)
+	level := slog.LevelInfo
+	if r.Reason == ReasonTooSmall {
+		level = slog.LevelDebug // decoration is routine: counted, and logged at debug level only
+	}
+	p.logger().Log(ctx, level, "image refused", "image", opts.Name, "reason", r.Reason, "message", r.Message)
+}
+
+func (p *Processor) logger() *slog.Logger {
+	if p.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return p.Logger
 }
 
 func (p *Processor) process(ctx context.Context, data []byte, opts Options) (*Result, error) {
