@@ -20,7 +20,7 @@ const usage = `Herald — a self-hosted news site that runs itself.
 Usage:
   herald serve  [--db PATH|postgres://…] [--addr HOST:PORT] [--demo]   run the site
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
-  herald source add URL | list | remove SLUG                           follow outlets
+  herald source add URL | list | set | remove | import | export        follow outlets; OPML in and out
   herald story list | split ARTICLE-SLUG | merge ID INTO-ID            edit stories
   herald article takedown SLUG --reason TEXT | restore SLUG            unpublish an article, or publish it again
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page

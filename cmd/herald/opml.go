@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/opml"
 )
 
@@ -22,6 +23,7 @@ func runSourceImport(ctx context.Context, args []string, e env) error {
 	db := dbFlag(fs)
 	licence := fs.String("licence", string(herald.DefaultLicence), "the licence of the feeds whose outline names none: full, excerpt or headline")
 	dryRun := fs.Bool("dry-run", false, "say what would be added, and add nothing")
+	as := asFlag(fs)
 	if err := parseFlags(fs, moveFlagsFirst(withBoolValues(args, "dry-run")), e); err != nil {
 		return err
 	}
@@ -42,19 +44,11 @@ func runSourceImport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	im, err := newOPMLImport(ctx, store, defaultLicence, *dryRun, e)
-	if err != nil {
-		return err
+	res, err := (&desk.Desk{Store: store}).ImportOPML(ctx, desk.System(*as), outlines, defaultLicence, *dryRun)
+	if res != nil {
+		reportImport(res, *dryRun, e)
 	}
-	for _, o := range outlines {
-		if err := ctx.Err(); err != nil {
-			im.summary()
-			return err
-		}
-		im.add(ctx, o)
-	}
-	im.summary()
-	return nil
+	return err
 }
 
 // withBoolValues writes each of the named boolean flags as --name=true:
@@ -89,63 +83,26 @@ func readOPML(name string, stdin io.Reader) ([]opml.Outline, error) {
 	return outlines, nil
 }
 
-// opmlImport adds the outlines of a list one at a time, counting what
-// became of them.
-type opmlImport struct {
-	store    herald.SourceService
-	licence  herald.Licence
-	dryRun   bool
-	e        env
-	followed map[string]bool // feed URLs already followed, the list's own included
-
-	added, skipped, failed int
-}
-
-func newOPMLImport(ctx context.Context, store herald.SourceService, licence herald.Licence, dryRun bool, e env) (*opmlImport, error) {
-	sources, err := store.FindSources(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sources: %w", err)
-	}
-	followed := map[string]bool{}
-	for _, s := range sources {
-		if s.Following() {
-			followed[s.FeedURL] = true
+// reportImport says what an import did, outline by outline, and sums it
+// up.
+func reportImport(res *desk.ImportResult, dryRun bool, e env) {
+	for _, it := range res.Items {
+		src := it.Source
+		switch {
+		case it.Err != nil:
+			fmt.Fprintf(e.stderr, "%q %s: %s\n", it.Outline.Title, it.Outline.XMLURL, message(it.Err))
+		case it.Skipped:
+		case dryRun:
+			fmt.Fprintf(e.stdout, "would add %s: %s %s, licence %s, %s\n", src.Name, src.Kind, src.FeedURL, src.Licence, describeImages(src))
+		default:
+			fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s, %s\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
 		}
 	}
-	return &opmlImport{store: store, licence: licence, dryRun: dryRun, e: e, followed: followed}, nil
-}
-
-// add follows o's feed, or reports on standard error why it cannot.
-func (im *opmlImport) add(ctx context.Context, o opml.Outline) {
-	src, err := opml.ToSource(o, im.licence)
-	switch {
-	case err != nil:
-	case im.followed[src.FeedURL]:
-		im.skipped++
-		return
-	case im.dryRun:
-		fmt.Fprintf(im.e.stdout, "would add %s: %s %s, licence %s, %s\n", src.Name, src.Kind, src.FeedURL, src.Licence, describeImages(src))
-	default:
-		err = im.store.AddSource(ctx, src)
-	}
-	if err != nil {
-		im.failed++
-		fmt.Fprintf(im.e.stderr, "%q %s: %s\n", o.Title, o.XMLURL, message(err))
+	if dryRun {
+		fmt.Fprintf(e.stderr, "dry run, nothing written: would add %d, skip %d (already followed), fail %d\n", res.Added, res.Skipped, res.Failed)
 		return
 	}
-	im.followed[src.FeedURL] = true
-	im.added++
-	if !im.dryRun {
-		fmt.Fprintf(im.e.stdout, "added %s (%s): %s %s, licence %s, %s\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
-	}
-}
-
-func (im *opmlImport) summary() {
-	if im.dryRun {
-		fmt.Fprintf(im.e.stderr, "dry run, nothing written: would add %d, skip %d (already followed), fail %d\n", im.added, im.skipped, im.failed)
-		return
-	}
-	fmt.Fprintf(im.e.stderr, "added %d, skipped %d (already followed), failed %d\n", im.added, im.skipped, im.failed)
+	fmt.Fprintf(e.stderr, "added %d, skipped %d (already followed), failed %d\n", res.Added, res.Skipped, res.Failed)
 }
 
 // runSourceExport writes every followed source, with its settings, as an
@@ -166,11 +123,10 @@ func runSourceExport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer store.Close()
-	sources, err := store.FindSources(ctx)
+	outlines, err := (&desk.Desk{Store: store}).ExportOPML(ctx)
 	if err != nil {
-		return fmt.Errorf("sources: %w", err)
+		return err
 	}
-	outlines := opml.FromSources(sources)
 	if *out == "" {
 		return opml.Write(e.stdout, "Herald sources", outlines)
 	}

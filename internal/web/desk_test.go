@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +19,7 @@ import (
 	"github.com/herald-news/herald/internal/auth"
 	"github.com/herald-news/herald/internal/desk"
 	"github.com/herald-news/herald/internal/fetch"
+	"github.com/herald-news/herald/internal/opml"
 	"github.com/herald-news/herald/internal/web"
 )
 
@@ -360,5 +365,83 @@ func waitFor(t *testing.T, ok func() bool, what string) {
 			t.Fatalf("waited 5 s for %s", what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// postFile sends a multipart form with one file, as a browser uploads it.
+func (r *reader) postFile(path, field, name string, data []byte, form url.Values) (*http.Response, string) {
+	r.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range form {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", r.site.srv.URL+path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	return resp, string(page)
+}
+
+func TestDeskOPML(t *testing.T) {
+	s := newDeskSite(t)
+	ed := s.signIn(t, "editor@site.example")
+	list, err := os.ReadFile("../opml/testdata/miniflux.opml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func() int {
+		t.Helper()
+		all, err := s.store.FindSources(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, src := range all {
+			if src.Following() {
+				n++
+			}
+		}
+		return n
+	}
+	resp, page := ed.postFile("/admin/opml", "file", "feeds.opml", list, url.Values{"licence": {"excerpt"}, "dry_run": {"yes"}, "request": {"a"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Nothing written: it would add") || count() != 0 {
+		t.Fatalf("dry run: %s, %d followed", resp.Status, count())
+	}
+	form := url.Values{"licence": {"excerpt"}, "request": {"b"}}
+	resp, page = ed.postFile("/admin/opml", "file", "feeds.opml", list, form)
+	added := count()
+	if resp.StatusCode != http.StatusOK || added == 0 || !strings.Contains(page, fmt.Sprintf("Added %d,", added)) {
+		t.Fatalf("import: %s, %d followed", resp.Status, added)
+	}
+	if resp, page = ed.postFile("/admin/opml", "file", "feeds.opml", list, form); resp.StatusCode != http.StatusOK || count() != added ||
+		!strings.Contains(page, "Added 0,") {
+		t.Errorf("the same upload again: %s, %d followed, want %d", resp.Status, count(), added)
+	}
+	if resp, page = ed.postFile("/admin/opml", "file", "feeds.opml", []byte("<opml><body><outline"), url.Values{"request": {"c"}}); resp.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(page, `id="file-error"><span class="field-error">`) {
+		t.Errorf("a broken list: %s", resp.Status)
+	}
+	resp, page = ed.get("/admin/opml.xml")
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/x-opml") {
+		t.Fatalf("export: %s %q", resp.Status, resp.Header.Get("Content-Type"))
+	}
+	outlines, err := opml.Parse(strings.NewReader(page))
+	if err != nil || len(outlines) != added {
+		t.Errorf("export: %d outlines, %v; want %d", len(outlines), err, added)
+	}
+	mod := s.signIn(t, "mod@site.example")
+	if resp, _ := mod.get("/admin/opml.xml"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("moderator export: %s, want 403", resp.Status)
 	}
 }

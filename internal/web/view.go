@@ -73,7 +73,8 @@ func summary(a *herald.Article) string {
 }
 
 var templateFuncs = template.FuncMap{
-	"date": func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 MST") },
+	"errmsg": herald.ErrorMessage,
+	"date":   func(t time.Time) string { return t.UTC().Format("2 January 2006, 15:04 MST") },
 	"isodate": func(t time.Time) string {
 		return t.UTC().Format(time.RFC3339)
 	},
