@@ -297,3 +297,51 @@ func NextPage(list []*Article, limit int) ([]*Article, string, error) {
 	last := list[len(list)-1]
 	return list, Cursor{PublishedAt: last.PublishedAt, ID: last.ID}.Encode(), nil
 }
+
+// ArticleEdit is an editor's change to how an article is shown; nil
+// fields stay. The outlet's own title and lead are kept (see
+// ArticleOriginal).
+type ArticleEdit struct {
+	Title   *string
+	Excerpt *string // the lead lists show; "" returns to the first words of the text
+}
+
+// MaxExcerptLen bounds an editor's excerpt.
+const MaxExcerptLen = 1000
+
+// Validate reports the first bad value in e, as an EINVALID error.
+func (e ArticleEdit) Validate() error {
+	switch {
+	case e.Title == nil && e.Excerpt == nil:
+		return Errorf(EINVALID, "nothing to change: give a title or an excerpt")
+	case e.Title != nil && strings.TrimSpace(*e.Title) == "":
+		return Errorf(EINVALID, "a title is required")
+	case e.Title != nil && len(*e.Title) > MaxTitleLen:
+		return Errorf(EINVALID, "the title is longer than %d bytes", MaxTitleLen)
+	case e.Title != nil && strings.ContainsAny(*e.Title, "\r\n"):
+		return Errorf(EINVALID, "the title must be one line")
+	case e.Excerpt != nil && len(*e.Excerpt) > MaxExcerptLen:
+		return Errorf(EINVALID, "the excerpt is longer than %d bytes", MaxExcerptLen)
+	}
+	return nil
+}
+
+// ArticleOriginal is the title and lead an article came with, kept when
+// an editor first changed how it is shown.
+type ArticleOriginal struct {
+	Title    string
+	Lead     string
+	EditedAt time.Time // the latest edit
+}
+
+// ArticleEditService changes how articles are shown.
+type ArticleEditService interface {
+	// EditArticle changes the shown title or excerpt of the article with
+	// the slug (its search entry follows the title) and returns it; the
+	// first edit keeps the original (FindArticleOriginal). An unknown
+	// slug is ENOTFOUND; a bad value EINVALID, and nothing is written.
+	EditArticle(ctx context.Context, slug string, e ArticleEdit) (*Article, error)
+	// FindArticleOriginal returns what article id came with, or
+	// ENOTFOUND when it was never edited.
+	FindArticleOriginal(ctx context.Context, id int64) (*ArticleOriginal, error)
+}

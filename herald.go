@@ -26,6 +26,7 @@ type Store interface {
 	MediaService
 	AuditService
 	TakedownService
+	ArticleEditService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -57,6 +57,12 @@ func TestArticleCommands(t *testing.T) {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
 	check(true)
+	if out, _, err = runHerald(t, "", "article", "edit", "--db", db, "--title", "Seawall vote passes", slug); err != nil || !strings.Contains(out, `"Seawall vote passes"`) {
+		t.Errorf("edit: %v\n%s", err, out)
+	}
+	if _, _, err = runHerald(t, "", "article", "edit", "--db", db, slug); err == nil || !strings.Contains(message(err), "nothing to change") {
+		t.Errorf("edit without a flag: %v", err)
+	}
 
 	s, err := sqlite.Open(context.Background(), db)
 	if err != nil {
@@ -64,9 +70,13 @@ func TestArticleCommands(t *testing.T) {
 	}
 	defer s.Close()
 	entries, err := s.FindAudit(context.Background(), herald.AuditFilter{Kind: "article"})
-	if err != nil || len(entries) != 2 {
+	if err != nil || len(entries) != 3 {
 		t.Fatalf("audit log: %v, %v", entries, err)
 	}
+	if e := entries[0]; e.Action != "article.edit" || !strings.Contains(e.Before, "Council approves harbour wall") {
+		t.Errorf("edit entry %+v", e)
+	}
+	entries = entries[1:]
 	if e := entries[1]; e.Action != "article.takedown" || e.Actor != "ed@site.example" || e.Subject != slug {
 		t.Errorf("takedown entry %+v", e)
 	}

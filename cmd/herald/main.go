@@ -22,7 +22,7 @@ Usage:
   herald import [--db PATH|postgres://…] FILE.jsonl|-                   load articles
   herald source add URL | list | set | remove | import | export        follow outlets; OPML in and out
   herald story list | split ARTICLE-SLUG | merge ID INTO-ID            edit stories
-  herald article takedown SLUG --reason TEXT | restore SLUG            unpublish an article, or publish it again
+  herald article takedown SLUG --reason TEXT | restore | edit SLUG     unpublish, publish again, retitle
   herald extract [--url URL] FILE|-                                    show what Herald reads from a page
   herald user add EMAIL --role admin|editor|moderator                  add a user of the desk (password on stdin)
   herald comments export|erase --email ADDR                            a commenter's data: export or erase

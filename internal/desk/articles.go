@@ -108,3 +108,35 @@ func (d *Desk) MergeStories(ctx context.Context, a Actor, id, into int64) error 
 	}
 	return onField("into", err)
 }
+
+// EditArticle changes the shown title or excerpt of the article with the
+// slug; what it came with stays recorded.
+func (d *Desk) EditArticle(ctx context.Context, a Actor, slug string, e herald.ArticleEdit) (*herald.Article, error) {
+	if err := e.Validate(); err != nil {
+		field := "title"
+		if e.Title == nil || strings.Contains(herald.ErrorMessage(err), "excerpt") {
+			field = "excerpt"
+		}
+		return nil, onField(field, err)
+	}
+	old, err := d.Store.FindArticleBySlug(ctx, slug)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return nil, noArticle(slug)
+	}
+	if err != nil {
+		return nil, err
+	}
+	after := map[string]any{}
+	if e.Title != nil {
+		after["title"] = strings.TrimSpace(*e.Title)
+	}
+	if e.Excerpt != nil {
+		after["excerpt"] = strings.TrimSpace(*e.Excerpt)
+	}
+	ctx, err = audited(ctx, a, "article.edit", slug, map[string]any{"title": old.Title, "excerpt": old.Lead}, after)
+	if err != nil {
+		return nil, err
+	}
+	art, err := d.Store.EditArticle(ctx, slug, e)
+	return art, d.settle(ctx, a, err)
+}

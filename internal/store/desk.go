@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -171,4 +172,24 @@ type SnapshotAction struct {
 type SnapshotItem struct {
 	SourceID int64
 	Key      string
+}
+
+// Shown is an article's title and lead as lists show them.
+type Shown struct{ Title, Lead string }
+
+// EditedArticle returns what an article showing was, with text, shows
+// after edit e: an empty excerpt returns to the text's first words.
+func EditedArticle(e herald.ArticleEdit, was Shown, text string) Shown {
+	s := was
+	if e.Title != nil {
+		s.Title = strings.TrimSpace(*e.Title)
+	}
+	switch {
+	case e.Excerpt == nil:
+	case strings.TrimSpace(*e.Excerpt) == "":
+		s.Lead = herald.Excerpt(text, herald.ExcerptWords)
+	default:
+		s.Lead = strings.TrimSpace(*e.Excerpt)
+	}
+	return s
 }

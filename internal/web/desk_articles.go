@@ -18,6 +18,9 @@ type deskArticleView struct {
 	Article  *herald.Article  // nil when taken down
 	Takedown *herald.Takedown // nil when published
 	Reason   string
+	Original *herald.ArticleOriginal // nil when never edited
+	// What the edit form shows: the article's, or what was typed.
+	EditTitle, EditExcerpt string
 }
 
 func (s *Server) handleDeskArticle(w http.ResponseWriter, r *http.Request) {
@@ -37,8 +40,11 @@ func (s *Server) deskArticle(r *http.Request, u *herald.User, slug string) (desk
 	v := deskArticleView{deskView: s.deskView(u, "Article", "", r), Slug: slug}
 	a, err := s.Store.FindArticleBySlug(r.Context(), slug)
 	if err == nil {
-		v.Article, v.Title = a, a.Title
-		return v, nil
+		v.Article, v.Title, v.EditTitle, v.EditExcerpt = a, a.Title, a.Title, a.Lead
+		if v.Original, err = s.Store.FindArticleOriginal(r.Context(), a.ID); herald.ErrorCode(err) == herald.ENOTFOUND {
+			err = nil
+		}
+		return v, err
 	}
 	if herald.ErrorCode(err) != herald.ENOTFOUND {
 		return v, err
@@ -76,6 +82,21 @@ func (s *Server) handleDeskArticleAction(w http.ResponseWriter, r *http.Request)
 			return
 		}
 		message = "Unpublished: its address now answers 410 Gone with your reason."
+	case "edit":
+		title, excerpt := r.PostFormValue("title"), r.PostFormValue("excerpt")
+		_, err = d.EditArticle(ctx, actor, slug, herald.ArticleEdit{Title: &title, Excerpt: &excerpt})
+		if err != nil && !desk.AlreadyDone(err, actor) && herald.ErrorCode(err) == herald.EINVALID {
+			v, verr := s.deskArticle(r, u, slug)
+			if verr != nil {
+				s.error(w, r, verr)
+				return
+			}
+			v.EditTitle, v.EditExcerpt = title, excerpt
+			s.failed(w, r, &v.deskView, err)
+			s.renderPrivate(w, r, http.StatusBadRequest, "desk_article.html", v)
+			return
+		}
+		message = "Saved: lists, feeds and search show the new wording."
 	case "restore":
 		_, err = d.Restore(ctx, actor, slug)
 		message = "Restored: the article is published again."

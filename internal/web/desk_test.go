@@ -445,3 +445,35 @@ func TestDeskOPML(t *testing.T) {
 		t.Errorf("moderator export: %s, want 403", resp.Status)
 	}
 }
+
+func TestDeskEditArticle(t *testing.T) {
+	s := newDeskSite(t)
+	ed := s.signIn(t, "editor@site.example")
+	path := "/admin/articles/" + s.article.Slug
+	_, page := ed.get(path)
+	req := formRequest(t, page)
+	resp, page := ed.postForm(path, url.Values{"do": {"edit"}, "title": {""}, "excerpt": {"Kept as typed."}, "request": {req}})
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, `id="title-error"><span class="field-error">a title is required`) ||
+		!strings.Contains(page, "Kept as typed.") {
+		t.Errorf("an empty title: %s", resp.Status)
+	}
+	form := url.Values{"do": {"edit"}, "title": {"Seawall vote passes"}, "excerpt": {"Councillors backed the seawall."}, "request": {req}}
+	if resp, _ = ed.postForm(path, form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("edit: %s", resp.Status)
+	}
+	visitor := s.newReader(t)
+	waitFor(t, func() bool {
+		_, page := visitor.get("/sources/" + s.article.Source.Slug)
+		return strings.Contains(page, "Seawall vote passes") && strings.Contains(page, "Councillors backed the seawall.")
+	}, "the outlet's page to list the new title and excerpt")
+	if _, page := visitor.get("/search?q=seawall"); !strings.Contains(page, s.article.Slug) {
+		t.Error("search does not find the new title")
+	}
+	if _, page = ed.get(path); !strings.Contains(page, "It came with the title “Council approves harbour wall”") {
+		t.Error("the desk does not show the original title")
+	}
+	entries, _ := s.store.FindAudit(context.Background(), herald.AuditFilter{Kind: "article"})
+	if len(entries) != 1 || !strings.Contains(entries[0].Before, "Council approves harbour wall") || !strings.Contains(entries[0].After, "Seawall vote passes") {
+		t.Errorf("audit log: %+v", entries)
+	}
+}
