@@ -31,6 +31,8 @@ type articleView struct {
 	Developments *developmentsView
 	// Lead is the lead picture, under the headline; nil for none stored.
 	Lead *picture
+	// DeskHref, for a signed-in editor, is the article's page in the desk.
+	DeskHref string
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {

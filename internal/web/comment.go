@@ -181,6 +181,7 @@ type commentState struct {
 	form     *commentForm
 	replyTo  int64
 	personal bool // the page is this reader's alone
+	editor   bool // a signed-in editor: the page links to the desk
 }
 
 // visitorState reads the cookies and query that make an article page the
@@ -190,6 +191,9 @@ func (s *Server) visitorState(w http.ResponseWriter, r *http.Request, a *herald.
 	var st commentState
 	if id, err := strconv.ParseInt(r.URL.Query().Get("replytocom"), 10, 64); err == nil && id > 0 {
 		st.replyTo, st.personal = id, true
+	}
+	if s.signedInEditor(r, "article") != nil {
+		st.editor, st.personal = true, true
 	}
 	if ck, err := r.Cookie(authorCookie); err == nil {
 		v, _ := url.ParseQuery(ck.Value) // a broken cookie just fills nothing
@@ -556,6 +560,9 @@ func (s *Server) servePersonalArticle(w http.ResponseWriter, r *http.Request, a 
 		}
 	}
 	v.Comments = cv
+	if st.editor {
+		v.DeskHref = "/admin/articles/" + a.Slug
+	}
 	body, err := s.render("article.html", v)
 	if err != nil {
 		s.error(w, r, err)
@@ -654,7 +661,7 @@ func personalRequest(r *http.Request) bool {
 		return true
 	}
 	for _, ck := range r.Cookies() {
-		if ck.Name == heldCookie || ck.Name == authorCookie {
+		if ck.Name == heldCookie || ck.Name == authorCookie || ck.Name == sessionCookie {
 			return true
 		}
 	}

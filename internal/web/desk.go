@@ -306,3 +306,17 @@ func (s *Server) handlePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	s.done(w, r, "/admin/password", "Your password is changed; your other sessions have ended.")
 }
+
+// signedInEditor returns the signed-in user when their role may act on
+// kind, for pages that show such a user a link to the desk; nil for
+// everyone else, who get the shared cached page. Only a request with a
+// session cookie costs a lookup.
+func (s *Server) signedInEditor(r *http.Request, kind string) *herald.User {
+	if ck, err := r.Cookie(sessionCookie); err != nil || ck.Value == "" {
+		return nil
+	}
+	if u := s.currentUser(r); u != nil && u.Role.Can(kind) {
+		return u
+	}
+	return nil
+}

@@ -477,3 +477,52 @@ func TestDeskEditArticle(t *testing.T) {
 		t.Errorf("audit log: %+v", entries)
 	}
 }
+
+// TestDeskLinksOnPublicPages gives a signed-in editor the article page
+// with a link to the desk, never cached, and everyone else the shared
+// page without it.
+func TestDeskLinksOnPublicPages(t *testing.T) {
+	s := newDeskSite(t)
+	const link = "Edit in the desk"
+	for _, tc := range []struct {
+		who     *reader
+		link    bool
+		caching string
+	}{
+		{s.newReader(t), false, "public"},
+		{s.signIn(t, "mod@site.example"), false, "public"}, // a moderator has nothing to edit there
+		{s.signIn(t, "editor@site.example"), true, "no-store"},
+	} {
+		resp, page := tc.who.get("/articles/" + s.article.Slug)
+		if resp.StatusCode != http.StatusOK || strings.Contains(page, link) != tc.link ||
+			!strings.Contains(resp.Header.Get("Cache-Control"), tc.caching) {
+			t.Errorf("%s, link %v, Cache-Control %q; want link %v and %q", resp.Status, strings.Contains(page, link),
+				resp.Header.Get("Cache-Control"), tc.link, tc.caching)
+		}
+		if tc.link && !strings.Contains(page, `href="/admin/articles/`+s.article.Slug+`"`) {
+			t.Error("the link does not lead to the article's desk page")
+		}
+	}
+	// The next visitor gets the shared page, not the editor's.
+	if _, page := s.newReader(t).get("/articles/" + s.article.Slug); strings.Contains(page, link) {
+		t.Error("a visitor after the editor sees the desk link")
+	}
+}
+
+func TestDeskLinkOnStoryPage(t *testing.T) {
+	s := newDeskSite(t)
+	st, err := s.store.SplitArticle(context.Background(), s.article.ID) // a story of its own
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/stories/%d", st.ID)
+	const link = "Merge this story into another in the desk"
+	if _, page := s.newReader(t).get(path); strings.Contains(page, link) {
+		t.Error("a visitor sees the desk link")
+	}
+	resp, page := s.signIn(t, "editor@site.example").get(path)
+	if !strings.Contains(page, link) || !strings.Contains(page, fmt.Sprintf(`href="/admin/stories?from=%d"`, st.ID)) ||
+		!strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+		t.Errorf("editor's story page: %s, Cache-Control %q", resp.Status, resp.Header.Get("Cache-Control"))
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -92,6 +93,7 @@ type storyView struct {
 	Story    *herald.Story
 	Lead     articleItem
 	Timeline []timelineItem
+	DeskHref string // for a signed-in editor: where the story is merged
 }
 
 // timelineItem is one article of a story's timeline, with the other
@@ -107,37 +109,51 @@ func (s *Server) handleStory(w http.ResponseWriter, r *http.Request) {
 		s.handleNotFound(w, r)
 		return
 	}
-	s.serveCached(w, r, func() (*page, error) {
-		st, list, err := s.Store.FindStoryByID(r.Context(), id)
+	// An editor signed in gets the page with a link to the desk, uncached.
+	if u := s.signedInEditor(r, "story"); u != nil {
+		p, err := s.storyPage(r, id, fmt.Sprintf("/admin/stories?from=%d", id))
 		if err != nil {
-			return nil, err
+			s.error(w, r, err)
+			return
 		}
-		if st.ID != id {
-			// An editor merged this story into another.
-			return redirectPage(storyPath(st.ID)), nil
-		}
-		path := storyPath(st.ID)
-		v := storyView{layout: s.newLayout(st.Headline(), path), Story: st, Lead: newArticleItem(st.Lead)}
-		v.Canonical = s.absURL(path)
-		v.Description = storyDescription(st)
-		for _, a := range list {
-			it := timelineItem{articleItem: newArticleItem(a)}
-			for _, c := range a.Copies {
-				if c.ArticleID != a.ID {
-					it.AlsoBy = append(it.AlsoBy, c)
-				}
+		s.writePage(w, r, p, "private, no-store")
+		return
+	}
+	s.serveCached(w, r, func() (*page, error) { return s.storyPage(r, id, "") })
+}
+
+// storyPage renders the page of story id; deskHref, for a signed-in
+// editor, links to where the story is merged.
+func (s *Server) storyPage(r *http.Request, id int64, deskHref string) (*page, error) {
+	st, list, err := s.Store.FindStoryByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	if st.ID != id {
+		// An editor merged this story into another.
+		return redirectPage(storyPath(st.ID)), nil
+	}
+	path := storyPath(st.ID)
+	v := storyView{layout: s.newLayout(st.Headline(), path), Story: st, Lead: newArticleItem(st.Lead), DeskHref: deskHref}
+	v.Canonical = s.absURL(path)
+	v.Description = storyDescription(st)
+	for _, a := range list {
+		it := timelineItem{articleItem: newArticleItem(a)}
+		for _, c := range a.Copies {
+			if c.ArticleID != a.ID {
+				it.AlsoBy = append(it.AlsoBy, c)
 			}
-			v.Timeline = append(v.Timeline, it)
 		}
-		items := make([]*articleItem, len(v.Timeline))
-		for i := range v.Timeline {
-			items[i] = &v.Timeline[i].articleItem
-		}
-		if err := s.fillThumbs(r.Context(), items...); err != nil {
-			return nil, err
-		}
-		return s.htmlPage("story.html", v)
-	})
+		v.Timeline = append(v.Timeline, it)
+	}
+	items := make([]*articleItem, len(v.Timeline))
+	for i := range v.Timeline {
+		items[i] = &v.Timeline[i].articleItem
+	}
+	if err := s.fillThumbs(r.Context(), items...); err != nil {
+		return nil, err
+	}
+	return s.htmlPage("story.html", v)
 }
 
 func storyDescription(st *herald.Story) string {
