@@ -46,7 +46,13 @@ func (s *Server) currentUser(r *http.Request) *herald.User {
 // sign-in page and returns nil.
 func (s *Server) requireUser(w http.ResponseWriter, r *http.Request) *herald.User {
 	u := s.currentUser(r)
-	if u == nil {
+	switch {
+	case u != nil:
+	case r.Method == http.MethodPost:
+		// The session ended while a form was open: what was typed goes
+		// through the sign-in and back, not lost.
+		s.signInAgain(w, r)
+	default:
 		http.Redirect(w, r, "/admin/signin", http.StatusSeeOther)
 	}
 	return u
@@ -56,6 +62,60 @@ type signInView struct {
 	layout
 	Email   string
 	Message string
+	// Carry is a form sent after the session ended: the sign-in form
+	// carries its fields, and once signed in the user sends it again.
+	Carry *carriedForm
+}
+
+// carriedForm is a form whose sending failed for want of a session.
+type carriedForm struct {
+	Action string
+	Fields []carriedField
+}
+
+type carriedField struct{ Name, Value string }
+
+// Fields never carried through a sign-in: passwords stay out of pages.
+var uncarried = map[string]bool{"password": true, "current": true, "again": true}
+
+// signInAgain answers a desk form sent without a session with the
+// sign-in page, carrying the form's fields.
+func (s *Server) signInAgain(w http.ResponseWriter, r *http.Request) {
+	v := signInView{layout: s.adminLayout("Sign in"), Message: "Your session has ended. Sign in again: what you typed is kept."}
+	r.Body = http.MaxBytesReader(w, r.Body, maxDeskForm)
+	if err := r.ParseForm(); err == nil && strings.HasPrefix(r.URL.Path, "/admin/") {
+		v.Carry = &carriedForm{Action: r.URL.Path}
+		for name, values := range r.PostForm {
+			if uncarried[name] {
+				continue
+			}
+			for _, value := range values {
+				v.Carry.Fields = append(v.Carry.Fields, carriedField{Name: name, Value: value})
+			}
+		}
+		slices.SortStableFunc(v.Carry.Fields, func(a, b carriedField) int { return strings.Compare(a.Name, b.Name) })
+	}
+	s.renderPrivate(w, r, http.StatusUnauthorized, "admin_signin.html", v)
+}
+
+// carriedFrom reads the form a sign-in carried, if any.
+func carriedFrom(r *http.Request) *carriedForm {
+	action := r.PostFormValue("carry_to")
+	if !strings.HasPrefix(action, "/admin/") || strings.HasPrefix(action, "/admin/signin") {
+		return nil
+	}
+	c := &carriedForm{Action: action}
+	for name, values := range r.PostForm {
+		field, ok := strings.CutPrefix(name, "carry.")
+		if !ok || uncarried[field] {
+			continue
+		}
+		for _, value := range values {
+			c.Fields = append(c.Fields, carriedField{Name: field, Value: value})
+		}
+	}
+	slices.SortStableFunc(c.Fields, func(a, b carriedField) int { return strings.Compare(a.Name, b.Name) })
+	return c
 }
 
 func (s *Server) adminLayout(title string) layout {
@@ -79,7 +139,7 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 		s.commentRefused(w, r, http.StatusBadRequest, "Sign-in not accepted", "The sign-in form could not be read.")
 		return
 	}
-	v := signInView{layout: s.adminLayout("Sign in"), Email: strings.TrimSpace(r.PostFormValue("email"))}
+	v := signInView{layout: s.adminLayout("Sign in"), Email: strings.TrimSpace(r.PostFormValue("email")), Carry: carriedFrom(r)}
 	if !s.allowSignIn(s.clientIP(r)) {
 		w.Header().Set("Retry-After", "60")
 		v.Message = "Too many sign-in attempts from your address. Please wait a minute."
@@ -104,6 +164,12 @@ func (s *Server) handleSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", Expires: sess.ExpiresAt,
 		HttpOnly: true, Secure: s.secureCookies(), SameSite: http.SameSiteLaxMode})
+	if v.Carry != nil {
+		// One click sends the carried form again, now with the session.
+		v.Message = "You are signed in. Check what you typed, then send it."
+		s.renderPrivate(w, r, http.StatusOK, "admin_resume.html", v)
+		return
+	}
 	http.Redirect(w, r, "/admin", http.StatusSeeOther)
 }
 

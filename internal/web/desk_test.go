@@ -526,3 +526,41 @@ func TestDeskLinkOnStoryPage(t *testing.T) {
 		t.Errorf("editor's story page: %s, Cache-Control %q", resp.Status, resp.Header.Get("Cache-Control"))
 	}
 }
+
+// TestDeskSessionEndsMidEdit sends a topic form after the session ended:
+// the sign-in carries what was typed, and one more click saves it.
+func TestDeskSessionEndsMidEdit(t *testing.T) {
+	s := newDeskSite(t)
+	ed := s.signIn(t, "editor@site.example")
+	_, page := ed.get("/admin/topics/new")
+	form := url.Values{"name": {"Harbour <works>"}, "match": {"harbour\nseawall"}, "do": {"save"}, "request": {formRequest(t, page)}}
+	ed.postForm("/admin/signout", nil)
+
+	resp, page := ed.postForm("/admin/topics", form)
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "Your session has ended") ||
+		!strings.Contains(page, "name=\"carry.match\" value=\"harbour\nseawall\"") || !strings.Contains(page, `name="carry_to" value="/admin/topics"`) {
+		t.Fatalf("form without a session: %s\n%s", resp.Status, page)
+	}
+	signIn := url.Values{"email": {"editor@site.example"}, "password": {"a long enough password"}, "carry_to": {"/admin/topics"}}
+	for k, v := range form {
+		signIn["carry."+k] = v
+	}
+	resp, page = ed.postForm("/admin/signin", signIn)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, `action="/admin/topics"`) || !strings.Contains(page, "Harbour &lt;works&gt;") {
+		t.Fatalf("sign-in carrying the form: %s\n%s", resp.Status, page)
+	}
+	if _, err := s.store.FindTopicBySlug(context.Background(), "harbour-works"); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Fatalf("the form acted before it was sent again: %v", err)
+	}
+	if resp, _ = ed.postForm("/admin/topics", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sending it again: %s", resp.Status)
+	}
+	if tp, err := s.store.FindTopicBySlug(context.Background(), "harbour-works"); err != nil || len(tp.Rules.Match) != 2 {
+		t.Errorf("topic after sending again: %+v, %v", tp, err)
+	}
+	// A carried address outside the desk is not followed.
+	signIn.Set("carry_to", "https://evil.example/")
+	if resp, _ = s.newReader(t).postForm("/admin/signin", signIn); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin" {
+		t.Errorf("a carried outside address: %s to %q", resp.Status, resp.Header.Get("Location"))
+	}
+}
