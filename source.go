@@ -45,6 +45,10 @@ type FetchState struct {
 	Failures     int // failed fetches in a row
 	ETag         string
 	LastModified string
+	// ExtractWarning says why the pages read at the last check look
+	// badly extracted (shorter than the feed's own summary), for the
+	// desk's dashboard; "" when they look right or none were read.
+	ExtractWarning string
 }
 
 // Fetch statuses.

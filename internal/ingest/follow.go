@@ -146,6 +146,7 @@ func (f *Follower) Check(ctx context.Context, src *herald.Source) (herald.FetchS
 	}
 	state.Status, state.LastError, state.Failures = herald.FetchOK, "", 0
 	state.NextCheckAt = now.Add(nextInterval(src, hints))
+	state.ExtractWarning = hints.pages.warning()
 	return state, added, nil
 }
 
@@ -153,6 +154,32 @@ func (f *Follower) Check(ctx context.Context, src *herald.Source) (herald.FetchS
 type hints struct {
 	published []time.Time // the items' dates
 	maxAge    time.Duration
+	pages     pageTally
+}
+
+// pageTally counts the article pages one check read, and those that
+// extracted to fewer words than the feed's own summary of them: a sign
+// that the outlet changed its layout and the extractor now misses the
+// article.
+type pageTally struct{ read, short int }
+
+func (t *pageTally) add(feedHTML string, page *extract.Article) {
+	if t == nil {
+		return
+	}
+	t.read++
+	if summary := herald.CountWords(sanitize.Text(feedHTML)); summary > 0 && herald.CountWords(page.Text) < summary {
+		t.short++
+	}
+}
+
+// warning is what the desk's dashboard says of the tally: pages short
+// more than once, or every page read.
+func (t pageTally) warning() string {
+	if t.short == 0 || t.short < 2 && t.short < t.read {
+		return ""
+	}
+	return fmt.Sprintf("%d of the %d article pages read at the last check gave less text than the feed's own summary: the extraction looks wrong", t.short, t.read)
 }
 
 func (f *Follower) check(ctx context.Context, src *herald.Source, state *herald.FetchState) (int, hints, error) {
@@ -184,7 +211,7 @@ func (f *Follower) check(ctx context.Context, src *herald.Source, state *herald.
 			h.published = append(h.published, it.Published)
 		}
 	}
-	added, err := f.addItems(ctx, src, items)
+	added, err := f.addItems(ctx, src, items, &h.pages)
 	return added, h, err
 }
 
@@ -208,7 +235,7 @@ func (f *Follower) sitemapIndexItems(ctx context.Context, index *syndication.Fee
 
 // addItems adds the items the source has not delivered before, oldest
 // first, so that stories grow in the order they were told.
-func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syndication.Item) (int, error) {
+func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syndication.Item, pages *pageTally) (int, error) {
 	keys := make([]string, 0, len(items))
 	for _, it := range items {
 		keys = append(keys, it.ID)
@@ -232,7 +259,7 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 		if ctx.Err() != nil {
 			return added, ctx.Err()
 		}
-		ok, err := f.addItem(ctx, src, it)
+		ok, err := f.addItem(ctx, src, it, pages)
 		if err != nil {
 			// One bad item does not fail the source: it is logged and the
 			// next check tries it again.
@@ -252,8 +279,8 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 // summary, and the page is fetched for the article itself.
 const minFeedWords = 150
 
-func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndication.Item) (bool, error) {
-	item, err := f.itemFor(ctx, src, it)
+func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndication.Item, pages *pageTally) (bool, error) {
+	item, err := f.itemFor(ctx, src, it, pages)
 	if err != nil {
 		return false, err
 	}
@@ -262,8 +289,9 @@ func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndicati
 }
 
 // itemFor turns a feed item into what the pipeline takes, fetching the
-// article's page when the source's full-text mode asks for it.
-func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndication.Item) (Item, error) {
+// article's page when the source's full-text mode asks for it; pages, if
+// not nil, counts the page read.
+func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndication.Item, pages *pageTally) (Item, error) {
 	f.report(src, it.URL, it.Notes)
 	item := Item{
 		URL: it.URL, Title: it.Title, Byline: it.Author, PublishedAt: it.Published,
@@ -278,6 +306,7 @@ func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndicati
 		switch {
 		case err == nil:
 			f.report(src, it.URL, page.Notes)
+			pages.add(item.HTML, page)
 			mergePage(&item, page)
 		case strings.TrimSpace(item.HTML) == "":
 			return Item{}, err

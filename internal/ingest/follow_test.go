@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -212,6 +213,63 @@ func TestFollowRecordsFailures(t *testing.T) {
 		}
 		if d := time.Until(state.NextCheckAt); d < tt.minDelay-time.Minute {
 			t.Errorf("%s: next check in %s, want at least %s", tt.path, d, tt.minDelay)
+		}
+	}
+}
+
+// TestFollowWarnsOfShortExtraction serves a feed of summaries whose
+// article pages carry less text than the summaries, as after an outlet
+// changes its layout, and expects the check to say so; pages that carry
+// the article clear the warning.
+func TestFollowWarnsOfShortExtraction(t *testing.T) {
+	summary := strings.Repeat("The harbour council met again on Monday evening to debate the wall. ", 4)
+	article := strings.Repeat("The harbour council met again on Monday evening and argued over the height of the new sea wall for many hours. ", 8)
+	broken := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/robots.txt":
+			http.NotFound(w, r)
+		case r.URL.Path == "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Gazette</title>`)
+			for i := range 3 {
+				fmt.Fprintf(w, `<item><title>Wall debate %[1]d</title><link>http://%[2]s/a%[1]d?v=%[3]v</link><guid>a%[1]d-%[3]v</guid><description>%[4]s</description></item>`,
+					i, r.Host, broken, summary)
+			}
+			fmt.Fprint(w, `</channel></rss>`)
+		default:
+			body := "<p>" + article + "</p><p>" + article + "</p>"
+			if broken {
+				body = "<p>Subscribe to read the council's decision on the harbour wall today.</p>"
+			}
+			fmt.Fprintf(w, `<html><head><title>Wall debate</title></head><body><article><h1>Wall debate</h1>%s</article></body></html>`, body)
+		}
+	}))
+	defer srv.Close()
+	db := mustOpen(t)
+	ctx := context.Background()
+	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: -1})
+	f := &ingest.Follower{Store: db, Pipeline: &ingest.Pipeline{Articles: db}, Fetcher: client, Owner: "test"}
+	src := &herald.Source{Name: "Gazette", FeedURL: srv.URL + "/feed.xml", Kind: herald.KindFeed,
+		Licence: herald.LicenceFull, Fulltext: herald.FulltextAuto}
+	if err := db.AddSource(ctx, src); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		broken bool
+		want   string
+	}{
+		{false, ""},
+		{true, "3 of the 3 article pages"},
+		{false, ""},
+	} {
+		broken = tc.broken
+		state, _, err := f.Check(ctx, src)
+		if err != nil {
+			t.Fatalf("broken %v: %v", tc.broken, err)
+		}
+		if tc.want == "" && state.ExtractWarning != "" || tc.want != "" && !strings.Contains(state.ExtractWarning, tc.want) {
+			t.Errorf("broken %v: warning %q, want %q", tc.broken, state.ExtractWarning, tc.want)
 		}
 	}
 }

@@ -30,7 +30,7 @@ func Preview(ctx context.Context, client *fetch.Client, src *herald.Source, n in
 	out := make([]PreviewItem, 0, min(n, len(items)))
 	for _, it := range items[:min(n, len(items))] {
 		p := PreviewItem{URL: it.URL}
-		item, err := f.itemFor(ctx, src, it)
+		item, err := f.itemFor(ctx, src, it, nil)
 		if err == nil {
 			p.Article, _, err = f.Pipeline.prepare(item)
 		}

@@ -34,7 +34,7 @@ func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Tim
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images, paused_at`
+	etag, last_modified, removed_at, images, paused_at, extract_warning`
 
 // sourceQuery counts each source's articles. Names sort by code point
 // (COLLATE "C"), as SQLite's BINARY does, not by the database's locale.
@@ -87,7 +87,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	var lastFetch, nextCheck, removed, paused *time.Time
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.FeedURL, &kind, &licence,
 		&fulltext, &s.Every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	// pgx reads timestamptz in the local zone; the stores speak UTC.
@@ -176,7 +176,7 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 			UPDATE sources SET slug = $1, name = $2, homepage = $3, feed_url = $4, kind = $5,
 				licence = $6, fulltext = $7, every = $8, status = $9, last_error = '',
 				last_fetch_at = NULL, next_check_at = $10, failures = 0, etag = '',
-				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL,
+				last_modified = '', removed_at = NULL, paused_at = NULL, lease_owner = NULL, lease_until = NULL,
 				images = $12
 			WHERE id = $11`,
 			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
@@ -410,9 +410,9 @@ func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st 
 	now := micro(db.Now())
 
 	var leaseOwner *string
-	var status, lastError string
-	err = tx.QueryRow(ctx, `SELECT lease_owner, status, last_error FROM sources WHERE id = $1 FOR UPDATE`, sourceID).
-		Scan(&leaseOwner, &status, &lastError)
+	var status, lastError, warning string
+	err = tx.QueryRow(ctx, `SELECT lease_owner, status, last_error, extract_warning FROM sources WHERE id = $1 FOR UPDATE`, sourceID).
+		Scan(&leaseOwner, &status, &lastError, &warning)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return herald.Errorf(herald.ENOTFOUND, "source %d not found", sourceID)
 	}
@@ -424,13 +424,13 @@ func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st 
 	}
 	if _, err := tx.Exec(ctx, `
 		UPDATE sources SET status = $1, last_error = $2, last_fetch_at = $3, next_check_at = $4,
-			failures = $5, etag = $6, last_modified = $7, lease_owner = NULL, lease_until = NULL
+			failures = $5, etag = $6, last_modified = $7, extract_warning = $9, lease_owner = NULL, lease_until = NULL
 		WHERE id = $8`,
 		st.Status, st.LastError, nullTime(st.LastFetchAt), micro(st.NextCheckAt),
-		st.Failures, st.ETag, st.LastModified, sourceID); err != nil {
+		st.Failures, st.ETag, st.LastModified, sourceID, st.ExtractWarning); err != nil {
 		return err
 	}
-	if status != st.Status || lastError != st.LastError {
+	if status != st.Status || lastError != st.LastError || warning != st.ExtractWarning {
 		if err := recordChange(ctx, tx, "source", sourceID, now); err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ func upsertSource(ctx context.Context, tx *sql.Tx, s *herald.Source, now time.Ti
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images, paused_at`
+	etag, last_modified, removed_at, images, paused_at, extract_warning`
 
 const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
@@ -88,7 +88,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	var lastFetch, nextCheck, removed, paused sql.NullInt64
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.FeedURL, &kind, &licence,
 		&fulltext, &every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = fromNanos(created)
@@ -172,7 +172,7 @@ func (db *DB) addSource(ctx context.Context, s *herald.Source) error {
 			UPDATE sources SET slug = ?, name = ?, homepage = ?, feed_url = ?, kind = ?,
 				licence = ?, fulltext = ?, every = ?, status = ?, last_error = '',
 				last_fetch_at = NULL, next_check_at = ?, failures = 0, etag = '',
-				last_modified = '', removed_at = NULL, lease_owner = NULL, lease_until = NULL,
+				last_modified = '', removed_at = NULL, paused_at = NULL, lease_owner = NULL, lease_until = NULL,
 				images = ?
 			WHERE id = ?`,
 			slug, name, homepage, s.FeedURL, string(s.Kind), string(s.Licence),
@@ -413,9 +413,9 @@ func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st 
 	now := db.Now().UTC()
 
 	var leaseOwner sql.NullString
-	var status, lastError string
-	err = tx.QueryRowContext(ctx, `SELECT lease_owner, status, last_error FROM sources WHERE id = ?`, sourceID).
-		Scan(&leaseOwner, &status, &lastError)
+	var status, lastError, warning string
+	err = tx.QueryRowContext(ctx, `SELECT lease_owner, status, last_error, extract_warning FROM sources WHERE id = ?`, sourceID).
+		Scan(&leaseOwner, &status, &lastError, &warning)
 	if errors.Is(err, sql.ErrNoRows) {
 		return herald.Errorf(herald.ENOTFOUND, "source %d not found", sourceID)
 	}
@@ -427,13 +427,13 @@ func (db *DB) recordFetch(ctx context.Context, sourceID int64, owner string, st 
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE sources SET status = ?, last_error = ?, last_fetch_at = ?, next_check_at = ?,
-			failures = ?, etag = ?, last_modified = ?, lease_owner = NULL, lease_until = NULL
+			failures = ?, etag = ?, last_modified = ?, extract_warning = ?, lease_owner = NULL, lease_until = NULL
 		WHERE id = ?`,
 		st.Status, st.LastError, nullNanos(st.LastFetchAt), nanos(st.NextCheckAt),
-		st.Failures, st.ETag, st.LastModified, sourceID); err != nil {
+		st.Failures, st.ETag, st.LastModified, st.ExtractWarning, sourceID); err != nil {
 		return err
 	}
-	if status != st.Status || lastError != st.LastError {
+	if status != st.Status || lastError != st.LastError || warning != st.ExtractWarning {
 		if err := recordChange(ctx, tx, "source", sourceID, now); err != nil {
 			return err
 		}

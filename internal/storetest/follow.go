@@ -143,6 +143,7 @@ func sourceDiff(got, want *herald.Source) string {
 	field("Every", got.Every, want.Every)
 	field("Status", got.Fetch.Status, want.Fetch.Status)
 	field("LastError", got.Fetch.LastError, want.Fetch.LastError)
+	field("ExtractWarning", got.Fetch.ExtractWarning, want.Fetch.ExtractWarning)
 	when("LastFetchAt", got.Fetch.LastFetchAt, want.Fetch.LastFetchAt)
 	when("NextCheckAt", got.Fetch.NextCheckAt, want.Fetch.NextCheckAt)
 	field("Failures", got.Fetch.Failures, want.Fetch.Failures)
@@ -418,6 +419,7 @@ func testRecordFetch(t *testing.T, s herald.Store) {
 		Status: herald.FetchFailed, LastError: "the server answered 503 Service Unavailable",
 		LastFetchAt: clock.Now(), NextCheckAt: clock.Now().Add(time.Hour), Failures: 2,
 		ETag: `"abc123"`, LastModified: "Sun, 01 Mar 2026 11:00:00 GMT",
+		ExtractWarning: "2 of the 3 article pages read gave less text than the feed's own summary",
 	}
 	if err := s.RecordFetch(ctx, src.ID, "b", state); herald.ErrorCode(err) != herald.ECONFLICT {
 		t.Errorf("wrong owner: err = %v, want ECONFLICT", err)

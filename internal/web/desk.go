@@ -146,6 +146,7 @@ func (s *Server) desk() *desk.Desk {
 type dashboardView struct {
 	deskView
 	Failing      []*herald.Source
+	Misreading   []*herald.Source // extraction looks wrong
 	Paused       []*herald.Source
 	Pending      int
 	LastHour     int
@@ -185,6 +186,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 			v.Failing = append(v.Failing, src)
 		case src.Fetch.Status == herald.FetchNew:
 			v.NotYetTested = append(v.NotYetTested, src)
+		}
+		if src.Fetch.ExtractWarning != "" && !src.Paused() {
+			v.Misreading = append(v.Misreading, src)
 		}
 	}
 	v.SourceCount = len(sources)

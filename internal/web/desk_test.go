@@ -564,3 +564,39 @@ func TestDeskSessionEndsMidEdit(t *testing.T) {
 		t.Errorf("a carried outside address: %s to %q", resp.Status, resp.Header.Get("Location"))
 	}
 }
+
+// TestDeskDashboard shows what needs attention: a failing source, one
+// whose extraction looks wrong, and comments waiting.
+func TestDeskDashboard(t *testing.T) {
+	s := newDeskSite(t)
+	ctx := context.Background()
+	for _, name := range []string{"Failing Outlet", "Misread Outlet"} {
+		src := &herald.Source{Name: name, FeedURL: "https://" + herald.Slugify(name) + ".example/feed.xml", Kind: herald.KindFeed,
+			Licence: herald.LicenceFull, Fulltext: herald.FulltextAuto}
+		if err := s.store.AddSource(ctx, src); err != nil {
+			t.Fatal(err)
+		}
+	}
+	claimed, err := s.store.ClaimDueSources(ctx, "test", time.Minute, 10)
+	if err != nil || len(claimed) != 2 {
+		t.Fatalf("claimed %d, %v", len(claimed), err)
+	}
+	for _, src := range claimed {
+		st := herald.FetchState{Status: herald.FetchOK, LastFetchAt: time.Now(), NextCheckAt: time.Now().Add(time.Hour)}
+		if src.Name == "Failing Outlet" {
+			st.Status, st.LastError, st.Failures = herald.FetchFailed, "the server answered 503 Service Unavailable", 3
+		} else {
+			st.ExtractWarning = "3 of the 3 article pages read at the last check gave less text than the feed's own summary"
+		}
+		if err := s.store.RecordFetch(ctx, src.ID, "test", st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page := s.signIn(t, "editor@site.example").get("/admin")
+	for _, want := range []string{"Sources failing", "Failing Outlet</a>: the server answered 503", "3 failure(s) in a row",
+		"Extraction looks wrong", "Misread Outlet</a>: 3 of the 3 article pages", "comments waiting"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the dashboard does not say %q", want)
+		}
+	}
+}
