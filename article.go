@@ -78,6 +78,12 @@ type Article struct {
 	// the pipeline has placed it. Filled by the Find methods.
 	StoryID int64
 
+	// UpdatedAt is when Herald stored the article's newest revision, zero
+	// while it has none; Revisions counts its versions, 1 until revised
+	// (see RevisionService). Filled by the Find methods.
+	UpdatedAt time.Time
+	Revisions int
+
 	// ItemKey is the article's identity within a followed source: the
 	// feed item's GUID, else its canonical URL. When set, AddArticle
 	// remembers it in the same transaction, and an item the source has
