@@ -37,6 +37,10 @@ type Recheck struct {
 	Misses       int // answers of 404 or 410 in a row
 	ETag         string
 	LastModified string
+	// PageHash is the hash of the page's text as the last re-check read
+	// it, "" before the first: a page is compared with the page, since
+	// an article stored from its feed reads differently from its page.
+	PageHash string
 }
 
 // RecheckOutcome is what one re-check found.
@@ -51,6 +55,7 @@ type RecheckOutcome struct {
 	Reason  string // why it failed, for the log
 
 	ETag, LastModified string
+	PageHash           string // the page's, when it was read
 	// Revision, when set, is the article's new version: the store keeps
 	// the one it replaces, and the article shows this one.
 	Revision *Revision

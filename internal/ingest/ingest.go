@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/correction"
 	"github.com/herald-news/herald/internal/dedup"
 	"github.com/herald-news/herald/internal/related"
 	"github.com/herald-news/herald/internal/sanitize"
@@ -55,6 +56,9 @@ type Pipeline struct {
 	// Media, when set, is given the pictures of each new article (see
 	// images.go), for the fetch worker to fetch.
 	Media herald.MediaService
+	// Corrections, when set, records the corrections and editor's notes
+	// found in each new article (see internal/correction).
+	Corrections herald.CorrectionService
 	// Related computes the related lists of the articles RelatedQueue
 	// holds (see RelateQueued); nil for none.
 	Related      Relater
@@ -112,6 +116,9 @@ func (p *Pipeline) store(ctx context.Context, a *herald.Article, images herald.I
 	if err := p.tagTopics(ctx, a, created); err != nil {
 		return created, err
 	}
+	if err := p.noteCorrections(ctx, a, created); err != nil {
+		return created, err
+	}
 	// Its story and topics set, the article's related list may be made.
 	if created && a.DuplicateOf == 0 && p.RelatedQueue != nil {
 		if err := p.RelatedQueue.ReleaseRelatedWork(ctx, []int64{a.ID}); err != nil {
@@ -148,6 +155,19 @@ func (p *Pipeline) add(ctx context.Context, a *herald.Article) (bool, error) {
 		}
 	}
 	return p.Articles.AddArticle(ctx, a)
+}
+
+// noteCorrections records the corrections and editor's notes of a new
+// article.
+func (p *Pipeline) noteCorrections(ctx context.Context, a *herald.Article, created bool) error {
+	if !created || p.Corrections == nil {
+		return nil
+	}
+	notes := correction.Find(a.Text)
+	if len(notes) == 0 {
+		return nil
+	}
+	return p.Corrections.AddCorrections(ctx, a.ID, notes)
 }
 
 // isStored says whether an article with the item's address is stored.
@@ -278,6 +298,7 @@ func NewPipeline(store herald.Store) *Pipeline {
 		Stories:      store,
 		Topics:       store,
 		Media:        store,
+		Corrections:  store,
 		Related:      &related.Recommender{Store: store, Stories: related.StoreStories{Stories: store}, Topics: store},
 		RelatedQueue: store,
 	}

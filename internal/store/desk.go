@@ -193,3 +193,40 @@ func EditedArticle(e herald.ArticleEdit, was Shown, text string) Shown {
 	}
 	return s
 }
+
+// CorrectionNotes returns notes as the stores keep them: trimmed, cut to
+// herald.MaxCorrectionLen, empty and repeated ones dropped.
+func CorrectionNotes(notes []string) []string {
+	var out []string
+	for _, n := range notes {
+		n = strings.TrimSpace(n)
+		if len(n) > herald.MaxCorrectionLen {
+			n = strings.ToValidUTF8(n[:herald.MaxCorrectionLen], "")
+		}
+		if n != "" && !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// CorrectionPage reads f's cursor and page size: after is the last
+// correction of the page before (its FoundAt and id), zero for the first.
+func CorrectionPage(f herald.CorrectionFilter) (after herald.Cursor, limit int, err error) {
+	if f.Cursor != "" {
+		if after, err = herald.DecodeCursor(f.Cursor); err != nil {
+			return herald.Cursor{}, 0, err
+		}
+	}
+	return after, herald.ArticleFilter{Limit: f.Limit}.PageLimit(), nil
+}
+
+// CorrectionNext cuts a page read with one row more than limit, and
+// returns its next cursor ("" when it was the last).
+func CorrectionNext(list []*herald.Correction, ids []int64, limit int) ([]*herald.Correction, string) {
+	if len(list) <= limit {
+		return list, ""
+	}
+	last := list[limit-1]
+	return list[:limit], herald.Cursor{PublishedAt: last.FoundAt, ID: ids[limit-1]}.Encode()
+}

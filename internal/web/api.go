@@ -21,9 +21,16 @@ type apiArticle struct {
 	Title       string    `json:"title"`
 	Byline      string    `json:"byline"`
 	PublishedAt time.Time `json:"published_at"`
-	Source      apiSource `json:"source"`
-	Licence     string    `json:"licence"`
-	Excerpt     string    `json:"excerpt"`
+	// UpdatedAt is when Herald stored the newest version; null until the
+	// outlet revised the article. RevisionCount counts its versions.
+	UpdatedAt     *time.Time `json:"updated_at"`
+	RevisionCount int        `json:"revision_count"`
+	// Status is "published" for every article the API lists; an article
+	// withdrawn or taken down is no longer served.
+	Status  string    `json:"status"`
+	Source  apiSource `json:"source"`
+	Licence string    `json:"licence"`
+	Excerpt string    `json:"excerpt"`
 	// Image is Herald's copy of the lead picture; absent when none is
 	// stored.
 	Image *apiImage `json:"image,omitempty"`
@@ -121,6 +128,11 @@ func (s *Server) apiArticles(ctx context.Context, list []*herald.Article) ([]api
 			Title: a.Title, Byline: a.Byline, PublishedAt: a.PublishedAt.UTC(),
 			Source:  apiSource{Name: a.Source.Name, Slug: a.Source.Slug, Homepage: a.Source.Homepage},
 			Licence: string(a.Licence), Excerpt: summary(a), Lang: a.Lang,
+			RevisionCount: max(a.Revisions, 1), Status: string(herald.StatusPublished),
+		}
+		if !a.UpdatedAt.IsZero() {
+			at := a.UpdatedAt.UTC()
+			v.UpdatedAt = &at
 		}
 		pictures := images[a.ID] // none under the headline licence
 		if im, ok := storedLead(pictures); ok {

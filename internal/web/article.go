@@ -33,6 +33,9 @@ type articleView struct {
 	Lead *picture
 	// DeskHref, for a signed-in editor, is the article's page in the desk.
 	DeskHref string
+	// Corrections are the outlet's corrections and editor's notes, shown
+	// at the top.
+	Corrections []*herald.Correction
 }
 
 func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
@@ -90,6 +93,9 @@ func (s *Server) articlePageView(ctx context.Context, a *herald.Article) (articl
 		return v, err
 	}
 	if v.Developments, err = s.developmentsFor(ctx, a); err != nil {
+		return v, err
+	}
+	if v.Corrections, err = s.articleCorrections(ctx, a); err != nil {
 		return v, err
 	}
 	return v, nil

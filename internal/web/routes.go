@@ -62,6 +62,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /topics/{slug}/rss.xml", s.handleTopicRSS)
 
 	// Publishing outputs
+	mux.HandleFunc("GET /corrections", s.handleCorrections)
+	mux.HandleFunc("GET /corrections.rss", s.handleCorrectionsRSS)
 	mux.HandleFunc("GET /rss.xml", s.handleRSS)
 	mux.HandleFunc("GET /atom.xml", s.handleAtom)
 	mux.HandleFunc("GET /sitemap.xml", s.handleSitemap)

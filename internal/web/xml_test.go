@@ -532,7 +532,7 @@ func (s *demoSite) crawl(t *testing.T) map[string]*fetched {
 			switch {
 			case isXML || strings.HasSuffix(path, ".xml") || strings.HasSuffix(path, ".rss"):
 				addXML(path)
-			case path == "/" || strings.HasPrefix(path, "/sources/") ||
+			case path == "/" || path == "/corrections" || strings.HasPrefix(path, "/sources/") ||
 				strings.HasPrefix(path, "/topics/") || strings.HasPrefix(path, "/stories/"):
 				addPage(path)
 			}
