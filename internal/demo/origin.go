@@ -26,6 +26,7 @@ import (
 type Origin struct {
 	outlets  map[string]*outlet  // by host
 	pictures map[string]*picture // by host and path
+	life     *life               // the changes Live makes; nil for none
 }
 
 type outlet struct {
@@ -154,7 +155,7 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/":
 		render(w, homeTemplate, out)
 	case "/" + out.feedPath():
-		out.serveFeed(w)
+		o.serveFeed(w, out)
 	default:
 		if p := o.pictures[host+r.URL.Path]; p != nil {
 			p.serve(w, r)
@@ -162,7 +163,11 @@ func (o *Origin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, a := range out.Articles {
 			if a.path == r.URL.Path {
-				render(w, articleTemplate, articlePage{Outlet: out, Article: a, Body: template.HTML(a.body), Style: styles[out.Host]})
+				body, _, gone := o.version(a)
+				if gone {
+					break
+				}
+				render(w, articleTemplate, articlePage{Outlet: out, Article: a, Body: template.HTML(body), Style: styles[out.Host]})
 				return
 			}
 		}
@@ -195,8 +200,13 @@ func summary(html string) string {
 	return html[start+3 : end]
 }
 
-func (out *outlet) serveFeed(w http.ResponseWriter) {
-	items := out.Articles
+func (o *Origin) serveFeed(w http.ResponseWriter, out *outlet) {
+	var items []*demoArticle
+	for _, a := range out.Articles {
+		if _, _, gone := o.version(a); !gone {
+			items = append(items, a)
+		}
+	}
 	sort.Slice(items, func(i, j int) bool { return items[i].published.After(items[j].published) })
 	full := out.Licence == "full"
 	var body []byte
@@ -204,13 +214,13 @@ func (out *outlet) serveFeed(w http.ResponseWriter) {
 	switch out.Format {
 	case "atom":
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
-		body, err = out.atom(items, full)
+		body, err = out.atom(items, full, o.version)
 	case "json":
 		w.Header().Set("Content-Type", "application/feed+json")
-		body, err = out.jsonFeed(items, full)
+		body, err = out.jsonFeed(items, full, o.version)
 	default:
 		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-		body, err = out.rss(items, full)
+		body, err = out.rss(items, full, o.version)
 	}
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -271,7 +281,10 @@ type cdata struct {
 	Text string `xml:",cdata"`
 }
 
-func (out *outlet) rss(items []*demoArticle, full bool) ([]byte, error) {
+// versionFunc says how an article stands now (see Origin.version).
+type versionFunc func(a *demoArticle) (body string, changed time.Time, gone bool)
+
+func (out *outlet) rss(items []*demoArticle, full bool, version versionFunc) ([]byte, error) {
 	doc := rssDoc{Version: "2.0", Content: "http://purl.org/rss/1.0/modules/content/", DC: "http://purl.org/dc/elements/1.1/",
 		Title: out.Name, Link: out.Homepage, Desc: "News from " + out.Name}
 	style := styles[out.Host]
@@ -282,7 +295,8 @@ func (out *outlet) rss(items []*demoArticle, full bool) ([]byte, error) {
 		it := rssDocItem{Title: a.Title, Link: out.localURL(a), GUID: out.localURL(a),
 			PubDate: a.published.Format(time.RFC1123Z), Creator: strings.TrimPrefix(a.Byline, "By "), Description: summary(a.HTML)}
 		if full {
-			it.Encoded = &cdata{Text: a.body}
+			body, _, _ := version(a)
+			it.Encoded = &cdata{Text: body}
 		}
 		switch p := a.lead; style.Feed {
 		case "enclosure":
@@ -335,7 +349,7 @@ type atomDocText struct {
 	Text string `xml:",chardata"`
 }
 
-func (out *outlet) atom(items []*demoArticle, full bool) ([]byte, error) {
+func (out *outlet) atom(items []*demoArticle, full bool, version versionFunc) ([]byte, error) {
 	doc := atomDoc{Title: out.Name, ID: out.Homepage, Link: atomDocLink{Href: out.Homepage, Rel: "alternate"}}
 	style := styles[out.Host]
 	if style.Feed == "media" {
@@ -346,11 +360,16 @@ func (out *outlet) atom(items []*demoArticle, full bool) ([]byte, error) {
 		if i == 0 {
 			doc.Updated = when
 		}
+		body, changed, _ := version(a)
+		updated := when
+		if !changed.IsZero() {
+			updated = changed.Format(time.RFC3339)
+		}
 		e := atomDocEntry{Title: a.Title, ID: out.localURL(a), Links: []atomDocLink{{Href: out.localURL(a), Rel: "alternate"}},
-			Published: when, Updated: when, Author: strings.TrimPrefix(a.Byline, "By "),
+			Published: when, Updated: updated, Author: strings.TrimPrefix(a.Byline, "By "),
 			Summary: atomDocText{Type: "html", Text: summary(a.HTML)}}
 		if full {
-			e.Content = &atomDocText{Type: "html", Text: a.body}
+			e.Content = &atomDocText{Type: "html", Text: body}
 		}
 		switch style.Feed {
 		case "atom-enclosure":
@@ -363,7 +382,7 @@ func (out *outlet) atom(items []*demoArticle, full bool) ([]byte, error) {
 	return marshalXML(doc)
 }
 
-func (out *outlet) jsonFeed(items []*demoArticle, full bool) ([]byte, error) {
+func (out *outlet) jsonFeed(items []*demoArticle, full bool, version versionFunc) ([]byte, error) {
 	type author struct {
 		Name string `json:"name"`
 	}
@@ -375,6 +394,7 @@ func (out *outlet) jsonFeed(items []*demoArticle, full bool) ([]byte, error) {
 		Summary     string   `json:"summary"`
 		Image       string   `json:"image,omitempty"`
 		Published   string   `json:"date_published"`
+		Modified    string   `json:"date_modified,omitempty"`
 		Authors     []author `json:"authors,omitempty"`
 	}
 	feed := struct {
@@ -389,8 +409,12 @@ func (out *outlet) jsonFeed(items []*demoArticle, full bool) ([]byte, error) {
 		if a.Byline != "" {
 			it.Authors = []author{{Name: strings.TrimPrefix(a.Byline, "By ")}}
 		}
+		body, changed, _ := version(a)
+		if !changed.IsZero() {
+			it.Modified = changed.Format(time.RFC3339)
+		}
 		if full {
-			it.ContentHTML = a.body
+			it.ContentHTML = body
 		}
 		feed.Items = append(feed.Items, it)
 	}
