@@ -880,6 +880,15 @@ func (w *watcher) problems() []string {
 	return slices.Clone(w.seen)
 }
 
+// drain returns what the watcher saw since the last drain, and forgets it.
+func (w *watcher) drain() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	seen := w.seen
+	w.seen = nil
+	return seen
+}
+
 func remoteString(o *cdpruntime.RemoteObject) string {
 	switch {
 	case o == nil:

@@ -214,11 +214,17 @@ func readVectors(t *testing.T) []string {
 	return out
 }
 
-// addModerator runs "herald user add" on db, the password on stdin.
+// addModerator adds the moderator the comment tests sign in as.
 func addModerator(t *testing.T, bin, db string) {
 	t.Helper()
-	cmd := exec.Command(bin, "user", "add", modEmail, "--role", "moderator", "--db", db)
-	cmd.Stdin = strings.NewReader(modPassword + "\n")
+	addUser(t, bin, db, modEmail, "moderator", modPassword)
+}
+
+// addUser runs "herald user add" on db, the password on stdin.
+func addUser(t *testing.T, bin, db, email, role, password string) {
+	t.Helper()
+	cmd := exec.Command(bin, "user", "add", email, "--role", role, "--db", db)
+	cmd.Stdin = strings.NewReader(password + "\n")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("herald user add: %v\n%s", err, out)
 	}

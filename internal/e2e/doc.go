@@ -10,5 +10,8 @@
 // Chromium comes from Debian's package chromium. Without it the tests skip,
 // unless HERALD_REQUIRE_BROWSER=1, as CI sets it. When HERALD_SCREENSHOTS
 // names a folder, the tests write their screenshots there. HERALD_E2E_BIN
-// names a herald binary to drive instead of building one.
+// names a herald binary to drive instead of building one. HERALD_AXE names
+// axe-core's axe.min.js, which the desk test injects into every page it
+// visits (by default the one "npm install --prefix ~/.cache/herald-axe
+// axe-core@4" puts in the user's cache).
 package e2e
