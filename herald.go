@@ -28,6 +28,7 @@ type Store interface {
 	TakedownService
 	ArticleEditService
 	CorrectionService
+	RevisionService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

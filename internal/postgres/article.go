@@ -117,10 +117,15 @@ type insertedRow struct {
 	published   time.Time
 	created     time.Time
 	duplicateOf int64
+	// updated and revisions are a restored article's; a new one has
+	// none and one.
+	updated   time.Time
+	revisions int
 }
 
 func (r *insertedRow) fill(a *herald.Article) {
 	a.ID, a.Slug, a.PublishedAt, a.CreatedAt, a.DuplicateOf = r.id, r.slug, r.published, r.created, r.duplicateOf
+	a.UpdatedAt, a.Revisions = r.updated, max(r.revisions, 1)
 }
 
 // insertArticle does AddArticle's work in tx. It returns the new row, or
@@ -216,8 +221,8 @@ const (
 	articleInsert = `WITH a AS (
 			INSERT INTO articles (slug, original_url, source_id, title, byline, published_at,
 				html, text, lead, image, lang, licence, created_at,
-				text_hash, fingerprint, duplicate_of, id)`
-	articleValues = `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, `
+				text_hash, fingerprint, duplicate_of, updated_at, revisions, id)`
+	articleValues = `($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $19, $20, `
 	articleReturn = `)
 			ON CONFLICT (original_url) DO NOTHING
 			RETURNING id, duplicate_of IS NULL AS shown, source_id, published_at, title)
@@ -225,12 +230,13 @@ const (
 		SELECT id, shown, source_id, published_at, title, ` + searchVector + ` FROM a
 		RETURNING id`
 	insertNewArticle      = articleInsert + ` VALUES ` + articleValues + `DEFAULT` + articleReturn
-	insertRestoredArticle = articleInsert + ` OVERRIDING SYSTEM VALUE VALUES ` + articleValues + `$19` + articleReturn
+	insertRestoredArticle = articleInsert + ` OVERRIDING SYSTEM VALUE VALUES ` + articleValues + `$21` + articleReturn
 )
 
 // writeArticle inserts a's row as row says, with its search row, and
-// returns a batch queueing what else goes with a new article (its bands
-// and its place in the related queue) for the caller to add to and send.
+// returns a batch queueing what else goes with a new article (its bands,
+// its place in the related queue and, when its source is followed, its
+// first re-check) for the caller to add to and send.
 // replaces is the shown copy it takes the page from, 0 for none. A row
 // without an id gets a new one; RestoreArticle gives the id the article
 // had. A taken address is errAddressTaken.
@@ -238,7 +244,7 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, row *insert
 	query, args := insertNewArticle, []any{row.slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, row.published,
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), row.created,
 		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(row.duplicateOf),
-		search.IndexText(a.Title), search.IndexText(a.Text)}
+		search.IndexText(a.Title), search.IndexText(a.Text), nullTime(row.updated), max(row.revisions, 1)}
 	if row.id != 0 {
 		query, args = insertRestoredArticle, append(args, row.id)
 	}
@@ -271,6 +277,10 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, row *insert
 		after.exec("queue related list", `INSERT INTO related_queue (article_id, claimed_until) VALUES ($1, $2)`,
 			id, now.Add(herald.RelatedHold))
 	}
+	after.exec("schedule re-check", `
+		INSERT INTO article_rechecks (article_id, due_at)
+		SELECT $1, $2 FROM sources WHERE id = $3 AND feed_url <> '' AND removed_at IS NULL`,
+		id, store.FirstRecheck(row.created), a.Source.ID)
 	return after, nil
 }
 
@@ -483,7 +493,7 @@ type querier interface {
 // articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
 	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
-	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id`
+	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id, a.updated_at, a.revisions`
 
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
@@ -507,10 +517,12 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a := &herald.Article{Source: &herald.Source{}}
 	var licence string
 	var duplicateOf, storyID *int64
+	var updated *time.Time
 	var hash int64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &a.PublishedAt,
 		&a.Lead, &a.Image, &a.Lang, &licence, &a.CreatedAt, &duplicateOf,
-		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt, &storyID}
+		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &a.Source.CreatedAt, &storyID,
+		&updated, &a.Revisions}
 	if withBody {
 		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
@@ -526,6 +538,7 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	if storyID != nil {
 		a.StoryID = *storyID
 	}
+	a.UpdatedAt = fromNull(updated)
 	a.Dedup.Hash = uint64(hash)
 	return a, nil
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/herald-news/herald"
-	"github.com/herald-news/herald/internal/search"
 	"github.com/herald-news/herald/internal/store"
 	"github.com/jackc/pgx/v5"
 )
@@ -53,10 +52,7 @@ func (db *DB) editArticle(ctx context.Context, slug string, e herald.ArticleEdit
 	if _, err := tx.Exec(ctx, `UPDATE articles SET title = $2, lead = $3 WHERE id = $1`, id, shown.Title, shown.Lead); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `
-		UPDATE article_search SET title = $2,
-			search = setweight(to_tsvector('simple', $3), 'A') || setweight(to_tsvector('simple', $4), 'B')
-		WHERE id = $1`, id, shown.Title, search.IndexText(shown.Title), search.IndexText(text)); err != nil {
+	if err := reindexArticle(ctx, tx, id, shown.Title, text); err != nil {
 		return err
 	}
 	if err := writeAudit(ctx, tx, now); err != nil {

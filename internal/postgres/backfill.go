@@ -6,6 +6,7 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/store"
+	"github.com/jackc/pgx/v5"
 )
 
 // FindUnfingerprinted implements herald.ArticleService. An article whose
@@ -51,6 +52,16 @@ func (db *DB) setFingerprint(ctx context.Context, id int64, fp herald.Fingerprin
 		return err
 	}
 	defer tx.Rollback(ctx)
+	if err := replaceFingerprint(ctx, tx, id, fp, bands); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// replaceFingerprint makes fp, whose band keys are bands, article id's
+// fingerprint in tx, in place of the one it had. An unknown id is
+// ENOTFOUND.
+func replaceFingerprint(ctx context.Context, tx pgx.Tx, id int64, fp herald.Fingerprint, bands []int64) error {
 	signature := fp.Signature
 	if signature == nil {
 		signature = []byte{} // computed, and empty: not NULL
@@ -66,9 +77,6 @@ func (db *DB) setFingerprint(ctx context.Context, id int64, fp herald.Fingerprin
 	if _, err := tx.Exec(ctx, `DELETE FROM article_bands WHERE article_id = $1`, id); err != nil {
 		return err
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`,
-		bands, id); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	_, err = tx.Exec(ctx, `INSERT INTO article_bands (band, article_id) SELECT unnest($1::bigint[]), $2`, bands, id)
+	return err
 }

@@ -26,6 +26,19 @@ var (
 // (the title) and $18 (the body) prepared by search.IndexText.
 const searchVector = `setweight(to_tsvector('simple', $17), 'A') || setweight(to_tsvector('simple', $18), 'B')`
 
+// reindexArticle replaces article id's search row's title and words with
+// those of title and text.
+func reindexArticle(ctx context.Context, tx pgx.Tx, id int64, title, text string) error {
+	_, err := tx.Exec(ctx, `
+		UPDATE article_search SET title = $2,
+			search = setweight(to_tsvector('simple', $3), 'A') || setweight(to_tsvector('simple', $4), 'B')
+		WHERE id = $1`, id, title, search.IndexText(title), search.IndexText(text))
+	if err != nil {
+		return fmt.Errorf("index article: %w", err)
+	}
+	return nil
+}
+
 // tsQuery writes q as a tsquery expression: each phrase parsed by
 // websearch_to_tsquery from its quoted tokens, combined with the tsquery
 // operators so that the grouping is q's own. (websearch_to_tsquery given

@@ -155,6 +155,17 @@ func snapshot(ctx context.Context, tx pgx.Tx, a *herald.Article) (*store.Snapsho
 			snap.Items = append(snap.Items, it)
 			return nil
 		}, id)
+	b.query("find revisions", `SELECT n, at, title, byline, body FROM article_revisions
+		WHERE article_id = $1 ORDER BY n`,
+		func(r pgx.Rows) error {
+			var v store.SnapshotRevision
+			if err := r.Scan(&v.N, &v.At, &v.Title, &v.Byline, &v.Body); err != nil {
+				return err
+			}
+			v.At = v.At.UTC()
+			snap.Revisions = append(snap.Revisions, v)
+			return nil
+		}, id)
 	if err := b.send(ctx, tx); err != nil {
 		return nil, err
 	}
@@ -258,7 +269,7 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 		}
 	}
 	row := &insertedRow{id: a.ID, slug: a.Slug, published: micro(a.PublishedAt), created: micro(a.CreatedAt),
-		duplicateOf: place.DuplicateOf}
+		duplicateOf: place.DuplicateOf, updated: a.UpdatedAt, revisions: a.Revisions}
 	after, err := writeArticle(ctx, tx, a, row, place.Replaces, snap.Bands, now)
 	if errors.Is(err, errAddressTaken) {
 		return 0, herald.Errorf(herald.ECONFLICT, "another article has its address now")
@@ -276,6 +287,9 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	for _, it := range snap.Items {
 		after.exec("relink item", `UPDATE source_items SET article_id = $1
 			WHERE source_id = $2 AND item_key = $3 AND article_id IS NULL`, a.ID, it.SourceID, it.Key)
+	}
+	for _, v := range snap.Revisions {
+		queueKeepVersion(after, a.ID, v)
 	}
 	after.exec("drop takedown", `DELETE FROM takedowns WHERE slug = $1`, slug)
 	if err := after.send(ctx, tx); err != nil {

@@ -103,10 +103,15 @@ type insertedRow struct {
 	slug        string
 	created     time.Time
 	duplicateOf int64
+	// updated and revisions are a restored article's; a new one has
+	// none and one.
+	updated   time.Time
+	revisions int
 }
 
 func (r *insertedRow) fill(a *herald.Article) {
 	a.ID, a.Slug, a.CreatedAt, a.DuplicateOf = r.id, r.slug, r.created, r.duplicateOf
+	a.UpdatedAt, a.Revisions = r.updated, max(r.revisions, 1)
 }
 
 // insertArticle does AddArticle's work in tx. It returns the new row, or
@@ -173,20 +178,22 @@ func (db *DB) insertArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, 
 }
 
 // writeArticle inserts a's row as row says, with what goes with a new
-// article: its bands, its search entry and its place in the related
-// queue. replaces is the shown copy it takes the page from, 0 for none.
+// article: its bands, its search entry, its place in the related queue
+// and, when its source is followed, its first re-check. replaces is the
+// shown copy it takes the page from, 0 for none.
 // A row without an id gets a new one (see nextID); RestoreArticle gives
 // the id the article had.
 func writeArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, row *insertedRow, replaces int64, bands []int64, now time.Time) error {
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO articles (id, slug, original_url, source_id, title, byline, published_at,
 			html, text, lead, image, lang, licence, created_at,
-			text_hash, fingerprint, duplicate_of)
-		VALUES (coalesce(?, `+nextID("articles")+`), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			text_hash, fingerprint, duplicate_of, updated_at, revisions)
+		VALUES (coalesce(?, `+nextID("articles")+`), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 		nullID(row.id), row.slug, a.OriginalURL, a.Source.ID, a.Title, a.Byline, nanos(a.PublishedAt),
 		a.HTML, a.Text, a.Lead, a.Image, a.Lang, string(a.Licence), nanos(row.created),
-		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(row.duplicateOf)).Scan(&row.id)
+		int64(a.Dedup.Hash), nullBytes(a.Dedup.Signature), nullID(row.duplicateOf),
+		nullNanos(row.updated), max(row.revisions, 1)).Scan(&row.id)
 	if err != nil {
 		return err
 	}
@@ -211,6 +218,12 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, row *inser
 			id, nanos(now.Add(herald.RelatedHold))); err != nil {
 			return err
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO article_rechecks (article_id, due_at)
+		SELECT ?, ? FROM sources WHERE id = ? AND feed_url <> '' AND removed_at IS NULL`,
+		id, nanos(store.FirstRecheck(row.created)), a.Source.ID); err != nil {
+		return err
 	}
 	return nil
 }
@@ -379,7 +392,7 @@ type querier interface {
 // articleColumns are what scanArticle reads, before the body columns.
 const articleColumns = `a.id, a.slug, a.original_url, a.title, a.byline, a.published_at,
 	a.lead, a.image, a.lang, a.licence, a.created_at, a.duplicate_of,
-	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id`
+	s.id, s.slug, s.name, s.homepage, s.created_at, a.story_id, a.updated_at, a.revisions`
 
 // bodyColumns are the columns only single articles and candidates read.
 const bodyColumns = `a.html, a.text, a.text_hash, a.fingerprint`
@@ -414,10 +427,11 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a := &herald.Article{Source: &herald.Source{}}
 	var published, created, sourceCreated, hash int64
 	var licence string
-	var duplicateOf, storyID sql.NullInt64
+	var duplicateOf, storyID, updated sql.NullInt64
 	dest := []any{&a.ID, &a.Slug, &a.OriginalURL, &a.Title, &a.Byline, &published,
 		&a.Lead, &a.Image, &a.Lang, &licence, &created, &duplicateOf,
-		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &sourceCreated, &storyID}
+		&a.Source.ID, &a.Source.Slug, &a.Source.Name, &a.Source.Homepage, &sourceCreated, &storyID,
+		&updated, &a.Revisions}
 	if withBody {
 		dest = append(dest, &a.HTML, &a.Text, &hash, &a.Dedup.Signature)
 	}
@@ -428,6 +442,7 @@ func scanArticle(scan func(...any) error, withBody bool) (*herald.Article, error
 	a.Licence = herald.Licence(licence)
 	a.DuplicateOf = duplicateOf.Int64
 	a.StoryID = storyID.Int64
+	a.UpdatedAt = fromNull(updated)
 	a.Dedup.Hash = uint64(hash)
 	return a, nil
 }

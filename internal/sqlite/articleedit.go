@@ -50,11 +50,7 @@ func (db *DB) editArticle(ctx context.Context, slug string, e herald.ArticleEdit
 	if _, err := tx.ExecContext(ctx, `UPDATE articles SET title = ?, lead = ? WHERE id = ?`, shown.Title, shown.Lead, id); err != nil {
 		return err
 	}
-	// A contentless index entry is replaced whole: it cannot be updated.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
-		return err
-	}
-	if err := indexArticle(ctx, tx, id, &herald.Article{Title: shown.Title, Text: text}); err != nil {
+	if err := reindexArticle(ctx, tx, id, shown.Title, text); err != nil {
 		return err
 	}
 	if err := writeAudit(ctx, tx, now); err != nil {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/herald-news/herald"
@@ -43,6 +44,16 @@ func (db *DB) setFingerprint(ctx context.Context, id int64, fp herald.Fingerprin
 		return err
 	}
 	defer tx.Rollback()
+	if err := replaceFingerprint(ctx, tx, id, fp, bands); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// replaceFingerprint makes fp, whose band keys are bands, article id's
+// fingerprint in tx, in place of the one it had. An unknown id is
+// ENOTFOUND.
+func replaceFingerprint(ctx context.Context, tx *sql.Tx, id int64, fp herald.Fingerprint, bands []int64) error {
 	signature := fp.Signature
 	if signature == nil {
 		signature = []byte{} // computed, and empty: not NULL
@@ -60,8 +71,5 @@ func (db *DB) setFingerprint(ctx context.Context, id int64, fp herald.Fingerprin
 	if _, err := tx.ExecContext(ctx, `DELETE FROM article_bands WHERE article_id = ?`, id); err != nil {
 		return err
 	}
-	if err := addBands(ctx, tx, id, bands); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return addBands(ctx, tx, id, bands)
 }

@@ -30,6 +30,15 @@ func indexArticle(ctx context.Context, tx *sql.Tx, id int64, a *herald.Article) 
 	return nil
 }
 
+// reindexArticle replaces article id's search entry with one for title
+// and text. A contentless entry is replaced whole: it cannot be updated.
+func reindexArticle(ctx context.Context, tx *sql.Tx, id int64, title, text string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM article_search WHERE rowid = ?`, id); err != nil {
+		return fmt.Errorf("index article: %w", err)
+	}
+	return indexArticle(ctx, tx, id, &herald.Article{Title: title, Text: text})
+}
+
 // matchQuery writes q in FTS5's query syntax. Tokens hold only letters,
 // digits and marks, so quoting each phrase is all the escaping needed.
 func matchQuery(q herald.Query) string {

@@ -168,6 +168,24 @@ func snapshot(ctx context.Context, tx *sql.Tx, a *herald.Article) (*store.Snapsh
 		}
 		snap.Items = append(snap.Items, it)
 	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT n, at, title, byline, body FROM article_revisions
+		WHERE article_id = ? ORDER BY n`, id)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var r store.SnapshotRevision
+		var at int64
+		if err := rows.Scan(&r.N, &at, &r.Title, &r.Byline, &r.Body); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.At = fromNanos(at)
+		snap.Revisions = append(snap.Revisions, r)
+	}
 	return snap, errors.Join(rows.Err(), rows.Close())
 }
 
@@ -350,9 +368,15 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 			break
 		}
 	}
-	row := &insertedRow{id: a.ID, slug: a.Slug, created: a.CreatedAt, duplicateOf: place.DuplicateOf}
+	row := &insertedRow{id: a.ID, slug: a.Slug, created: a.CreatedAt, duplicateOf: place.DuplicateOf,
+		updated: a.UpdatedAt, revisions: a.Revisions}
 	if err := writeArticle(ctx, tx, a, row, place.Replaces, snap.Bands, now); err != nil {
 		return 0, err
+	}
+	for _, v := range snap.Revisions {
+		if err := keepVersion(ctx, tx, a.ID, v); err != nil {
+			return 0, err
+		}
 	}
 	if err := addArticleImages(ctx, tx, a.ID, snap.Images, now); err != nil {
 		return 0, err

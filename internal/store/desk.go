@@ -113,6 +113,18 @@ type Snapshot struct {
 	Closing *time.Time     `json:",omitempty"`
 	Topics  []int64        `json:",omitempty"`
 	Items   []SnapshotItem `json:",omitempty"`
+	// Revisions are the versions its revisions replaced, oldest first,
+	// as article_revisions keeps them.
+	Revisions []SnapshotRevision `json:",omitempty"`
+}
+
+// SnapshotRevision is a kept version of an article, its body packed (see
+// PackVersion). A restore gives it a new id.
+type SnapshotRevision struct {
+	N             int
+	At            time.Time
+	Title, Byline string
+	Body          []byte
 }
 
 // SnapshotArticle is an article's row. Text lists the other articles of
@@ -137,6 +149,10 @@ type SnapshotArticle struct {
 	TextHash    int64
 	Fingerprint []byte  `json:",omitempty"`
 	Copies      []int64 `json:",omitempty"`
+	// UpdatedAt and Revisions are zero in a snapshot taken before
+	// revisions were kept; such an article comes back with one version.
+	UpdatedAt time.Time `json:",omitzero"`
+	Revisions int       `json:",omitempty"`
 }
 
 // NewSnapshotArticle returns the row of a, read with its body.
@@ -146,6 +162,7 @@ func NewSnapshotArticle(a *herald.Article) SnapshotArticle {
 		Byline: a.Byline, PublishedAt: a.PublishedAt, HTML: a.HTML, Text: a.Text, Lead: a.Lead,
 		Image: a.Image, Lang: a.Lang, Licence: a.Licence, CreatedAt: a.CreatedAt,
 		TextHash: int64(a.Dedup.Hash), Fingerprint: a.Dedup.Signature,
+		UpdatedAt: a.UpdatedAt, Revisions: a.Revisions,
 	}
 }
 
@@ -156,6 +173,7 @@ func (a *SnapshotArticle) Article() *herald.Article {
 		ID: a.ID, Slug: a.Slug, OriginalURL: a.OriginalURL, Title: a.Title, Byline: a.Byline,
 		PublishedAt: a.PublishedAt, HTML: a.HTML, Text: a.Text, Lead: a.Lead, Image: a.Image,
 		Lang: a.Lang, Licence: a.Licence, CreatedAt: a.CreatedAt,
+		UpdatedAt: a.UpdatedAt, Revisions: max(a.Revisions, 1),
 		Source: &herald.Source{ID: a.SourceID},
 		Dedup:  herald.Fingerprint{Hash: uint64(a.TextHash), Signature: a.Fingerprint},
 	}

@@ -366,6 +366,17 @@ func testConcurrentClaims(t *testing.T, s herald.Store) {
 	for i := range n {
 		mustAddSource(t, s, NewFollowedSource(i))
 	}
+	claimConcurrently(t, workers, n, func(owner string) ([]int64, error) {
+		list, err := s.ClaimDueSources(context.Background(), owner, 10*time.Minute, 3)
+		return ids(list), err
+	})
+}
+
+// claimConcurrently runs claim in workers goroutines at once, as several
+// processes would, each round under a new owner until a claim finds
+// nothing: every one of the n ids due must be claimed by exactly one.
+func claimConcurrently(t *testing.T, workers, n int, claim func(owner string) ([]int64, error)) {
+	t.Helper()
 	var mu sync.Mutex
 	owners := map[int64][]string{}
 	var wg sync.WaitGroup
@@ -373,20 +384,20 @@ func testConcurrentClaims(t *testing.T, s herald.Store) {
 	for w := range workers {
 		wg.Go(func() {
 			for round := 0; ; round++ {
-				// A new owner each round, so a source comes back only if
+				// A new owner each round, so an id comes back only if
 				// another's lease did not hold.
 				owner := fmt.Sprintf("worker-%d-%d", w, round)
-				list, err := s.ClaimDueSources(context.Background(), owner, 10*time.Minute, 3)
+				got, err := claim(owner)
 				if err != nil {
 					errs <- err
 					return
 				}
-				if len(list) == 0 {
+				if len(got) == 0 {
 					return
 				}
 				mu.Lock()
-				for _, src := range list {
-					owners[src.ID] = append(owners[src.ID], owner)
+				for _, id := range got {
+					owners[id] = append(owners[id], owner)
 				}
 				mu.Unlock()
 			}
@@ -399,11 +410,11 @@ func testConcurrentClaims(t *testing.T, s herald.Store) {
 	}
 	for id, o := range owners {
 		if len(o) != 1 {
-			t.Errorf("source %d claimed by %v", id, o)
+			t.Errorf("%d claimed by %v", id, o)
 		}
 	}
 	if len(owners) != n {
-		t.Errorf("%d sources claimed, want %d", len(owners), n)
+		t.Errorf("%d claimed, want %d", len(owners), n)
 	}
 }
 

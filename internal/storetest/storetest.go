@@ -127,6 +127,16 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TakedownCopies", func(t *testing.T) { testTakedownCopies(t, open(t)) })
 	t.Run("ArticleEdit", func(t *testing.T) { testArticleEdit(t, open(t)) })
 	t.Run("Corrections", func(t *testing.T) { testCorrections(t, open(t)) })
+
+	t.Run("RecheckScheduledOnAdd", func(t *testing.T) { testRecheckScheduled(t, open(t)) })
+	t.Run("ClaimDueRechecks", func(t *testing.T) { testClaimRechecks(t, open(t)) })
+	t.Run("ConcurrentClaimsLeaseEachRecheckOnce", func(t *testing.T) { testConcurrentRechecks(t, open(t)) })
+	t.Run("RecordRecheck", func(t *testing.T) { testRecordRecheck(t, open(t)) })
+	t.Run("Revision", func(t *testing.T) { testRevision(t, open(t)) })
+	t.Run("RevisionKeepsEdit", func(t *testing.T) { testRevisionKeepsEdit(t, open(t)) })
+	t.Run("MaxRevisions", func(t *testing.T) { testMaxRevisions(t, open(t)) })
+	t.Run("RecheckTakenDown", func(t *testing.T) { testRecheckTakenDown(t, open(t)) })
+	t.Run("RecheckSoon", func(t *testing.T) { testRecheckSoon(t, open(t)) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
