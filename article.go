@@ -83,6 +83,11 @@ type Article struct {
 	// (see RevisionService). Filled by the Find methods.
 	UpdatedAt time.Time
 	Revisions int
+	// PageHash identifies the words of the article's page when the
+	// pipeline read it from its page (see ingest.Rechecker), so that its
+	// first re-check compares page with page; "" when it came from its
+	// feed. Kept with the re-check schedule, not filled by Find methods.
+	PageHash string
 
 	// ItemKey is the article's identity within a followed source: the
 	// feed item's GUID, else its canonical URL. When set, AddArticle

@@ -140,9 +140,6 @@ func (d *Desk) addSource(ctx context.Context, a Actor, src *herald.Source) error
 		}
 		return onField("url", err)
 	}
-	if e := herald.AuditFrom(ctx); e != nil {
-		e.Subject = src.Slug
-	}
 	return nil
 }
 

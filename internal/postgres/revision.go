@@ -35,8 +35,8 @@ func (db *DB) ClaimDueRechecks(ctx context.Context, owner string, lease time.Dur
 		claimed AS (
 			UPDATE article_rechecks r SET lease_owner = $2, lease_until = $4
 			FROM due WHERE r.article_id = due.article_id
-			RETURNING r.article_id, r.step, r.misses, r.etag, r.last_modified, r.due_at)
-		SELECT c.article_id, a.slug, a.original_url, a.source_id, c.step, c.misses, c.etag, c.last_modified
+			RETURNING r.article_id, r.step, r.misses, r.etag, r.last_modified, r.page_hash, r.due_at)
+		SELECT c.article_id, a.slug, a.original_url, a.source_id, c.step, c.misses, c.etag, c.last_modified, c.page_hash
 		FROM claimed c JOIN articles a ON a.id = c.article_id
 		ORDER BY c.due_at, c.article_id`,
 		now, owner, limit, now.Add(lease))
@@ -45,7 +45,7 @@ func (db *DB) ClaimDueRechecks(ctx context.Context, owner string, lease time.Dur
 	}
 	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*herald.Recheck, error) {
 		r := &herald.Recheck{}
-		err := row.Scan(&r.ArticleID, &r.Slug, &r.URL, &r.SourceID, &r.Step, &r.Misses, &r.ETag, &r.LastModified)
+		err := row.Scan(&r.ArticleID, &r.Slug, &r.URL, &r.SourceID, &r.Step, &r.Misses, &r.ETag, &r.LastModified, &r.PageHash)
 		return r, err
 	})
 	if err != nil {
@@ -87,9 +87,9 @@ func (db *DB) recordRecheck(ctx context.Context, articleID int64, owner string, 
 	}
 	var leaseOwner *string
 	was := herald.Recheck{ArticleID: articleID}
-	err = tx.QueryRow(ctx, `SELECT lease_owner, step, misses, etag, last_modified FROM article_rechecks
+	err = tx.QueryRow(ctx, `SELECT lease_owner, step, misses, etag, last_modified, page_hash FROM article_rechecks
 		WHERE article_id = $1 FOR UPDATE`, articleID).
-		Scan(&leaseOwner, &was.Step, &was.Misses, &was.ETag, &was.LastModified)
+		Scan(&leaseOwner, &was.Step, &was.Misses, &was.ETag, &was.LastModified, &was.PageHash)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return err
 	}
@@ -105,9 +105,9 @@ func (db *DB) recordRecheck(ctx context.Context, articleID int64, owner string, 
 	next := store.NextRecheck(was, out, now)
 	after.exec("schedule re-check", `
 		UPDATE article_rechecks SET step = $2, misses = $3, due_at = $4, etag = $5, last_modified = $6,
-			lease_owner = NULL, lease_until = NULL
+			page_hash = $7, lease_owner = NULL, lease_until = NULL
 		WHERE article_id = $1`,
-		articleID, next.Step, next.Misses, nullTime(next.Due), next.ETag, next.LastModified)
+		articleID, next.Step, next.Misses, nullTime(next.Due), next.ETag, next.LastModified, next.PageHash)
 	if out.Revision != nil {
 		queueRecordChange(after, "article", articleID, now)
 	}

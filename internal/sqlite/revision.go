@@ -37,7 +37,7 @@ func (db *DB) claimDueRechecks(ctx context.Context, owner string, lease time.Dur
 	defer tx.Rollback()
 	now := db.Now().UTC()
 	rows, err := tx.QueryContext(ctx, `
-		SELECT r.article_id, a.slug, a.original_url, a.source_id, r.step, r.misses, r.etag, r.last_modified
+		SELECT r.article_id, a.slug, a.original_url, a.source_id, r.step, r.misses, r.etag, r.last_modified, r.page_hash
 		FROM article_rechecks r
 		JOIN articles a ON a.id = r.article_id
 		JOIN sources s ON s.id = a.source_id
@@ -52,7 +52,7 @@ func (db *DB) claimDueRechecks(ctx context.Context, owner string, lease time.Dur
 	var ids []int64
 	for rows.Next() {
 		r := &herald.Recheck{}
-		if err := rows.Scan(&r.ArticleID, &r.Slug, &r.URL, &r.SourceID, &r.Step, &r.Misses, &r.ETag, &r.LastModified); err != nil {
+		if err := rows.Scan(&r.ArticleID, &r.Slug, &r.URL, &r.SourceID, &r.Step, &r.Misses, &r.ETag, &r.LastModified, &r.PageHash); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -96,9 +96,10 @@ func (db *DB) recordRecheck(ctx context.Context, articleID int64, owner string, 
 	var leaseOwner sql.NullString
 	was := herald.Recheck{ArticleID: articleID}
 	err = tx.QueryRowContext(ctx, `
-		SELECT r.lease_owner, coalesce(r.step, 0), coalesce(r.misses, 0), coalesce(r.etag, ''), coalesce(r.last_modified, '')
+		SELECT r.lease_owner, coalesce(r.step, 0), coalesce(r.misses, 0), coalesce(r.etag, ''), coalesce(r.last_modified, ''),
+			coalesce(r.page_hash, '')
 		FROM articles a LEFT JOIN article_rechecks r ON r.article_id = a.id WHERE a.id = ?`, articleID).
-		Scan(&leaseOwner, &was.Step, &was.Misses, &was.ETag, &was.LastModified)
+		Scan(&leaseOwner, &was.Step, &was.Misses, &was.ETag, &was.LastModified, &was.PageHash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return herald.Errorf(herald.ENOTFOUND, "article %d not found", articleID)
 	}
@@ -116,9 +117,9 @@ func (db *DB) recordRecheck(ctx context.Context, articleID int64, owner string, 
 	next := store.NextRecheck(was, out, now)
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE article_rechecks SET step = ?, misses = ?, due_at = ?, etag = ?, last_modified = ?,
-			lease_owner = NULL, lease_until = NULL
+			page_hash = ?, lease_owner = NULL, lease_until = NULL
 		WHERE article_id = ?`,
-		next.Step, next.Misses, nullNanos(next.Due), next.ETag, next.LastModified, articleID); err != nil {
+		next.Step, next.Misses, nullNanos(next.Due), next.ETag, next.LastModified, next.PageHash, articleID); err != nil {
 		return err
 	}
 	return tx.Commit()

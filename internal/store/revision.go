@@ -61,6 +61,7 @@ type RecheckState struct {
 	Step, Misses       int
 	Due                time.Time // zero: never again
 	ETag, LastModified string
+	PageHash           string
 }
 
 // NextRecheck returns the schedule after re-check was found out at now.
@@ -74,9 +75,13 @@ func NextRecheck(was herald.Recheck, out herald.RecheckOutcome, now time.Time) R
 		if due.IsZero() {
 			due = now.Add(RecheckRetry)
 		}
-		return RecheckState{Step: was.Step, Misses: was.Misses, Due: due, ETag: was.ETag, LastModified: was.LastModified}
+		return RecheckState{Step: was.Step, Misses: was.Misses, Due: due, ETag: was.ETag, LastModified: was.LastModified,
+			PageHash: was.PageHash}
 	}
-	next := RecheckState{Step: was.Step + 1, ETag: out.ETag, LastModified: out.LastModified}
+	next := RecheckState{Step: was.Step + 1, ETag: out.ETag, LastModified: out.LastModified, PageHash: out.PageHash}
+	if next.PageHash == "" {
+		next.PageHash = was.PageHash // the page was not read: a 304 or a 404
+	}
 	if out.Gone {
 		next.Misses = was.Misses + 1
 	}

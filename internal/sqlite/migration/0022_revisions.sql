@@ -5,7 +5,8 @@
 -- article_rechecks is an article's re-check schedule: step counts the
 -- re-checks done (herald.RecheckSteps), due_at is when the next is due,
 -- NULL once none is left; misses counts the checks in a row that found
--- the original gone. A worker leases rows as it leases sources
+-- the original gone; page_hash identifies the page's words as last read
+-- (herald.Recheck.PageHash), '' before. A worker leases rows as it leases sources
 -- (lease_owner, lease_until). AddArticle writes the row, in its
 -- transaction, for an article whose source is followed; articles stored
 -- before this migration get none, until RecheckSoon asks for one.
@@ -16,6 +17,7 @@ CREATE TABLE article_rechecks (
 	misses        INTEGER NOT NULL DEFAULT 0 CHECK (misses >= 0),
 	etag          TEXT    NOT NULL DEFAULT '',
 	last_modified TEXT    NOT NULL DEFAULT '',
+	page_hash     TEXT    NOT NULL DEFAULT '',
 	lease_owner   TEXT,
 	lease_until   INTEGER
 );
