@@ -27,6 +27,7 @@ type Store interface {
 	AuditService
 	TakedownService
 	ArticleEditService
+	CheckService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -126,6 +126,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Takedown", func(t *testing.T) { testTakedown(t, open(t)) })
 	t.Run("TakedownCopies", func(t *testing.T) { testTakedownCopies(t, open(t)) })
 	t.Run("ArticleEdit", func(t *testing.T) { testArticleEdit(t, open(t)) })
+
+	t.Run("Check", func(t *testing.T) { testCheck(t, open) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
