@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"testing"
 )
 
 // damages are the storetest.Damager kinds as SQL on this store.
@@ -51,3 +53,13 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err = conn.ExecContext(ctx, query, args...)
 	return err
 }
+
+// SetMigrations makes Open apply the migrations of fsys, in files named
+// migration/*.sql, until the test ends.
+func SetMigrations(tb testing.TB, fsys fs.FS) {
+	migrations = fsys
+	tb.Cleanup(func() { migrations = migrationFS })
+}
+
+// Migrations is every migration Herald has, by its path in Migrations.
+func Migrations() fs.FS { return migrationFS }
