@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"strings"
+	"testing"
 
 	"github.com/herald-news/herald"
 	"github.com/jackc/pgx/v5"
@@ -69,3 +71,13 @@ func (db *DB) Damage(ctx context.Context, kind string, ids ...int64) error {
 		return err
 	})
 }
+
+// SetMigrations makes Open apply the migrations of fsys, in files named
+// migration/*.sql, until the test ends.
+func SetMigrations(tb testing.TB, fsys fs.FS) {
+	migrations = fsys
+	tb.Cleanup(func() { migrations = migrationFS })
+}
+
+// Migrations is every migration Herald has, by its path in Migrations.
+func Migrations() fs.FS { return migrationFS }

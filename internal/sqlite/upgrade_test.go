@@ -17,7 +17,9 @@ import (
 // upgradeRows are the rows of the upgrade fixture (see storetest's
 // upgrade.go), written right after the migration that made their tables,
 // in the SQL of that time. Times are storetest.UpgradeTime and later, in
-// nanoseconds. Each new migration that makes a table adds its rows here.
+// nanoseconds; the invitation expires in 2100, so that it is still open
+// whenever the test runs. Each new migration that makes a table adds its
+// rows here.
 var upgradeRows = map[string]string{
 	"0001_articles.sql": `
 		INSERT INTO sources (id, slug, name, homepage, created_at)
