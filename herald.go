@@ -29,6 +29,7 @@ type Store interface {
 	ArticleEditService
 	CorrectionService
 	RevisionService
+	CheckService
 
 	// Version reports a number that grows whenever anything a page shows
 	// has changed, in this process or another sharing the database. Caches

@@ -30,6 +30,7 @@ Usage:
   herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
   herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
   herald media stats | refetch [--source SLUG]                         articles' pictures: what is stored, fetch again
+  herald check [--db PATH|postgres://…] [--repair]                     check the database; rebuild what can be
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -88,6 +89,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return runDigest(ctx, rest, e)
 	case "media":
 		return runMedia(ctx, rest, e)
+	case "check":
+		return runCheck(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -29,6 +29,10 @@ import (
 //go:embed migration/*.sql
 var migrationFS embed.FS
 
+// migrations are the migrations Open applies: migrationFS, but for tests
+// that apply a prefix of them or add one that fails (export_test.go).
+var migrations fs.FS = migrationFS
+
 // DB is a Herald store in a PostgreSQL database, in the first schema of the
 // connection's search_path. It implements herald.Store.
 type DB struct {
@@ -181,7 +185,7 @@ func address(cfg *pgconn.Config) string {
 // migrate applies, in order and each in its own transaction, the embedded
 // migrations not yet recorded in schema_migrations.
 func (db *DB) migrate(ctx context.Context) error {
-	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	names, err := fs.Glob(migrations, "migration/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -221,7 +225,7 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	if done {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
+	body, err := fs.ReadFile(migrations, name)
 	if err != nil {
 		return err
 	}

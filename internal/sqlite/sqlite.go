@@ -28,6 +28,10 @@ import (
 //go:embed migration/*.sql
 var migrationFS embed.FS
 
+// migrations are the migrations Open applies: migrationFS, but for tests
+// that apply a prefix of them or add one that fails (export_test.go).
+var migrations fs.FS = migrationFS
+
 // DB is a Herald store in one SQLite file. It implements herald.Store.
 type DB struct {
 	// writer is the only connection that writes: SQLite allows one writer
@@ -131,7 +135,7 @@ func (db *DB) migrate(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY)`); err != nil {
 		return openError(db.path, err)
 	}
-	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	names, err := fs.Glob(migrations, "migration/*.sql")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -157,7 +161,7 @@ func (db *DB) applyMigration(ctx context.Context, name string) error {
 	if n > 0 {
 		return nil
 	}
-	body, err := fs.ReadFile(migrationFS, name)
+	body, err := fs.ReadFile(migrations, name)
 	if err != nil {
 		return err
 	}

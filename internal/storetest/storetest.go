@@ -137,6 +137,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MaxRevisions", func(t *testing.T) { testMaxRevisions(t, open(t)) })
 	t.Run("RecheckTakenDown", func(t *testing.T) { testRecheckTakenDown(t, open(t)) })
 	t.Run("RecheckSoon", func(t *testing.T) { testRecheckSoon(t, open(t)) })
+
+	t.Run("Check", func(t *testing.T) { testCheck(t, open) })
 }
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)

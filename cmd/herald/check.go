@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/herald-news/herald"
+)
+
+// runCheck checks the store's integrity and Herald's invariants, repairs
+// what can be rebuilt when asked, and fails when anything is still wrong.
+func runCheck(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	db := dbFlag(fs)
+	repair := fs.Bool("repair", false, "rebuild what can be rebuilt (search rows, related lists, story order), then check again")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: herald check [--db PATH|postgres://…] [--repair]")
+		fmt.Fprintln(fs.Output(), "Checks the database's integrity and Herald's own invariants, one line each;")
+		fmt.Fprintln(fs.Output(), "exits with status 1 when something is wrong.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args, e); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if err := mustExist(*db); err != nil {
+		return err
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	report, err := checkAndPrint(ctx, store, e.stdout)
+	if err != nil {
+		return err
+	}
+	if *repair && !report.OK() {
+		if report, err = repairAndCheck(ctx, store, report, e.stdout); err != nil {
+			return err
+		}
+	}
+	return verdict(report, *repair)
+}
+
+// mustExist refuses a SQLite path with no file: opening it would create
+// an empty store, and report it sound.
+func mustExist(db string) error {
+	if isPostgres(db) {
+		return nil
+	}
+	if _, err := os.Stat(db); errors.Is(err, fs.ErrNotExist) {
+		return herald.Errorf(herald.EINVALID, "no database at %s: give its path with --db", db)
+	}
+	return nil
+}
+
+// checkAndPrint runs the checks and prints one line for each.
+func checkAndPrint(ctx context.Context, s herald.Store, w io.Writer) (*herald.CheckReport, error) {
+	report, err := s.Check(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range report.Results {
+		fmt.Fprintln(w, res)
+	}
+	return report, nil
+}
+
+// repairAndCheck runs the repairs that would fix what report found, then
+// checks again.
+func repairAndCheck(ctx context.Context, s herald.Store, report *herald.CheckReport, w io.Writer) (*herald.CheckReport, error) {
+	kinds := report.Repairs()
+	if len(kinds) == 0 {
+		return report, nil
+	}
+	fmt.Fprintln(w)
+	for _, k := range kinds {
+		done, err := s.Repair(ctx, k)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(w, done)
+	}
+	fmt.Fprintln(w, "\nafter the repair:")
+	return checkAndPrint(ctx, s, w)
+}
+
+// verdict is nil for a sound store, and otherwise the error that says
+// what is wrong and whether --repair can help.
+func verdict(report *herald.CheckReport, repaired bool) error {
+	if report.OK() {
+		return nil
+	}
+	var wrong []string
+	for _, res := range report.Results {
+		if !res.OK() {
+			wrong = append(wrong, res.Name)
+		}
+	}
+	msg := fmt.Sprintf("%d of %d checks did not pass: %s", len(wrong), len(report.Results), strings.Join(wrong, ", "))
+	if kinds := report.Repairs(); len(kinds) > 0 && !repaired {
+		msg += "; herald check --repair rebuilds what it can"
+	}
+	return errors.New(msg)
+}
+
+// isPostgres reports whether --db names a PostgreSQL database, as
+// openStore reads it.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
