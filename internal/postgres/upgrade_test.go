@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"path"
 	"sort"
@@ -89,6 +90,14 @@ var upgradeRows = map[string]string{
 			VALUES ('old-story', 99, 'Old story', 'Harbour Gazette', 'taken_down', 'Legal request.', '2026-03-01T12:00:00Z', '{}')`,
 	"0020_article_originals.sql": `
 		INSERT INTO article_originals (article_id, title, lead, edited_at) VALUES (3, 'Ferry back', 'The ferry is back.', '2026-03-01T12:00:00Z')`,
+	"0022_revisions.sql": fmt.Sprintf(`
+		INSERT INTO article_revisions (article_id, n, at, title, byline, body)
+			VALUES (3, 1, '2026-03-01T12:00:00Z', 'Ferry stops', '', '\x%x');
+		UPDATE articles SET revisions = 2, updated_at = '2026-03-01T12:02:00Z' WHERE id = 3;
+		INSERT INTO article_rechecks (article_id, step, due_at, page_hash) VALUES (3, 1, '2026-03-01T12:00:00Z', 'abc')`,
+		storetest.UpgradeOldBody()),
+	"0023_corrections.sql": `
+		INSERT INTO corrections (article_id, text, found_at) VALUES (3, 'Correction: the ferry runs on Mondays.', '2026-03-01T12:00:00Z')`,
 }
 
 // migrationNames lists every migration's path, in the order Open applies

@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -91,6 +92,14 @@ var upgradeRows = map[string]string{
 		INSERT INTO id_floors (name, id) VALUES ('articles', 99)`,
 	"0020_article_originals.sql": `
 		INSERT INTO article_originals (article_id, title, lead, edited_at) VALUES (3, 'Ferry back', 'The ferry is back.', 1772366400000000000)`,
+	"0022_revisions.sql": fmt.Sprintf(`
+		INSERT INTO article_revisions (article_id, n, at, title, byline, body)
+			VALUES (3, 1, 1772366400000000000, 'Ferry stops', '', X'%x');
+		UPDATE articles SET revisions = 2, updated_at = 1772366520000000000 WHERE id = 3;
+		INSERT INTO article_rechecks (article_id, step, due_at, page_hash) VALUES (3, 1, 1772366400000000000, 'abc')`,
+		storetest.UpgradeOldBody()),
+	"0023_corrections.sql": `
+		INSERT INTO corrections (article_id, text, found_at) VALUES (3, 'Correction: the ferry runs on Mondays.', 1772366400000000000)`,
 }
 
 // migrationNames lists every migration's path, in the order Open applies

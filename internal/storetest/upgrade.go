@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/store"
 )
 
 // The upgrade fixture is a database built as the oldest one Herald still
@@ -145,6 +146,34 @@ var upgradeChecks = map[string]func(t *testing.T, s herald.Store){
 			t.Errorf("original of 0020 = %+v, %v", o, err)
 		}
 	},
+	"0022_revisions.sql": func(t *testing.T, s herald.Store) {
+		list, err := s.FindRevisions(context.Background(), 3)
+		if err != nil || len(list) != 2 || list[0].Title != "Ferry stops" || list[0].Text != UpgradeOldText ||
+			list[1].Text != "The ferry to Kestrel resumed on Monday." {
+			t.Errorf("revisions of 0022 = %+v, %v", list, err)
+		}
+		if a := mustFind(t, s, 3); a.Revisions != 2 || a.UpdatedAt.IsZero() {
+			t.Errorf("article of 0022: %d versions, updated %v", a.Revisions, a.UpdatedAt)
+		}
+	},
+	"0023_corrections.sql": func(t *testing.T, s herald.Store) {
+		list, _, err := s.FindCorrections(context.Background(), herald.CorrectionFilter{ArticleID: 3})
+		if err != nil || len(list) != 1 || list[0].Text != "Correction: the ferry runs on Mondays." {
+			t.Errorf("corrections of 0023 = %+v, %v", list, err)
+		}
+	},
+}
+
+// The version article 3 had before the one the fixture shows.
+const (
+	UpgradeOldHTML = "<p>The ferry to Kestrel stopped.</p>"
+	UpgradeOldText = "The ferry to Kestrel stopped."
+)
+
+// UpgradeOldBody is that version as the revisions table keeps it.
+func UpgradeOldBody() []byte {
+	return store.PackVersion(store.Version(UpgradeOldHTML, UpgradeOldText),
+		store.Version("<p>The ferry to Kestrel resumed on Monday.</p>", "The ferry to Kestrel resumed on Monday."))
 }
 
 // CheckUpgraded finds through the API the fixture's rows written after
