@@ -59,6 +59,11 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return herald.Errorf(herald.EINVALID, "--fetch-workers %d is outside 1 to 64", *workers)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
+	if *withDemo {
+		// The demo world changes within minutes of starting; its articles
+		// are checked again as quickly, before anything else runs.
+		herald.RecheckSteps = demoRecheckSteps
+	}
 
 	store, err := openStore(ctx, *db)
 	if err != nil {
@@ -116,6 +121,13 @@ func runServe(ctx context.Context, args []string, e env) error {
 			f.PollEvery = time.Second
 		}
 		go f.Run(background)
+		// Stored articles are fetched again through the same client, on
+		// the schedule the store keeps, by fewer workers than new items.
+		rc := &ingest.Rechecker{Store: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
+		if *withDemo {
+			rc.PollEvery = 5 * time.Second
+		}
+		go rc.Run(background)
 
 		// Articles' pictures, through the same client: politeness to a
 		// host holds across its pages and its pictures. One Limiter
@@ -195,6 +207,11 @@ func followerName() string {
 	return fmt.Sprintf("%s-%d-%d", host, os.Getpid(), time.Now().UnixNano()%1e6)
 }
 
+// demoRecheckSteps replace herald.RecheckSteps under --demo, so that a
+// newcomer sees articles updated, corrected and withdrawn within minutes.
+var demoRecheckSteps = []time.Duration{30 * time.Second, 30 * time.Second, time.Minute, time.Minute, time.Minute,
+	time.Minute, 2 * time.Minute, 5 * time.Minute}
+
 // startDemo serves the demo world's outlets on loopback, follows each of
 // them from its homepage as an editor would, and returns the fetch client
 // for every source: cfg, the client the flags configure, plus the demo's
@@ -210,6 +227,9 @@ func startDemo(ctx context.Context, store herald.Store, logger *slog.Logger, cfg
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("start the demo outlets: %w", err)
+	}
+	for _, c := range origin.Live(time.Now) {
+		logger.Info("the demo world will change an article", "change", c.Kind, "url", c.URL, "after", c.After)
 	}
 	srv := &http.Server{Handler: origin, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)

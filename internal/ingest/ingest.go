@@ -42,6 +42,9 @@ type Item struct {
 	// Images is the source's image policy (herald.Source.Images); ""
 	// follows Licence, which it never shows more than.
 	Images herald.ImagePolicy
+	// FromPage says the body was read from the article's page, so that
+	// its first re-check compares page with page (see Rechecker).
+	FromPage bool
 }
 
 // Pipeline checks, cleans and stores items.
@@ -242,6 +245,9 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 		return nil, nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
+	if it.FromPage {
+		a.PageHash = pageHash(a)
+	}
 	fp := dedup.New(a.Text)
 	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {

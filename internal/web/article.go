@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/sanitize"
@@ -176,7 +177,7 @@ func newsArticleLD(a *herald.Article, self, siteName, home, image string) map[st
 		"@type":            "NewsArticle",
 		"headline":         a.Title,
 		"datePublished":    a.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
-		"dateModified":     a.PublishedAt.UTC().Format("2006-01-02T15:04:05Z"),
+		"dateModified":     modified(a).UTC().Format("2006-01-02T15:04:05Z"),
 		"mainEntityOfPage": self,
 		"url":              self,
 		"isBasedOn":        a.OriginalURL,
@@ -223,4 +224,13 @@ func (s *Server) gonePage(r *http.Request, slug string, notFound error) (*page, 
 		return nil, err
 	}
 	return newPage(http.StatusGone, "text/html; charset=utf-8", body), nil
+}
+
+// modified is when the article last changed: its newest version's time,
+// or its publication.
+func modified(a *herald.Article) time.Time {
+	if a.UpdatedAt.After(a.PublishedAt) {
+		return a.UpdatedAt
+	}
+	return a.PublishedAt
 }

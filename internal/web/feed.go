@@ -231,10 +231,12 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 				{Href: s.absURL("/"), Rel: "alternate", Type: "text/html"},
 			},
 		}
-		for i, a := range list {
+		var newest time.Time
+		for _, a := range list {
 			when := a.PublishedAt.UTC().Format(time.RFC3339)
-			if i == 0 {
-				feed.Updated = when
+			if m := modified(a); m.After(newest) {
+				newest = m
+				feed.Updated = m.UTC().Format(time.RFC3339)
 			}
 			link := s.articleURL(a.Slug)
 			author := a.Byline
@@ -247,7 +249,7 @@ func (s *Server) handleAtom(w http.ResponseWriter, r *http.Request) {
 				links = append(links, e)
 			}
 			feed.Entries = append(feed.Entries, atomEntry{
-				Title: a.Title, ID: link, Published: when, Updated: when,
+				Title: a.Title, ID: link, Published: when, Updated: modified(a).UTC().Format(time.RFC3339),
 				Links:   links,
 				Author:  atomPerson{Name: author},
 				Summary: summary(a),

@@ -18,6 +18,7 @@ func (s *Server) Handler() http.Handler {
 	// Pages
 	mux.HandleFunc("GET /{$}", s.handleHome)
 	mux.HandleFunc("GET /articles/{slug}", s.handleArticle)
+	mux.HandleFunc("GET /articles/{slug}/changes", s.handleChanges)
 	mux.HandleFunc("GET /sources/{slug}", s.handleSource)
 	mux.HandleFunc("GET /stories/{id}", s.handleStory)
 	mux.HandleFunc("GET /search", s.handleSearch)
@@ -79,6 +80,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/articles", s.handleAPIArticles)
 	mux.HandleFunc("GET /api/v1/articles/{id}", s.handleAPIArticle)
 	mux.HandleFunc("GET /api/v1/articles/{id}/related", s.handleAPIRelated)
+	mux.HandleFunc("GET /api/v1/articles/{id}/revisions", s.handleAPIRevisions)
 	mux.HandleFunc("GET /api/v1/search", s.handleAPISearch)
 	mux.HandleFunc("GET /api/v1/sources", s.handleAPISources)
 	mux.HandleFunc("GET /api/v1/stories", s.handleAPIStories)
