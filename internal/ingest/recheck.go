@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/correction"
 	"github.com/herald-news/herald/internal/extract"
 	"github.com/herald-news/herald/internal/fetch"
 )
@@ -21,6 +22,7 @@ type RecheckStore interface {
 	herald.ArticleService
 	herald.RevisionService
 	herald.TakedownService
+	herald.CorrectionService
 }
 
 // Rechecker fetches stored articles again on the schedule the store
@@ -141,6 +143,12 @@ func (rc *Rechecker) Check(ctx context.Context, r *herald.Recheck) {
 	switch {
 	case out.Revision != nil:
 		rc.Logger.Info("article revised", "article", a.Slug, "version", a.Revisions+1)
+		// A correction usually arrives as a new version.
+		if notes := correction.Find(out.Revision.Text); len(notes) > 0 {
+			if err := rc.Store.AddCorrections(ctx, a.ID, notes); err != nil {
+				rc.Logger.Error("record corrections", "article", a.Slug, "err", err)
+			}
+		}
 	case out.Gone && r.Misses+1 >= herald.WithdrawAfterMisses:
 		rc.withdraw(ctx, a)
 	case out.Failed:

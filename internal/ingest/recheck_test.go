@@ -112,11 +112,15 @@ func TestRechecker(t *testing.T) {
 		t.Errorf("the same page made version %d", got.Revisions)
 	}
 	origin.set(func(o *changingOrigin) {
-		o.extra = "<p>The vote was postponed to Thursday after the engineers asked for another survey of the harbour floor.</p>"
+		o.extra = "<p>The vote was postponed to Thursday after the engineers asked for another survey of the harbour floor.</p>" +
+			"<p>Correction: an earlier version of this article said the meeting was on Tuesday.</p>"
 	})
 	got := recheck()
 	if got.Revisions != 2 || versions() != 2 || !strings.Contains(got.Text, "postponed to Thursday") || got.UpdatedAt.IsZero() {
 		t.Fatalf("after a rewrite: %d versions, text has the new paragraph: %v", got.Revisions, strings.Contains(got.Text, "postponed"))
+	}
+	if notes, _, err := db.FindCorrections(ctx, herald.CorrectionFilter{ArticleID: a.ID}); err != nil || len(notes) != 1 {
+		t.Errorf("the new version's correction: %+v, %v", notes, err)
 	}
 	origin.set(func(o *changingOrigin) { o.stamp = "Updated 11:47 GMT" })
 	if got = recheck(); got.Revisions != 2 {
