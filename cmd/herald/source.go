@@ -181,7 +181,7 @@ func runSourceList(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SLUG\tNAME\tKIND\tLICENCE\tLAST FETCH\tSTATUS\tNEXT CHECK\tARTICLES\tLAST ERROR")
+	fmt.Fprintln(tw, "SLUG\tNAME\tKIND\tLICENCE\tPICTURES\tLAST FETCH\tSTATUS\tNEXT CHECK\tARTICLES\tLAST ERROR")
 	for _, s := range sources {
 		kind, status, next := string(s.Kind), s.Fetch.Status, when(s.Fetch.NextCheckAt)
 		switch {
@@ -189,12 +189,18 @@ func runSourceList(ctx context.Context, args []string, e env) error {
 			kind, status, next = "import", "-", "-"
 		case !s.RemovedAt.IsZero():
 			status, next = "removed", "-"
+		case s.Paused():
+			status, next = "paused", "-"
+		}
+		pictures := "-"
+		if s.Licence != "" {
+			pictures = string(s.EffectiveImages())
 		}
 		licence := string(s.Licence)
 		if licence == "" {
 			licence = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Slug, s.Name, kind, licence,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.Slug, s.Name, kind, licence, pictures,
 			when(s.Fetch.LastFetchAt), status, next, s.ArticleCount, orDash(s.Fetch.LastError))
 	}
 	return tw.Flush()

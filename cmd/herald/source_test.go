@@ -78,8 +78,8 @@ func TestSourceImages(t *testing.T) {
 		t.Errorf("pictures after --images licence: %q", got)
 	}
 	out, _, _ = runHerald(t, "", "source", "list", "--db", db)
-	if !strings.Contains(out, "full") {
-		t.Errorf("list after set:\n%s", out)
+	if !strings.Contains(out, "full") || !strings.Contains(out, "PICTURES") || !strings.Contains(out, "full     all") {
+		t.Errorf("list after set, want the licence and the pictures it shows:\n%s", out)
 	}
 
 	for _, tt := range []struct {

@@ -360,7 +360,10 @@ func (s *Server) handleModerate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/admin/comments?status="+string(back)+"&done="+"No+comments+were+ticked.", http.StatusSeeOther)
 		return
 	}
-	before, err := s.Store.ModerateComments(r.Context(), herald.CommentAction{IDs: ids, Status: status, UserID: u.ID})
+	// Moderation is an editorial action like any other: logged with it.
+	ctx := herald.WithAudit(r.Context(), &herald.AuditEntry{Actor: u.Email, Action: "comment." + action,
+		Subject: commentIDs(ids), After: herald.AuditJSON(map[string]any{"status": status, "comments": ids})})
+	before, err := s.Store.ModerateComments(ctx, herald.CommentAction{IDs: ids, Status: status, UserID: u.ID})
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -426,4 +429,16 @@ func (s *Server) renderPrivate(w http.ResponseWriter, r *http.Request, status in
 	h.Set("X-Robots-Tag", "noindex")
 	w.WriteHeader(status)
 	w.Write(body)
+}
+
+// commentIDs names the comments of an action for the audit log.
+func commentIDs(ids []int64) string {
+	parts := make([]string, 0, min(len(ids), 10))
+	for _, id := range ids[:min(len(ids), 10)] {
+		parts = append(parts, "#"+strconv.FormatInt(id, 10))
+	}
+	if len(ids) > 10 {
+		parts = append(parts, fmt.Sprintf("and %d more", len(ids)-10))
+	}
+	return strings.Join(parts, ", ")
 }

@@ -98,6 +98,10 @@ func TestAdminModeration(t *testing.T) {
 	if err != nil || len(actions) != 1 || actions[0].UserEmail != "mod@site.example" || actions[0].Status != herald.CommentApproved {
 		t.Errorf("recorded actions %+v, %v; want one approval by the moderator", actions, err)
 	}
+	if log, err := s.store.FindAudit(ctx, herald.AuditFilter{Kind: "comment"}); err != nil || len(log) != 1 ||
+		log[0].Action != "comment.approve" || log[0].Actor != "mod@site.example" || !strings.Contains(log[0].Subject, "#") {
+		t.Errorf("audit log: %+v, %v; want the approval", log, err)
+	}
 	if m, _ := s.store.ClassifierCounts(ctx, nil); m.HamDocs != 2 {
 		t.Errorf("classifier saw %d approved comments, want 2", m.HamDocs)
 	}
