@@ -17,11 +17,11 @@ import (
 // changingOrigin serves a feed of one summary and the article's page,
 // whose answer the test changes between re-checks.
 type changingOrigin struct {
-	mu     sync.Mutex
+	mu      sync.Mutex
 	status  int
 	paywall bool
 	extra   string // paragraphs after the article's own
-	stamp  string // the "Updated" line outlets rewrite on every load
+	stamp   string // the "Updated" line outlets rewrite on every load
 }
 
 const recheckArticle = "The harbour council met on Monday evening to debate the height of the new sea wall and its cost to the town. "
