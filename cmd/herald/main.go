@@ -30,6 +30,8 @@ Usage:
   herald digest show TOPIC | pin ID | edit ID "TEXT" | hide ID          correct a topic's latest developments
   herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
   herald media stats | refetch [--source SLUG]                         articles' pictures: what is stored, fetch again
+  herald backup [--db PATH] FILE                                       a checked snapshot of the SQLite store, while it serves
+  herald restore FILE [--db PATH] [--force]                            put a backup back (stop herald serve first)
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -88,6 +90,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runDigest(ctx, rest, e)
 	case "media":
 		return runMedia(ctx, rest, e)
+	case "backup":
+		return runBackup(ctx, rest, e)
+	case "restore":
+		return runRestore(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil
