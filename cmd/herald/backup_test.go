@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"github.com/herald-news/herald/internal/postgres/pgtest"
 	"github.com/herald-news/herald/internal/sqlite"
 	"github.com/herald-news/herald/internal/storetest"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // populatedDB makes a SQLite store holding storetest.Populate's rows and
@@ -195,4 +197,61 @@ func TestServeScheduledBackups(t *testing.T) {
 			t.Errorf("/metrics lacks %s", want)
 		}
 	}
+}
+
+// TestScheduledBackupFails: a backup the schedule cannot write (its
+// folder removed after serve started) is counted, shown with its reason,
+// and leaves the last good one reported.
+func TestScheduledBackupFails(t *testing.T) {
+	path, _ := populatedDB(t)
+	db, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	dir := t.TempDir()
+	flags := &backupFlags{dir: &dir, every: new(time.Duration), keep: new(int)}
+	*flags.every, *flags.keep = time.Hour, 2
+	reg := prometheus.NewRegistry()
+	s, err := flags.schedule(db, reg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.backupNow(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	good := s.Status()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.backupNow(context.Background()); err == nil {
+		t.Fatal("a backup into a removed folder succeeded")
+	}
+	st := s.Status()
+	if !strings.Contains(st.Failed, "does not exist") || st.FailedAt.IsZero() || st.Last != good.Last || st.File != good.File {
+		t.Errorf("status after the failure: %+v; the good one was %+v", st, good)
+	}
+	got := gathered(t, reg)
+	if n := got["herald_backup_failures_total"]; n != 1 {
+		t.Errorf("herald_backup_failures_total = %v, want 1", n)
+	}
+	if at := got["herald_backup_last_success_timestamp_seconds"]; at != float64(good.Last.UnixNano())/1e9 {
+		t.Errorf("herald_backup_last_success_timestamp_seconds = %v, want the good backup's %v", at, good.Last)
+	}
+}
+
+// gathered returns the value of each metric reg holds, by name.
+func gathered(t *testing.T, reg *prometheus.Registry) map[string]float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			values[f.GetName()] = m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	return values
 }

@@ -19,12 +19,19 @@ import (
 	"github.com/herald-news/herald/internal/storetest"
 )
 
-// TestBackupWhileWriting backs up a store while articles keep arriving:
-// the snapshot holds exactly the rows counted with it, opens as a store
-// with everything in it, and is one file out of WAL mode.
+// TestBackupWhileWriting backs up a store while articles keep arriving,
+// through the store's own connections (herald serve's schedule) and by
+// its path from other connections (herald backup): each snapshot holds
+// exactly the rows counted with it, opens as a store with everything in
+// it, and is one file out of WAL mode.
 func TestBackupWhileWriting(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpenDB(t)
+	live := filepath.Join(t.TempDir(), "herald.db")
+	db, err := sqlite.Open(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	p := storetest.Populate(t, db)
 
 	var added atomic.Int64
@@ -49,13 +56,32 @@ func TestBackupWhileWriting(t *testing.T) {
 	for added.Load() < 20 { // the writer is going before the backup starts
 		runtime.Gosched()
 	}
-	path := filepath.Join(t.TempDir(), "backup.db")
-	snap, err := db.Backup(ctx, path)
-	close(stop)
-	wg.Wait()
+	dir := t.TempDir()
+	snap, err := db.Backup(ctx, filepath.Join(dir, "backup.db"))
 	if err != nil {
 		t.Fatalf("Backup: %v", err)
 	}
+	byPath, err := sqlite.BackupFile(ctx, live, filepath.Join(dir, "by-path.db"))
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("BackupFile: %v", err)
+	}
+	assertOnly(t, dir, "backup.db", "by-path.db")
+	for _, snap := range []*sqlite.Snapshot{snap, byPath} {
+		checkSnapshot(t, snap, p)
+	}
+	if byPath.Counts["articles"] < snap.Counts["articles"] {
+		t.Errorf("the later backup holds fewer articles: %v, then %v", snap.Counts, byPath.Counts)
+	}
+}
+
+// checkSnapshot opens the backup snap names as a store and finds in it
+// the rows p stored and as many articles as were counted with it.
+func checkSnapshot(t *testing.T, snap *sqlite.Snapshot, p storetest.Populated) {
+	t.Helper()
+	ctx := context.Background()
+	path := snap.Path
 	if snap.Counts["articles"] < int64(len(p.Articles))+20 || snap.Counts["comments"] != 3 || snap.Counts["users"] != 1 {
 		t.Errorf("counts %v; want the populated rows and the articles added before", snap.Counts)
 	}
@@ -70,8 +96,6 @@ func TestBackupWhileWriting(t *testing.T) {
 	if head[18] != 1 || head[19] != 1 {
 		t.Errorf("file format bytes %d, %d; want 1, 1 (not WAL)", head[18], head[19])
 	}
-	assertOnly(t, filepath.Dir(path), "backup.db")
-
 	copy, err := sqlite.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
