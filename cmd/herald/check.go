@@ -113,9 +113,3 @@ func verdict(report *herald.CheckReport, repaired bool) error {
 	}
 	return errors.New(msg)
 }
-
-// isPostgres reports whether --db names a PostgreSQL database, as
-// openStore reads it.
-func isPostgres(db string) bool {
-	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
-}

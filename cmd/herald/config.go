@@ -25,10 +25,15 @@ func asFlag(fs *flag.FlagSet) *string {
 	return fs.String("as", "", "record the action in the audit log as this user's email (default: system)")
 }
 
+// isPostgres reports whether --db names a PostgreSQL database.
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
 // openStore opens the store named by --db: PostgreSQL for a postgres://
 // DSN, an SQLite file for anything else.
 func openStore(ctx context.Context, dsn string) (herald.Store, error) {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+	if isPostgres(dsn) {
 		return postgres.Open(ctx, dsn)
 	}
 	return sqlite.Open(ctx, dsn)

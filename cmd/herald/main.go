@@ -31,6 +31,8 @@ Usage:
   herald keypoints [-n N] FILE.jsonl|-                                 the sentences that best say what happened
   herald media stats | refetch [--source SLUG]                         articles' pictures: what is stored, fetch again
   herald check [--db PATH|postgres://…] [--repair]                     check the database; rebuild what can be
+  herald backup [--db PATH] FILE                                       a checked snapshot of the SQLite store, while it serves
+  herald restore FILE [--db PATH] [--force]                            put a backup back (stop herald serve first)
 
 Run "herald COMMAND --help" for a command's flags.
 `
@@ -91,6 +93,10 @@ func run(ctx context.Context, args []string, e env) error {
 		return runMedia(ctx, rest, e)
 	case "check":
 		return runCheck(ctx, rest, e)
+	case "backup":
+		return runBackup(ctx, rest, e)
+	case "restore":
+		return runRestore(ctx, rest, e)
 	case "help", "-h", "--help":
 		fmt.Fprint(e.stdout, usage)
 		return nil

@@ -12,6 +12,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -44,6 +45,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		})
 	fetchFlags := addFetchFlags(fs)
 	commentFlags := addCommentFlags(fs)
+	backupFlags := addBackupFlags(fs)
 	if err := parseFlags(fs, args, e); err != nil {
 		return err
 	}
@@ -57,6 +59,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *workers < 1 || *workers > 64 {
 		return herald.Errorf(herald.EINVALID, "--fetch-workers %d is outside 1 to 64", *workers)
+	}
+	if err := backupFlags.validate(); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	if *withDemo {
@@ -90,14 +95,26 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	site.Metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	backups, err := backupFlags.schedule(store, reg, logger)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintln(e.stdout, url)
 
+	// The work in the background writes to the store: it is stopped and
+	// waited for before the store is closed.
+	var running sync.WaitGroup
+	defer waitWithin(&running, stopWithin)
 	background, stopBackground := context.WithCancel(context.Background())
 	defer stopBackground()
-	go site.WatchChanges(background)
-	go backfill(background, store, logger)
-	go retagInBackground(background, store, logger)
-	go ingest.NewPipeline(store).KeepRelating(background, 2*time.Second, logger)
+	if backups != nil {
+		site.Backups = backups.Status
+		running.Go(func() { backups.Run(background) })
+	}
+	running.Go(func() { site.WatchChanges(background) })
+	running.Go(func() { backfill(background, store, logger) })
+	running.Go(func() { retagInBackground(background, store, logger) })
+	running.Go(func() { ingest.NewPipeline(store).KeepRelating(background, 2*time.Second, logger) })
 
 	fetcher := fetchFlags.client(metrics)
 	if *withDemo {
@@ -120,14 +137,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 		if *withDemo {
 			f.PollEvery = time.Second
 		}
-		go f.Run(background)
+		running.Go(func() { f.Run(background) })
 		// Stored articles are fetched again through the same client, on
 		// the schedule the store keeps, by fewer workers than new items.
 		rc := &ingest.Rechecker{Store: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
 		if *withDemo {
 			rc.PollEvery = 5 * time.Second
 		}
-		go rc.Run(background)
+		running.Go(func() { rc.Run(background) })
 
 		// Articles' pictures, through the same client: politeness to a
 		// host holds across its pages and its pictures. One Limiter
@@ -142,7 +159,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		}
 		pictures := &ingest.Pictures{Store: store, Fetcher: fetcher, Logger: logger, Metrics: ingest.NewPictureMetrics(reg),
 			Processor: &media.Processor{Limiter: limiter, Logger: logger, Metrics: media.NewMetrics(reg, limiter)}}
-		go pictures.Keep(background, 2*time.Second)
+		running.Go(func() { pictures.Keep(background, 2*time.Second) })
 	}
 
 	srv := &http.Server{
@@ -161,14 +178,38 @@ func runServe(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("shutting down: letting requests in flight finish")
+	start := time.Now()
+	logger.Info("shutting down: letting requests in flight and the article being stored finish", "within", stopWithin)
 	stopBackground()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), stopWithin)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
+	if !waitWithin(&running, time.Until(start.Add(stopWithin))) {
+		logger.Warn("background work still running at the stop bound; closing the store")
+	}
 	return nil
+}
+
+// stopWithin bounds a graceful stop. Requests in flight and the work in
+// the background (the article being stored, bounded by
+// ingest.StoreGrace; a backup being written is cut and its temporary file
+// removed) finish within it, side by side; closing the store then takes
+// at most sqlite's closeTimeout (10 s) more. contrib/herald.service gives
+// systemd a TimeoutStopSec above the sum.
+const stopWithin = 15 * time.Second
+
+// waitWithin waits for wg at most d, and reports whether it finished.
+func waitWithin(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
 }
 
 // parseNetworks reads a comma-separated list of CIDR networks

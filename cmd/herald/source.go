@@ -298,7 +298,7 @@ func moveFlagsFirst(args []string) []string {
 
 func isBoolFlag(a string) bool {
 	switch strings.TrimLeft(a, "-") {
-	case "purge", "allow-private-networks", "demo", "h", "help":
+	case "purge", "allow-private-networks", "demo", "force", "h", "help":
 		return true
 	}
 	return false

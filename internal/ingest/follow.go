@@ -284,8 +284,26 @@ func (f *Follower) addItem(ctx context.Context, src *herald.Source, it syndicati
 	if err != nil {
 		return false, err
 	}
-	_, created, err := f.Pipeline.Add(ctx, item)
+	// Once its storing has begun, an article is stored whole (its story,
+	// topics and pictures' names too) even when the follower is being
+	// stopped, within StoreGrace: stopped between its steps, it would be
+	// left without a story until the next start placed it.
+	storing, cancel := finishing(ctx, StoreGrace)
+	defer cancel()
+	_, created, err := f.Pipeline.Add(storing, item)
 	return created, err
+}
+
+// StoreGrace bounds how long the article being stored may take to finish
+// once the follower is told to stop.
+const StoreGrace = 10 * time.Second
+
+// finishing returns a context that ends grace after ctx ends, rather than
+// with it.
+func finishing(ctx context.Context, grace time.Duration) (context.Context, context.CancelFunc) {
+	inner, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(grace, cancel) })
+	return inner, func() { stop(); cancel() }
 }
 
 // itemFor turns a feed item into what the pipeline takes, fetching the

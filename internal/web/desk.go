@@ -156,6 +156,7 @@ type dashboardView struct {
 	SourceCount  int
 	Following    int
 	NotYetTested []*herald.Source
+	Backup       BackupStatus
 }
 
 func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
@@ -214,6 +215,9 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	if v.RecentAudit, err = s.Store.FindAudit(ctx, herald.AuditFilter{Limit: 8}); err != nil {
 		s.error(w, r, err)
 		return
+	}
+	if s.Backups != nil {
+		v.Backup = s.Backups()
 	}
 	s.renderPrivate(w, r, http.StatusOK, "desk_dashboard.html", v)
 }

@@ -55,6 +55,9 @@ type Server struct {
 	// Desk takes the desk's actions; without it the desk can do all but
 	// fetch addresses (adding a source and its preview).
 	Desk *desk.Desk
+	// Backups reports the scheduled backups for the dashboard; nil when
+	// none are scheduled.
+	Backups func() BackupStatus
 
 	templates map[string]*template.Template
 	static    map[string]*page

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/herald-news/herald/internal/sqlite"
+)
+
+const restoreUsage = `Usage:
+  herald restore FILE [--db PATH] [--force]
+
+Replaces the SQLite store with the backup FILE ("herald backup" or the
+backups herald serve --backup-dir writes). FILE is checked first: it must
+be a whole Herald database this version can open, or nothing is touched.
+A store that holds anything is replaced only with --force. The old store
+stays in place until the new one is written beside it and checked.
+
+Stop herald serve first: a server with the store open would go on with the
+old database, and its writes would be lost. Run restore as the user the
+service runs as, so the new file is theirs.
+
+PostgreSQL: pg_restore --no-owner -d 'postgres://…(an empty database)' herald.dump
+`
+
+func runRestore(ctx context.Context, args []string, e env) error {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	db := dbFlag(fs)
+	force := fs.Bool("force", false, "replace a store that holds articles, comments, users or sources")
+	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, restoreUsage)
+		return errUsage
+	}
+	if isPostgres(*db) {
+		return errPostgresBackup
+	}
+	snap, err := sqlite.Restore(ctx, fs.Arg(0), *db, *force)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "restored %s from %s (%s), checked\n%s\n", snap.Path, fs.Arg(0), byteSize(snap.Bytes), snap.Counts)
+	return nil
+}
