@@ -326,7 +326,7 @@ func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndicati
 			f.report(src, it.URL, page.Notes)
 			pages.add(item.HTML, page)
 			mergePage(&item, page)
-			item.FromPage = true
+			item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
 		case strings.TrimSpace(item.HTML) == "":
 			return Item{}, err
 		default:
@@ -382,7 +382,7 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 	item := Item{URL: src.FeedURL, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence), Images: src.Images, ItemKey: key}
 	f.report(src, src.FeedURL, page.Notes)
 	mergePage(&item, page)
-	item.FromPage = true
+	item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
 	item.Title = page.Title
 	_, created, err := f.Pipeline.Add(ctx, item)
 	if err != nil {

@@ -42,9 +42,11 @@ type Item struct {
 	// Images is the source's image policy (herald.Source.Images); ""
 	// follows Licence, which it never shows more than.
 	Images herald.ImagePolicy
-	// FromPage says the body was read from the article's page, so that
-	// its first re-check compares page with page (see Rechecker).
-	FromPage bool
+	// FromPage says the body was read from the article's page, whose
+	// own title and byline are PageTitle and PageByline, so that its
+	// first re-check compares page with page (see Rechecker).
+	FromPage              bool
+	PageTitle, PageByline string
 }
 
 // Pipeline checks, cleans and stores items.
@@ -246,7 +248,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 	}
 	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
 	if it.FromPage {
-		a.PageHash = pageHash(a)
+		a.PageHash = pageHash(oneLine(it.PageTitle), oneLine(it.PageByline), a.Text)
 	}
 	fp := dedup.New(a.Text)
 	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}

@@ -180,7 +180,7 @@ func (rc *Rechecker) outcome(ctx context.Context, r *herald.Recheck, a *herald.A
 	if err != nil {
 		return rc.failed(out, err)
 	}
-	out.PageHash = pageHash(fresh)
+	out.PageHash = pageHash(fresh.Title, fresh.Byline, fresh.Text)
 	// The first read of the page is its baseline: an article stored from
 	// its feed reads differently from its page without having changed.
 	if r.PageHash == "" || out.PageHash == r.PageHash {
@@ -213,11 +213,11 @@ func isGone(err error) bool {
 		(fe.Status == http.StatusNotFound || fe.Status == http.StatusGone)
 }
 
-// pageHash identifies the words of a page's article, boilerplate aside.
-// Its text only: the title and byline an article was stored with may be
-// its feed's, which read differently from its page's.
-func pageHash(a *herald.Article) string {
-	sum := sha256.Sum256([]byte(normalised(a.Text)))
+// pageHash identifies the words of a page's article, boilerplate aside:
+// its title, byline and text as the page gives them (an article stored
+// from its feed may show the feed's title, which reads differently).
+func pageHash(title, byline, text string) string {
+	sum := sha256.Sum256([]byte(normalised(title) + "\x00" + normalised(byline) + "\x00" + normalised(text)))
 	return hex.EncodeToString(sum[:16])
 }
 

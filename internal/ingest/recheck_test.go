@@ -20,6 +20,7 @@ type changingOrigin struct {
 	mu      sync.Mutex
 	status  int
 	paywall bool
+	title   string // the page's headline; the feed's stays the same
 	extra   string // paragraphs after the article's own
 	stamp   string // the "Updated" line outlets rewrite on every load
 }
@@ -47,9 +48,13 @@ func (o *changingOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 <p>The harbour council met on Monday evening. Subscribe to read the rest of this article, or sign in.</p></article></body></html>`)
 			return
 		}
-		fmt.Fprintf(w, `<html><head><title>Council debates the wall</title></head><body><article><h1>Council debates the wall</h1>
+		title := o.title
+		if title == "" {
+			title = "Council debates the wall"
+		}
+		fmt.Fprintf(w, `<html><head><title>%s</title></head><body><article><h1>%[1]s</h1>
 <p>%s</p><p>%s</p><p>%s</p><p>%s</p>%s</article></body></html>`,
-			o.stamp, strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 3), o.extra)
+			title, o.stamp, strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 3), o.extra)
 	}
 }
 
@@ -126,16 +131,20 @@ func TestRechecker(t *testing.T) {
 	if got = recheck(); got.Revisions != 2 {
 		t.Errorf("a new time stamp made version %d", got.Revisions)
 	}
+	origin.set(func(o *changingOrigin) { o.title = "Council postpones the wall vote" })
+	if got = recheck(); got.Revisions != 3 || got.Title != "Council postpones the wall vote" {
+		t.Errorf("a new headline: version %d, title %q", got.Revisions, got.Title)
+	}
 	origin.set(func(o *changingOrigin) { o.paywall = true })
-	if got = recheck(); got.Revisions != 2 || !strings.Contains(got.Text, "postponed to Thursday") {
+	if got = recheck(); got.Revisions != 3 || !strings.Contains(got.Text, "postponed to Thursday") {
 		t.Errorf("a paywall made version %d", got.Revisions)
 	}
 	origin.set(func(o *changingOrigin) { o.paywall = false })
-	if got = recheck(); got.Revisions != 2 {
+	if got = recheck(); got.Revisions != 3 {
 		t.Errorf("the page back after the paywall made version %d", got.Revisions)
 	}
 	origin.set(func(o *changingOrigin) { o.status = http.StatusServiceUnavailable })
-	if got = recheck(); got == nil || got.Revisions != 2 {
+	if got = recheck(); got == nil || got.Revisions != 3 {
 		t.Fatal("a server error withdrew the article or made a version")
 	}
 	origin.set(func(o *changingOrigin) { o.status = http.StatusNotFound })

@@ -18,10 +18,14 @@ import (
 var boilerplateLine = regexp.MustCompile(`(?i)^(` +
 	`(updated|last updated|last modified|published|posted|modified)\b.{0,60}` +
 	`|advertisement|advert|sponsored( content)?|share( this)?( article| story)?` +
-	`|\d+ (comments?|shares?|views?|reactions?)` +
+	`|` + counter + ` (comments?|shares?|views?|reads?|reactions?|likes?)` +
+	`|(comments?|shares?|views?|reactions?|likes?):? \(?` + counter + `\)?` +
 	`|\d+ min(ute)?s? read` +
 	`|(read more|related|most read|trending)( stories| articles)?:?` +
 	`)$`)
+
+// counter is a count as pages print it: 7, 1,234, 1 234, 1.2K, 3M.
+const counter = `\d[\d,. ]*[kKmM]?`
 
 // volatileToken matches words that differ between loads of one page:
 // long hexadecimal or base64-like ids, session tokens, cache busters.
@@ -59,6 +63,9 @@ func Revised(current, fresh *herald.Article) (bool, string) {
 	if cur >= minWordsToJudge && float64(now) < minRevisionShare*float64(cur) {
 		return false, "the page now gives far less text (a paywall or an error page?)"
 	}
+	if truncated(current.Text, fresh.Text) {
+		return false, "the page now gives only the start of the text (a paywall?)"
+	}
 	if normalised(current.Title) != normalised(fresh.Title) || normalised(current.Byline) != normalised(fresh.Byline) {
 		return true, ""
 	}
@@ -66,4 +73,21 @@ func Revised(current, fresh *herald.Article) (bool, string) {
 		return true, ""
 	}
 	return false, "only whitespace or boilerplate changed"
+}
+
+// truncated reports whether fresh is the start of current cut short,
+// perhaps with a last line of its own ("Subscribe to read on"): a
+// paywall that shows the first paragraphs, not a rewrite. An outlet that
+// really cuts its last paragraphs keeps its older, longer version.
+func truncated(current, fresh string) bool {
+	c, f := normalised(current), normalised(fresh)
+	if len(f) >= len(c) || f == "" {
+		return false
+	}
+	if strings.HasPrefix(c, f) {
+		return true
+	}
+	lines := strings.Split(strings.TrimSuffix(f, "\n"), "\n")
+	head := strings.Join(lines[:len(lines)-1], "\n")
+	return len(lines) > 1 && len(head) < len(c)*7/10 && strings.HasPrefix(c, head+"\n")
 }

@@ -22,6 +22,26 @@ func TestRevised(t *testing.T) {
 		{"Whitespace", func(_, a *herald.Article) { a.Text = strings.ReplaceAll(a.Text, ". ", ".   ") }, false, "boilerplate"},
 		{"NewTime", func(_, a *herald.Article) { a.Text = strings.Replace(a.Text, "09:14", "11:52", 1) }, false, "boilerplate"},
 		{"Counter", func(_, a *herald.Article) { a.Text = strings.Replace(a.Text, "3 comments", "17 comments", 1) }, false, "boilerplate"},
+		{"CounterThousands", func(cur, a *herald.Article) {
+			cur.Text += "\n\n1,234 views"
+			a.Text += "\n\n1,301 views"
+		}, false, "boilerplate"},
+		{"CounterShort", func(cur, a *herald.Article) {
+			cur.Text += "\n\n1.2K shares"
+			a.Text += "\n\n1.3K shares"
+		}, false, "boilerplate"},
+		{"CounterBracketed", func(cur, a *herald.Article) {
+			cur.Text += "\n\nComments (12)"
+			a.Text += "\n\nComments (15)"
+		}, false, "boilerplate"},
+		{"ShortPaywall", func(cur, a *herald.Article) {
+			cur.Text = "Updated 09:14 GMT\n\n" + body + "\n\n" + body
+			a.Text = "Updated 09:14 GMT\n\n" + body + "\n\nSubscribe to keep reading."
+		}, false, "start of the text"},
+		{"LastParagraphCut", func(cur, a *herald.Article) {
+			cur.Text = body + "\n\nA closing line."
+			a.Text = body
+		}, false, "start of the text"},
 		{"SessionToken", func(cur, a *herald.Article) {
 			cur.Text += "\n\nsid=0123456789abcdef0123456789abcdef"
 			a.Text += "\n\nsid=4f3c2a1b9e8d7c6b5a4f3e2d1c0b9a8f"

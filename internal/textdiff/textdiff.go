@@ -15,6 +15,7 @@ const (
 	Equal Op = iota
 	Insert
 	Delete
+	Skip // unchanged words left out by Context; Text is a space
 )
 
 // Part is a run of text that is in both versions, only in the new one, or
@@ -208,4 +209,68 @@ func Stats(parts []Part) (inserted, deleted int) {
 		}
 	}
 	return inserted, deleted
+}
+
+// Context keeps only the unchanged words near a change: at most n before
+// and n after each one. The words left out become one Skip part each, so
+// a page showing a long text's few changes stays short.
+func Context(parts []Part, n int) []Part {
+	var out []Part
+	for i, p := range parts {
+		if p.Op != Equal {
+			out = append(out, p)
+			continue
+		}
+		words := tokens(p.Text)
+		keepStart, keepEnd := n, n
+		if i == 0 {
+			keepStart = 0 // nothing before it to give context to
+		}
+		if i == len(parts)-1 {
+			keepEnd = 0
+		}
+		if countWords(words) <= keepStart+keepEnd+n {
+			out = append(out, p)
+			continue
+		}
+		head, tail := splitWords(words, keepStart, keepEnd)
+		if head != "" {
+			out = append(out, Part{Equal, head})
+		}
+		out = append(out, Part{Skip, " "})
+		if tail != "" {
+			out = append(out, Part{Equal, tail})
+		}
+	}
+	return out
+}
+
+func countWords(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		if strings.TrimSpace(t) != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// splitWords returns the text of the first head words of toks and of its
+// last tail words.
+func splitWords(toks []string, head, tail int) (string, string) {
+	i, seen := 0, 0
+	for i < len(toks) && seen < head {
+		if strings.TrimSpace(toks[i]) != "" {
+			seen++
+		}
+		i++
+	}
+	j, seen := len(toks), 0
+	for j > i && seen < tail {
+		j--
+		if strings.TrimSpace(toks[j]) != "" {
+			seen++
+		}
+	}
+	return strings.Join(toks[:i], ""), strings.Join(toks[j:], "")
 }

@@ -27,6 +27,8 @@ func show(parts []Part) string {
 			b.WriteString("{+" + p.Text + "+}")
 		case Delete:
 			b.WriteString("[-" + p.Text + "-]")
+		case Skip:
+			b.WriteString("{skip}")
 		default:
 			b.WriteString(p.Text)
 		}
@@ -107,5 +109,21 @@ func BenchmarkWordsSmallEdit(b *testing.B) {
 	edited := strings.Replace(text, "Monday", "Tuesday", 3)
 	for b.Loop() {
 		Words(text, edited)
+	}
+}
+
+func TestContext(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	parts := Words(long+"old end.", long+"new end.")
+	got := show(Context(parts, 5))
+	if want := "[…]word word word word word [-old-]{+new+} end."; strings.ReplaceAll(got, "{skip}", "[…]") != want {
+		t.Errorf("Context = %q, want %q", got, want)
+	}
+	mid := Context(Words("a b c d e f g h i j k l m n o p q r s t", "a b c d e f g h i j X l m n o p q r s t"), 2)
+	if got := show(mid); got != "{skip}i j [-k-]{+X+} l m{skip}" {
+		t.Errorf("Context in the middle = %q", got)
+	}
+	if short := Context(Words("a b c", "a X c"), 5); show(short) != "a [-b-]{+X+} c" {
+		t.Errorf("Context of a short text = %q", show(short))
 	}
 }

@@ -61,6 +61,10 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// changeContext is how many unchanged words the page shows on each side
+// of a change.
+const changeContext = 30
+
 // versionView compares version i with the one before it.
 func (s *Server) versionView(versions []*herald.Revision, i int, fullText bool) versionView {
 	cur := versions[i]
@@ -75,7 +79,9 @@ func (s *Server) versionView(versions []*herald.Revision, i int, fullText bool) 
 	parts := textdiff.Words(prev.Text, cur.Text)
 	vv.Inserted, vv.Deleted = textdiff.Stats(parts)
 	if fullText {
-		vv.Text = parts
+		// The words around each change, not the whole text again: a page
+		// of fifty versions of a long article stays readable, and small.
+		vv.Text = textdiff.Context(parts, changeContext)
 	}
 	return vv
 }
