@@ -35,6 +35,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	withDemo := fs.Bool("demo", false, "serve the bundled demo news world: its outlets run on loopback and are followed like real ones")
 	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
 	workers := fs.Int("fetch-workers", 4, "sources checked at once")
+	retention := fs.Duration("takedown-retention", herald.DefaultTakedownRetention,
+		"how long a takedown can be undone; after it the article's text is deleted for good (0 keeps it forever)")
 	var metricsAllow []netip.Prefix
 	fs.Func("metrics-allow", "a `CIDR` network (or one address) allowed to read /metrics besides loopback; repeatable or comma-separated",
 		func(v string) error {
@@ -57,6 +59,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *workers < 1 || *workers > 64 {
 		return herald.Errorf(herald.EINVALID, "--fetch-workers %d is outside 1 to 64", *workers)
+	}
+	if *retention < 0 {
+		return herald.Errorf(herald.EINVALID, "--takedown-retention %s is negative", *retention)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	if *withDemo {
@@ -97,6 +102,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	go site.WatchChanges(background)
 	go backfill(background, store, logger)
 	go retagInBackground(background, store, logger)
+	go keepPurgingTakedowns(background, store, *retention, logger)
 	go ingest.NewPipeline(store).KeepRelating(background, 2*time.Second, logger)
 
 	fetcher := fetchFlags.client(metrics)
