@@ -129,7 +129,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		go f.Run(background)
 		// Stored articles are fetched again through the same client, on
 		// the schedule the store keeps, by fewer workers than new items.
-		rc := &ingest.Rechecker{Store: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
+		rc := &ingest.Rechecker{Store: store, Topics: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
 		if *withDemo {
 			rc.PollEvery = 5 * time.Second
 		}
