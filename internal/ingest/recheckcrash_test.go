@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/herald-news/herald"
-	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/storetest"
 )
@@ -30,16 +29,7 @@ func testRecheckCrash(t *testing.T, db herald.Store) {
 	origin := &rewrittenOrigin{text: paragraphs("The harbour council approved the new sea wall on Monday.")}
 	srv := httptest.NewServer(origin)
 	defer srv.Close()
-	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: -1})
-	follower := &ingest.Follower{Store: db, Pipeline: ingest.NewPipeline(db), Fetcher: client, Owner: "follower"}
-	src := &herald.Source{Name: "Gazette", FeedURL: srv.URL + "/feed.xml", Kind: herald.KindFeed,
-		Licence: herald.LicenceFull, Fulltext: herald.FulltextAlways}
-	if err := db.AddSource(ctx, src); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := follower.Check(ctx, src); err != nil {
-		t.Fatal(err)
-	}
+	_, _, client := followGazette(t, db, srv, herald.FulltextAlways)
 	list, _, err := db.FindArticles(ctx, herald.ArticleFilter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("articles: %d, %v", len(list), err)

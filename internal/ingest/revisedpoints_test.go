@@ -37,6 +37,25 @@ func (o *rewrittenOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// followGazette follows the feed at srv's /feed.xml as the outlet
+// Gazette, under a full licence and the full-text mode given, checks it
+// once, and returns the client it fetched with.
+func followGazette(t *testing.T, db herald.Store, srv *httptest.Server, fulltext herald.Fulltext) (*ingest.Follower, *herald.Source, *fetch.Client) {
+	t.Helper()
+	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: -1})
+	follower := &ingest.Follower{Store: db, Pipeline: ingest.NewPipeline(db), Fetcher: client, Owner: "follower"}
+	src := &herald.Source{Name: "Gazette", FeedURL: srv.URL + "/feed.xml", Kind: herald.KindFeed,
+		Licence: herald.LicenceFull, Fulltext: fulltext}
+	if err := db.AddSource(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := follower.Check(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	return follower, src, client
+}
+
+// paragraphs returns six paragraphs of the sentences.
 func paragraphs(sentences ...string) string {
 	var b strings.Builder
 	for i := range 6 {
@@ -62,16 +81,7 @@ func TestRevisionRefreshesDigestPoints(t *testing.T) {
 	if err := db.AddTopic(ctx, topic); err != nil {
 		t.Fatal(err)
 	}
-	client := fetch.New(fetch.Config{AllowPrivateNetworks: true, HostDelay: -1})
-	follower := &ingest.Follower{Store: db, Pipeline: ingest.NewPipeline(db), Fetcher: client, Owner: "follower"}
-	src := &herald.Source{Name: "Gazette", FeedURL: srv.URL + "/feed.xml", Kind: herald.KindFeed,
-		Licence: herald.LicenceFull, Fulltext: herald.FulltextAlways}
-	if err := db.AddSource(ctx, src); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := follower.Check(ctx, src); err != nil {
-		t.Fatal(err)
-	}
+	_, _, client := followGazette(t, db, srv, herald.FulltextAlways)
 	point := func() *herald.DigestPoint {
 		t.Helper()
 		points, err := db.FindDigest(ctx, topic.ID, false)
