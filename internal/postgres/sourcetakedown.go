@@ -37,6 +37,7 @@ func (db *DB) takeDownSource(ctx context.Context, slug, reason string, limit int
 	if err != nil {
 		return nil, err
 	}
+	var changed []change
 	if !down || was != reason {
 		// Paused, so that no fetch brings new articles; a paused source
 		// keeps the time it was paused.
@@ -52,9 +53,7 @@ func (db *DB) takeDownSource(ctx context.Context, slug, reason string, limit int
 		if err := writeAudit(ctx, tx, now); err != nil {
 			return nil, err
 		}
-		if err := recordChange(ctx, tx, "source", id, now); err != nil {
-			return nil, err
-		}
+		changed = append(changed, change{"source", id})
 	}
 	var ids []int64
 	if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM
@@ -76,11 +75,15 @@ func (db *DB) takeDownSource(ctx context.Context, slug, reason string, limit int
 			return nil, fmt.Errorf("take down %q: %w", a.Slug, err)
 		}
 		st.Done++
+		changed = append(changed, change{"article", aid})
 	}
 	if _, err := pruneMedia(ctx, tx); err != nil {
 		return nil, err
 	}
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM articles WHERE source_id = $1`, id).Scan(&st.Left); err != nil {
+		return nil, err
+	}
+	if err := recordChanges(ctx, tx, changed, now); err != nil {
 		return nil, err
 	}
 	return st, tx.Commit(ctx)
@@ -138,15 +141,17 @@ func (db *DB) restoreSource(ctx context.Context, slug string, limit int) (*heral
 		return nil, err
 	}
 	st := &herald.SourceTakedown{}
+	var changed []change
 	for _, s := range slugs {
-		kept, err := restoreOrKeep(ctx, tx, s, now)
+		restored, err := restoreOrKeep(ctx, tx, s, now)
 		if err != nil {
 			return nil, fmt.Errorf("restore %q: %w", s, err)
 		}
-		if kept {
+		if restored == 0 {
 			st.Kept++
 		} else {
 			st.Done++
+			changed = append(changed, change{"article", restored})
 		}
 	}
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM takedowns WHERE source_id = $1`, id).Scan(&st.Left); err != nil {
@@ -163,37 +168,56 @@ func (db *DB) restoreSource(ctx context.Context, slug string, limit int) (*heral
 		if err := writeAudit(ctx, tx, now); err != nil {
 			return nil, err
 		}
-		if err := recordChange(ctx, tx, "source", id, now); err != nil {
-			return nil, err
-		}
+		changed = append(changed, change{"source", id})
+	}
+	if err := recordChanges(ctx, tx, changed, now); err != nil {
+		return nil, err
 	}
 	return st, tx.Commit(ctx)
 }
 
+// change is one entry for the change log.
+type change struct {
+	kind string
+	ref  int64
+}
+
+// recordChanges records every change of a transaction, in one batch, as
+// its last writes: the change log's lock is taken last (see
+// recordChange), or two writers could each wait for the other.
+func recordChanges(ctx context.Context, tx pgx.Tx, changes []change, now time.Time) error {
+	var b batch
+	for _, c := range changes {
+		queueRecordChange(&b, c.kind, c.ref, now)
+	}
+	return b.send(ctx, tx)
+}
+
 // restoreOrKeep restores the article taken down under slug, in a
-// savepoint of tx; one that cannot be restored (purged, or its address
-// taken) is kept down as a takedown of its own, and reported kept.
-func restoreOrKeep(ctx context.Context, tx pgx.Tx, slug string, now time.Time) (kept bool, err error) {
+// savepoint of tx, and returns its id; one that cannot be restored
+// (purged, or its address taken) is kept down as a takedown of its own,
+// and 0 returned.
+func restoreOrKeep(ctx context.Context, tx pgx.Tx, slug string, now time.Time) (int64, error) {
 	sp, err := tx.Begin(ctx)
 	if err != nil {
-		return false, err
+		return 0, err
 	}
 	defer sp.Rollback(ctx)
-	_, err = restoreRow(ctx, sp, slug, now)
+	id, err := restoreRow(ctx, sp, slug, now)
 	if isUniqueViolation(err) {
 		err = herald.Errorf(herald.ECONFLICT, "another article has its address now")
 	}
 	switch herald.ErrorCode(err) {
 	case "":
-		return false, sp.Commit(ctx)
+		return id, sp.Commit(ctx)
 	case herald.ECONFLICT:
 		if err := sp.Rollback(ctx); err != nil {
-			return false, err
+			return 0, err
 		}
 		_, err := tx.Exec(ctx, `UPDATE takedowns SET source_id = NULL WHERE slug = $1`, slug)
-		return true, err
+		return 0, err
 	}
-	return false, err
+	return 0, err
 }
 
 // PurgeTakedowns implements herald.TakedownService.

@@ -71,13 +71,16 @@ func (db *DB) takeDown(ctx context.Context, slug string, status herald.ArticleSt
 	if err := writeAudit(ctx, tx, now); err != nil {
 		return nil, err
 	}
+	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
+		return nil, err
+	}
 	return t, tx.Commit(ctx)
 }
 
 // takeDownRow takes article a, locked by the caller, down in tx, keeping
 // its snapshot, for the source sourceID's takedown when not 0. The
 // pictures it leaves unnamed are the caller's to prune, once per
-// transaction.
+// transaction, and the change its to record, last (see recordChange).
 func takeDownRow(ctx context.Context, tx pgx.Tx, a *herald.Article, status herald.ArticleStatus, reason string, sourceID int64, now time.Time) (*herald.Takedown, error) {
 	snap, err := snapshot(ctx, tx, a)
 	if err != nil {
@@ -100,7 +103,7 @@ func takeDownRow(ctx context.Context, tx pgx.Tx, a *herald.Article, status heral
 		t.Slug, t.ArticleID, t.Title, t.SourceName, string(t.Status), t.Reason, now, snap, nullID(sourceID)); err != nil {
 		return nil, err
 	}
-	return t, recordChange(ctx, tx, "article", a.ID, now)
+	return t, nil
 }
 
 // snapshot reads what restoring article a needs (see store.Snapshot), in
@@ -263,12 +266,16 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	if err := writeAudit(ctx, tx, now); err != nil {
 		return 0, err
 	}
+	if err := recordChange(ctx, tx, "article", id, now); err != nil {
+		return 0, err
+	}
 	return id, tx.Commit(ctx)
 }
 
 // restoreRow publishes the article taken down under slug again from its
 // snapshot, in tx, and returns its id. A purged snapshot is refused
-// before anything is written.
+// before anything is written. The change is the caller's to record,
+// last.
 func restoreRow(ctx context.Context, tx pgx.Tx, slug string, now time.Time) (int64, error) {
 	// Locked, so that a second restore at once waits and finds it gone.
 	t, err := scanTakedown(tx.QueryRow(ctx, `SELECT `+takedownColumns+` FROM takedowns WHERE slug = $1 FOR UPDATE`, slug))
@@ -324,7 +331,7 @@ func restoreRow(ctx context.Context, tx pgx.Tx, slug string, now time.Time) (int
 	if err := after.send(ctx, tx); err != nil {
 		return 0, err
 	}
-	return a.ID, recordChange(ctx, tx, "article", a.ID, now)
+	return a.ID, nil
 }
 
 // queueRestoreComments queues the inserts that put back the snapshot's
