@@ -82,7 +82,8 @@ type auditKey struct{}
 // calls are the editorial ones: AddSource, UpdateSource, RemoveSource,
 // AddTopic, UpdateTopic, EditDigestPoint, SplitArticle, MergeStories,
 // ModerateComments, AddUser, UpdateUser, AddInvitation, AcceptInvitation,
-// TakeDownArticle, RestoreArticle and EditArticle.
+// TakeDownArticle, RestoreArticle, TakeDownSource, RestoreSource and
+// EditArticle.
 func WithAudit(ctx context.Context, e *AuditEntry) context.Context {
 	return context.WithValue(ctx, auditKey{}, e)
 }

@@ -34,6 +34,11 @@ type Source struct {
 	// PausedAt is set while an editor has paused the source: it is not
 	// checked until resumed, and keeps its articles and settings.
 	PausedAt time.Time
+	// TakenDownAt is set while everything from the outlet is taken down
+	// (TakedownService.TakeDownSource), for TakedownReason: the source is
+	// paused until it is restored.
+	TakenDownAt    time.Time
+	TakedownReason string
 }
 
 // FetchState is what Herald remembers between fetches of a source.
@@ -165,6 +170,9 @@ func (s *Source) Following() bool { return s.FeedURL != "" && s.RemovedAt.IsZero
 // Paused reports whether an editor paused s.
 func (s *Source) Paused() bool { return !s.PausedAt.IsZero() }
 
+// TakenDown reports whether everything from s is taken down.
+func (s *Source) TakenDown() bool { return !s.TakenDownAt.IsZero() }
+
 // MaxSourceNameLen bounds an outlet's name.
 const MaxSourceNameLen = 200
 
@@ -245,6 +253,12 @@ type SourceService interface {
 
 	// SeenItems returns which of keys the source has already delivered.
 	SeenItems(ctx context.Context, sourceID int64, keys []string) (map[string]bool, error)
+	// ChangedItems records the update times the source's feed gives its
+	// items, by key, and returns the ids of the articles of those whose
+	// time is newer than the one recorded before: their outlet changed
+	// them. An item seen for the first time with a time, or never seen,
+	// is no change; a zero time is ignored.
+	ChangedItems(ctx context.Context, sourceID int64, updated map[string]time.Time) ([]int64, error)
 }
 
 // SourceUpdate names the settings of a source to change; nil fields stay.

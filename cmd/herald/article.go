@@ -83,23 +83,5 @@ func runArticleEdit(ctx context.Context, args []string, e env) error {
 // act with the desk.
 func withArticle(ctx context.Context, name string, args []string, e env, flags func(*flag.FlagSet),
 	act func(*desk.Desk, desk.Actor, string) error) error {
-	fs := flag.NewFlagSet("article "+name, flag.ContinueOnError)
-	db := dbFlag(fs)
-	as := asFlag(fs)
-	if flags != nil {
-		flags(fs)
-	}
-	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, articleUsage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return act(&desk.Desk{Store: store}, desk.System(*as), fs.Arg(0))
+	return withDesk(ctx, "article "+name, articleUsage, args, e, flags, act)
 }

@@ -36,6 +36,8 @@ func runServe(ctx context.Context, args []string, e env) error {
 	withDemo := fs.Bool("demo", false, "serve the bundled demo news world: its outlets run on loopback and are followed like real ones")
 	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
 	workers := fs.Int("fetch-workers", 4, "sources checked at once")
+	retention := fs.Duration("takedown-retention", herald.DefaultTakedownRetention,
+		"how long a takedown can be undone; after it the article's text is deleted for good (0 keeps it forever)")
 	var metricsAllow []netip.Prefix
 	fs.Func("metrics-allow", "a `CIDR` network (or one address) allowed to read /metrics besides loopback; repeatable or comma-separated",
 		func(v string) error {
@@ -62,6 +64,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if err := backupFlags.validate(); err != nil {
 		return err
+	}
+	if *retention < 0 {
+		return herald.Errorf(herald.EINVALID, "--takedown-retention %s is negative", *retention)
 	}
 	logger := slog.New(slog.NewTextHandler(e.stderr, nil))
 	if *withDemo {
@@ -114,6 +119,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	running.Go(func() { site.WatchChanges(background) })
 	running.Go(func() { backfill(background, store, logger) })
 	running.Go(func() { retagInBackground(background, store, logger) })
+	running.Go(func() { keepPurgingTakedowns(background, store, *retention, logger) })
 	running.Go(func() { ingest.NewPipeline(store).KeepRelating(background, 2*time.Second, logger) })
 
 	fetcher := fetchFlags.client(metrics)
@@ -140,7 +146,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 		running.Go(func() { f.Run(background) })
 		// Stored articles are fetched again through the same client, on
 		// the schedule the store keeps, by fewer workers than new items.
-		rc := &ingest.Rechecker{Store: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
+		rc := &ingest.Rechecker{Store: store, Topics: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
 		if *withDemo {
 			rc.PollEvery = 5 * time.Second
 		}

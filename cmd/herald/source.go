@@ -18,6 +18,11 @@ const sourceUsage = `Usage:
   herald source set SLUG [--licence full|excerpt|headline] [--images all|lead|none|licence]
   herald source list
   herald source remove SLUG [--purge]
+  herald source takedown SLUG --reason TEXT [--as EMAIL]
+                          take down everything from the outlet (a licence ended): every article answers
+                          410 Gone with the reason, and the source is paused until restored
+  herald source restore SLUG [--as EMAIL]
+                          publish again what takedown took down (within the retention period) and follow it
   herald source import FILE.opml|- [--licence full|excerpt|headline] [--dry-run]
   herald source export [-o FILE.opml]
 
@@ -26,12 +31,14 @@ Every subcommand takes --db.
 
 func runSource(ctx context.Context, args []string, e env) error {
 	return runSubcommand(ctx, "source", sourceUsage, map[string]subcommand{
-		"add":    runSourceAdd,
-		"export": runSourceExport,
-		"import": runSourceImport,
-		"list":   runSourceList,
-		"remove": runSourceRemove,
-		"set":    runSourceSet,
+		"add":      runSourceAdd,
+		"export":   runSourceExport,
+		"import":   runSourceImport,
+		"list":     runSourceList,
+		"remove":   runSourceRemove,
+		"set":      runSourceSet,
+		"takedown": runSourceTakedown,
+		"restore":  runSourceRestore,
 	}, args, e)
 }
 
@@ -234,6 +241,60 @@ func runSourceRemove(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stdout, "removed %s; its articles stay\n", fs.Arg(0))
 	}
 	return nil
+}
+
+func runSourceTakedown(ctx context.Context, args []string, e env) error {
+	var reason *string
+	return withDesk(ctx, "source takedown", sourceUsage, args, e, func(fs *flag.FlagSet) {
+		reason = fs.String("reason", "", "why, shown on every article's page (required)")
+	}, func(d *desk.Desk, a desk.Actor, slug string) error {
+		r, err := d.TakeDownSource(ctx, a, slug, *reason)
+		if err != nil {
+			return noSource(err, slug)
+		}
+		fmt.Fprintf(e.stdout, "%s taken down: %d articles answer 410 Gone (%s); the source is paused\n",
+			r.Source.Name, r.Done, r.Source.TakedownReason)
+		return nil
+	})
+}
+
+func runSourceRestore(ctx context.Context, args []string, e env) error {
+	return withDesk(ctx, "source restore", sourceUsage, args, e, nil, func(d *desk.Desk, a desk.Actor, slug string) error {
+		r, err := d.RestoreSource(ctx, a, slug)
+		if err != nil {
+			return noSource(err, slug)
+		}
+		fmt.Fprintf(e.stdout, "%s restored: %d articles published again, and the source followed again\n", r.Source.Name, r.Done)
+		if r.Kept > 0 {
+			fmt.Fprintf(e.stdout, "%d stay taken down: past the retention period, or their address taken by another article\n", r.Kept)
+		}
+		return nil
+	})
+}
+
+// withDesk parses the flags of the command name (--db, --as and those
+// flags adds) and one slug, and acts on it with a desk on the store.
+func withDesk(ctx context.Context, name, usage string, args []string, e env, flags func(*flag.FlagSet),
+	act func(*desk.Desk, desk.Actor, string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	db := dbFlag(fs)
+	as := asFlag(fs)
+	if flags != nil {
+		flags(fs)
+	}
+	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprint(e.stderr, usage)
+		return errUsage
+	}
+	store, err := openStore(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return act(&desk.Desk{Store: store}, desk.System(*as), fs.Arg(0))
 }
 
 // setting parses the value of a flag given to source set: an empty one is

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/herald-news/herald"
+	"github.com/herald-news/herald/internal/sqlite"
 )
 
 // TestSourceImages checks --images on source add, and that source set
@@ -100,5 +102,54 @@ func TestSourceImages(t *testing.T) {
 	}
 	if _, _, err := runHerald(t, "", "source", "set", "test-outlet", "--db", db); err == nil {
 		t.Error("set with nothing to change succeeded")
+	}
+}
+
+// TestSourceTakedownCommands takes down everything from an outlet
+// through the command line, twice, and restores it.
+func TestSourceTakedownCommands(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "herald.db")
+	file := filepath.Join(t.TempDir(), "articles.jsonl")
+	lines := `{"url":"https://gazette.example/wall","title":"Council approves harbour wall","text":"The council approved the harbour wall on Monday after a long debate about its cost and its height.","source":"Gazette","published_at":"2026-03-03T09:00:00Z"}
+{"url":"https://gazette.example/ferry","title":"Ferry timetable changes","text":"The ferry will leave the harbour an hour earlier from Monday, the operator said after a review of the winter timetable.","source":"Gazette","published_at":"2026-03-03T10:00:00Z"}
+{"url":"https://times.example/fees","title":"Harbour fees rise","text":"The harbour board raised mooring fees for the first time in six years, citing the cost of dredging the channel.","source":"Times","published_at":"2026-03-03T11:00:00Z"}
+`
+	if err := os.WriteFile(file, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, err := runHerald(t, "", "import", "--db", db, file); err != nil {
+		t.Fatalf("import: %v\n%s", err, stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"source", "takedown", "--db", db, "gazette"}, "a reason is required"},
+		{[]string{"source", "takedown", "--db", db, "--reason", "x", "no-such-source"}, `no source "no-such-source"`},
+		{[]string{"source", "restore", "--db", db, "gazette"}, "nothing to restore"},
+	} {
+		if _, _, err := runHerald(t, "", tc.args...); err == nil || !strings.Contains(message(err), tc.want) {
+			t.Errorf("herald %s: %v, want an error saying %q", strings.Join(tc.args, " "), err, tc.want)
+		}
+	}
+	for _, want := range []string{"2 articles answer 410 Gone", "0 articles answer 410 Gone"} {
+		out, _, err := runHerald(t, "", "source", "takedown", "--db", db, "--as", "ed@site.example", "--reason", "The licence ended.", "gazette")
+		if err != nil || !strings.Contains(out, want) {
+			t.Fatalf("source takedown: %v\n%s, want %q", err, out, want)
+		}
+	}
+	out, _, err := runHerald(t, "", "source", "restore", "--db", db, "gazette")
+	if err != nil || !strings.Contains(out, "2 articles published again") {
+		t.Fatalf("source restore: %v\n%s", err, out)
+	}
+	s, err := sqlite.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	entries, err := s.FindAudit(context.Background(), herald.AuditFilter{Kind: "source"})
+	if err != nil || len(entries) != 2 || entries[1].Action != "source.takedown" || entries[1].Actor != "ed@site.example" ||
+		entries[0].Action != "source.restore" || entries[0].Actor != herald.SystemActor {
+		t.Errorf("audit log: %+v, %v; want the takedown by ed@site.example and the restore", entries, err)
 	}
 }

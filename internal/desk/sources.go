@@ -194,6 +194,12 @@ func (d *Desk) changeSource(ctx context.Context, a Actor, slug, action string, u
 	if err != nil {
 		return nil, err
 	}
+	if upd.Paused != nil && !*upd.Paused && old.TakenDown() {
+		// Resuming would fetch the outlet's new articles while its old
+		// ones stay down: restoring does both.
+		return nil, herald.Errorf(herald.ECONFLICT, "everything from %s is taken down (%s): restore the source to follow it again",
+			old.Name, old.TakedownReason)
+	}
 	return d.updateSource(ctx, a, action, old, upd)
 }
 

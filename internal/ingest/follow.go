@@ -20,10 +20,12 @@ import (
 	"github.com/herald-news/herald/internal/syndication"
 )
 
-// Store is what following sources needs of the store.
+// Store is what following sources needs of the store: RecheckSoon makes
+// an article whose feed item changed due for a re-check at once.
 type Store interface {
 	herald.ArticleService
 	herald.SourceService
+	RecheckSoon(ctx context.Context, articleID int64) error
 }
 
 // Follower keeps followed sources fed: it claims sources whose check is
@@ -245,10 +247,18 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 		return 0, err
 	}
 	var fresh []syndication.Item
+	updated := map[string]time.Time{}
 	for _, it := range items {
-		if it.ID != "" && !seen[it.ID] {
+		switch {
+		case it.ID == "":
+		case !seen[it.ID]:
 			fresh = append(fresh, it)
+		case !it.Updated.IsZero():
+			updated[it.ID] = it.Updated
 		}
+	}
+	if err := f.recheckChanged(ctx, src, updated); err != nil {
+		return 0, err
 	}
 	sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].Published.Before(fresh[j].Published) })
 	if len(fresh) > f.MaxNewItems {
@@ -273,6 +283,28 @@ func (f *Follower) addItems(ctx context.Context, src *herald.Source, items []syn
 		}
 	}
 	return added, nil
+}
+
+// recheckChanged makes the articles of the items seen before whose
+// update time moved (updated, by key) due for a re-check now: the
+// outlet says it changed them, and waiting for the next step of the
+// schedule could take days.
+func (f *Follower) recheckChanged(ctx context.Context, src *herald.Source, updated map[string]time.Time) error {
+	if len(updated) == 0 {
+		return nil
+	}
+	ids, err := f.Store.ChangedItems(ctx, src.ID, updated)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		// An article taken down meanwhile has no re-check to make due.
+		if err := f.Store.RecheckSoon(ctx, id); err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+			return err
+		}
+		f.Logger.Info("feed item updated: re-check due now", "source", src.Slug, "article", id)
+	}
+	return nil
 }
 
 // minFeedWords is the length below which a feed's text is taken for a

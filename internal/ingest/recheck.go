@@ -36,6 +36,9 @@ type Rechecker struct {
 	Pipeline *Pipeline // prepares a page as an article, without storing it
 	Fetcher  *fetch.Client
 	Logger   *slog.Logger
+	// Topics, when set, has the digest points quoting a revised article
+	// chosen again from its new words (RefreshRevisedPoints).
+	Topics herald.TopicService
 
 	Owner     string        // names this process in leases
 	Workers   int           // articles re-checked at once; 1 when 0
@@ -149,10 +152,26 @@ func (rc *Rechecker) Check(ctx context.Context, r *herald.Recheck) {
 				rc.Logger.Error("record corrections", "article", a.Slug, "err", err)
 			}
 		}
+		rc.refreshPoints(ctx, a.ID)
 	case out.Gone && r.Misses+1 >= herald.WithdrawAfterMisses:
 		rc.withdraw(ctx, a)
 	case out.Failed:
 		rc.Logger.Info("re-check failed; tried again later", "article", a.Slug, "reason", out.Reason)
+	}
+}
+
+// refreshPoints makes the digest points quoting the article just revised
+// quote its newest words.
+func (rc *Rechecker) refreshPoints(ctx context.Context, id int64) {
+	if rc.Topics == nil {
+		return
+	}
+	a, err := rc.Store.FindArticleByID(ctx, id)
+	if err == nil {
+		err = RefreshRevisedPoints(ctx, rc.Topics, a)
+	}
+	if err != nil && herald.ErrorCode(err) != herald.ENOTFOUND {
+		rc.Logger.Error("refresh digest points", "article", id, "err", err)
 	}
 }
 

@@ -167,16 +167,53 @@ func RefreshDigest(ctx context.Context, ts herald.TopicService, topicID int64, a
 	if len(points) == 0 {
 		return nil
 	}
-	dev := Development(a)
 	return ts.RefreshDigest(ctx, topicID, func(shown []*herald.DigestPoint) (*herald.DigestPoint, error) {
-		for _, c := range points {
-			if !repeats(c.Sentence, dev, shown) {
-				return &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
-					Sentence: c.Sentence, PublishedAt: a.PublishedAt}, nil
-			}
-		}
-		return nil, nil
+		return choosePoint(topicID, a, points, shown), nil
 	})
+}
+
+// RefreshRevisedPoints brings the digest points quoting article a, just
+// revised, up to its newest words: in each topic a is filed under, the
+// point of a's development is chosen again from a's new text, by
+// RefreshDigest's rules, when it is a's. A point another article of the
+// story stands for stays; an editor's wording, pin or hiding stays.
+func RefreshRevisedPoints(ctx context.Context, ts herald.TopicService, a *herald.Article) error {
+	if a.DuplicateOf != 0 {
+		return nil // its text is another copy's in every digest
+	}
+	topics, err := ts.FindTopicsOfArticles(ctx, []int64{a.ID})
+	if err != nil {
+		return fmt.Errorf("refresh points of %s: %w", a, err)
+	}
+	points, dev := Points(a), Development(a)
+	for _, t := range topics[a.ID] {
+		err := ts.RefreshDigest(ctx, t.ID, func(shown []*herald.DigestPoint) (*herald.DigestPoint, error) {
+			for _, p := range shown {
+				if p.Development == dev && p.ArticleID == a.ID {
+					return choosePoint(t.ID, a, points, shown), nil
+				}
+			}
+			return nil, nil
+		})
+		if err != nil {
+			return fmt.Errorf("refresh points of %s: %w", a, err)
+		}
+	}
+	return nil
+}
+
+// choosePoint returns the best of a's points that does not repeat
+// another development's, as the point of a's development in the topic's
+// digest shown; nil when every one repeats.
+func choosePoint(topicID int64, a *herald.Article, points []digest.Point, shown []*herald.DigestPoint) *herald.DigestPoint {
+	dev := Development(a)
+	for _, c := range points {
+		if !repeats(c.Sentence, dev, shown) {
+			return &herald.DigestPoint{TopicID: topicID, Development: dev, ArticleID: a.ID,
+				Sentence: c.Sentence, PublishedAt: a.PublishedAt}
+		}
+	}
+	return nil
 }
 
 // repeats reports whether sentence says what a point of another

@@ -34,7 +34,7 @@ func upsertSource(ctx context.Context, tx pgx.Tx, s *herald.Source, now time.Tim
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images, paused_at, extract_warning`
+	etag, last_modified, removed_at, images, paused_at, extract_warning, taken_down_at, takedown_reason`
 
 // sourceQuery counts each source's articles. Names sort by code point
 // (COLLATE "C"), as SQLite's BINARY does, not by the database's locale.
@@ -84,10 +84,11 @@ func scanSources(rows pgx.Rows) ([]*herald.Source, error) {
 func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
 	var kind, licence, fulltext, images string
-	var lastFetch, nextCheck, removed, paused *time.Time
+	var lastFetch, nextCheck, removed, paused, takenDown *time.Time
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &s.CreatedAt, &s.FeedURL, &kind, &licence,
 		&fulltext, &s.Every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning,
+		&takenDown, &s.TakedownReason, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	// pgx reads timestamptz in the local zone; the stores speak UTC.
@@ -95,7 +96,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s.Kind, s.Licence, s.Fulltext = herald.SourceKind(kind), herald.Licence(licence), herald.Fulltext(fulltext)
 	s.Images = herald.ImagePolicy(images)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
-	s.PausedAt = fromNull(paused)
+	s.PausedAt, s.TakenDownAt = fromNull(paused), fromNull(takenDown)
 	return s, nil
 }
 

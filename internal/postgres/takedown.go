@@ -61,6 +61,27 @@ func (db *DB) takeDown(ctx context.Context, slug string, status herald.ArticleSt
 	if err != nil {
 		return nil, err
 	}
+	t, err := takeDownRow(ctx, tx, a, status, reason, 0, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pruneMedia(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
+	}
+	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit(ctx)
+}
+
+// takeDownRow takes article a, locked by the caller, down in tx, keeping
+// its snapshot, for the source sourceID's takedown when not 0. The
+// pictures it leaves unnamed are the caller's to prune, once per
+// transaction, and the change its to record, last (see recordChange).
+func takeDownRow(ctx context.Context, tx pgx.Tx, a *herald.Article, status herald.ArticleStatus, reason string, sourceID int64, now time.Time) (*herald.Takedown, error) {
 	snap, err := snapshot(ctx, tx, a)
 	if err != nil {
 		return nil, err
@@ -74,24 +95,15 @@ func (db *DB) takeDown(ctx context.Context, slug string, status herald.ArticleSt
 	if _, err := tx.Exec(ctx, `DELETE FROM articles WHERE id = $1`, a.ID); err != nil {
 		return nil, err
 	}
-	if _, err := pruneMedia(ctx, tx); err != nil {
-		return nil, err
-	}
 	t := &herald.Takedown{Slug: a.Slug, ArticleID: a.ID, Title: a.Title, SourceName: a.Source.Name,
-		Status: status, Reason: reason, At: now}
+		Status: status, Reason: reason, At: now, SourceID: sourceID}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, // pgx writes snap as JSON
-		t.Slug, t.ArticleID, t.Title, t.SourceName, string(t.Status), t.Reason, now, snap); err != nil {
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, source_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, // pgx writes snap as JSON
+		t.Slug, t.ArticleID, t.Title, t.SourceName, string(t.Status), t.Reason, now, snap, nullID(sourceID)); err != nil {
 		return nil, err
 	}
-	if err := writeAudit(ctx, tx, now); err != nil {
-		return nil, err
-	}
-	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
-		return nil, err
-	}
-	return t, tx.Commit(ctx)
+	return t, nil
 }
 
 // snapshot reads what restoring article a needs (see store.Snapshot), in
@@ -177,15 +189,16 @@ func snapshot(ctx context.Context, tx pgx.Tx, a *herald.Article) (*store.Snapsho
 	return snap, nil
 }
 
-const takedownColumns = `slug, article_id, title, source_name, status, reason, at`
+const takedownColumns = `slug, article_id, title, source_name, status, reason, at, coalesce(source_id, 0), purged_at`
 
 func scanTakedown(row pgx.Row) (*herald.Takedown, error) {
 	t := &herald.Takedown{}
 	var status string
-	if err := row.Scan(&t.Slug, &t.ArticleID, &t.Title, &t.SourceName, &status, &t.Reason, &t.At); err != nil {
+	var purged *time.Time
+	if err := row.Scan(&t.Slug, &t.ArticleID, &t.Title, &t.SourceName, &status, &t.Reason, &t.At, &t.SourceID, &purged); err != nil {
 		return nil, err
 	}
-	t.Status, t.At = herald.ArticleStatus(status), t.At.UTC()
+	t.Status, t.At, t.PurgedAt = herald.ArticleStatus(status), t.At.UTC(), fromNull(purged)
 	return t, nil
 }
 
@@ -246,14 +259,37 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	}
 	defer tx.Rollback(ctx)
 	now := micro(db.Now())
+	id, err := restoreRow(ctx, tx, slug, now)
+	if err != nil {
+		return 0, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return 0, err
+	}
+	if err := recordChange(ctx, tx, "article", id, now); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit(ctx)
+}
 
+// restoreRow publishes the article taken down under slug again from its
+// snapshot, in tx, and returns its id. A purged snapshot is refused
+// before anything is written. The change is the caller's to record,
+// last.
+func restoreRow(ctx context.Context, tx pgx.Tx, slug string, now time.Time) (int64, error) {
 	// Locked, so that a second restore at once waits and finds it gone.
-	var snap store.Snapshot
-	err = tx.QueryRow(ctx, `SELECT snapshot FROM takedowns WHERE slug = $1 FOR UPDATE`, slug).Scan(&snap)
+	t, err := scanTakedown(tx.QueryRow(ctx, `SELECT `+takedownColumns+` FROM takedowns WHERE slug = $1 FOR UPDATE`, slug))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, herald.Errorf(herald.ENOTFOUND, "no takedown of %q", slug)
 	}
 	if err != nil {
+		return 0, err
+	}
+	if !t.Restorable() {
+		return 0, herald.ErrTakedownPurged(t)
+	}
+	var snap store.Snapshot
+	if err := tx.QueryRow(ctx, `SELECT snapshot FROM takedowns WHERE slug = $1`, slug).Scan(&snap); err != nil {
 		return 0, fmt.Errorf("read snapshot: %w", err)
 	}
 	a := snap.Article.Article()
@@ -295,13 +331,7 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	if err := after.send(ctx, tx); err != nil {
 		return 0, err
 	}
-	if err := writeAudit(ctx, tx, now); err != nil {
-		return 0, err
-	}
-	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
-		return 0, err
-	}
-	return a.ID, tx.Commit(ctx)
+	return a.ID, nil
 }
 
 // queueRestoreComments queues the inserts that put back the snapshot's

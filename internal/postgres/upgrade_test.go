@@ -98,6 +98,18 @@ var upgradeRows = map[string]string{
 		storetest.UpgradeOldBody()),
 	"0023_corrections.sql": `
 		INSERT INTO corrections (article_id, text, found_at) VALUES (3, 'Correction: the ferry runs on Mondays.', '2026-03-01T12:00:00Z')`,
+	"0024_source_takedowns.sql": `
+		INSERT INTO sources (slug, name, homepage, created_at, kind, licence, fulltext, status, next_check_at, feed_url,
+				paused_at, taken_down_at, takedown_reason)
+			VALUES ('osprey-post', 'Osprey Post', 'https://osprey.example/', '2026-03-01T12:00:00Z',
+				'feed', 'full', 'auto', 'ok', '2026-03-01T12:00:00Z', 'https://osprey.example/feed.xml',
+				'2026-03-01T12:00:00Z', '2026-03-01T12:00:00Z', 'The licence ended.');
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, source_id)
+			VALUES ('osprey-story', 98, 'Osprey story', 'Osprey Post', 'taken_down', 'The licence ended.', '2026-03-01T12:00:00Z', '{}',
+				(SELECT id FROM sources WHERE slug = 'osprey-post'));
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, purged_at)
+			VALUES ('purged-story', 97, 'Purged story', 'Harbour Gazette', 'withdrawn', 'Withdrawn.', '2026-03-01T12:00:00Z', NULL, '2026-03-01T12:00:00Z');
+		UPDATE source_items SET updated_at = '2026-03-01T12:00:00Z' WHERE item_key = 'kestrel-1'`,
 }
 
 // migrationNames lists every migration's path, in the order Open applies

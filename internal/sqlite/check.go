@@ -103,7 +103,10 @@ var invariants = []invariant{
 		WHERE EXISTS (SELECT 1 FROM articles a WHERE a.slug = t.slug OR a.id = t.article_id)
 		UNION ALL
 		SELECT 'taken-down ' || slug || ' has a snapshot that is not JSON' FROM takedowns
-		WHERE NOT json_valid(snapshot)`},
+		WHERE purged_at IS NULL AND NOT json_valid(snapshot)
+		UNION ALL
+		SELECT 'taken-down ' || slug || ' was purged but keeps its snapshot' FROM takedowns
+		WHERE purged_at IS NOT NULL AND snapshot <> ''`},
 }
 
 // nanosText is SQL for the store's time column as RFC 3339 text.

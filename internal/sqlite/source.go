@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -36,7 +37,7 @@ func upsertSource(ctx context.Context, tx *sql.Tx, s *herald.Source, now time.Ti
 // sourceColumns are what scanSource reads, before an article count.
 const sourceColumns = `id, slug, name, homepage, created_at, feed_url, kind, licence,
 	fulltext, every, status, last_error, last_fetch_at, next_check_at, failures,
-	etag, last_modified, removed_at, images, paused_at, extract_warning`
+	etag, last_modified, removed_at, images, paused_at, extract_warning, taken_down_at, takedown_reason`
 
 const sourceQuery = `SELECT ` + sourceColumns + `,
 	(SELECT count(*) FROM articles a WHERE a.source_id = s.id)
@@ -85,10 +86,11 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s := &herald.Source{}
 	var created, every int64
 	var kind, licence, fulltext, images string
-	var lastFetch, nextCheck, removed, paused sql.NullInt64
+	var lastFetch, nextCheck, removed, paused, takenDown sql.NullInt64
 	if err := scan(&s.ID, &s.Slug, &s.Name, &s.Homepage, &created, &s.FeedURL, &kind, &licence,
 		&fulltext, &every, &s.Fetch.Status, &s.Fetch.LastError, &lastFetch, &nextCheck, &s.Fetch.Failures,
-		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning, &s.ArticleCount); err != nil {
+		&s.Fetch.ETag, &s.Fetch.LastModified, &removed, &images, &paused, &s.Fetch.ExtractWarning,
+		&takenDown, &s.TakedownReason, &s.ArticleCount); err != nil {
 		return nil, err
 	}
 	s.CreatedAt = fromNanos(created)
@@ -96,7 +98,7 @@ func scanSource(scan func(...any) error) (*herald.Source, error) {
 	s.Images = herald.ImagePolicy(images)
 	s.Every = time.Duration(every)
 	s.Fetch.LastFetchAt, s.Fetch.NextCheckAt, s.RemovedAt = fromNull(lastFetch), fromNull(nextCheck), fromNull(removed)
-	s.PausedAt = fromNull(paused)
+	s.PausedAt, s.TakenDownAt = fromNull(paused), fromNull(takenDown)
 	return s, nil
 }
 
@@ -473,6 +475,51 @@ func (db *DB) SeenItems(ctx context.Context, sourceID int64, keys []string) (map
 		}
 	}
 	return seen, nil
+}
+
+// ChangedItems implements herald.SourceService, in one transaction, an
+// item at a time: a feed holds tens of items.
+func (db *DB) ChangedItems(ctx context.Context, sourceID int64, updated map[string]time.Time) ([]int64, error) {
+	ids, err := db.changedItems(ctx, sourceID, updated)
+	if err != nil {
+		return nil, fmt.Errorf("changed items of source %d: %w", sourceID, err)
+	}
+	return ids, nil
+}
+
+func (db *DB) changedItems(ctx context.Context, sourceID int64, updated map[string]time.Time) ([]int64, error) {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var changed []int64
+	for _, key := range slices.Sorted(maps.Keys(updated)) {
+		at := updated[key]
+		if at.IsZero() {
+			continue
+		}
+		var article, was sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT article_id, updated_at FROM source_items WHERE source_id = ? AND item_key = ?`,
+			sourceID, key).Scan(&article, &was)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // not stored yet: the pipeline stores it
+		}
+		if err != nil {
+			return nil, err
+		}
+		if was.Valid && nanos(at) <= was.Int64 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE source_items SET updated_at = ? WHERE source_id = ? AND item_key = ?`,
+			nanos(at), sourceID, key); err != nil {
+			return nil, err
+		}
+		if was.Valid && article.Valid {
+			changed = append(changed, article.Int64)
+		}
+	}
+	return changed, tx.Commit()
 }
 
 // SetNow replaces the store's clock; tests use it through storetest.Clock.

@@ -60,6 +60,23 @@ func (db *DB) takeDown(ctx context.Context, slug string, status herald.ArticleSt
 	if err != nil {
 		return nil, err
 	}
+	t, err := takeDownRow(ctx, tx, a, status, reason, 0, now)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := pruneMedia(ctx, tx); err != nil {
+		return nil, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return nil, err
+	}
+	return t, tx.Commit()
+}
+
+// takeDownRow takes article a down in tx, keeping its snapshot, for
+// the source sourceID's takedown when not 0. The pictures it leaves
+// unnamed are the caller's to prune, once per transaction.
+func takeDownRow(ctx context.Context, tx *sql.Tx, a *herald.Article, status herald.ArticleStatus, reason string, sourceID int64, now time.Time) (*herald.Takedown, error) {
 	snap, err := snapshot(ctx, tx, a)
 	if err != nil {
 		return nil, err
@@ -80,24 +97,16 @@ func (db *DB) takeDown(ctx context.Context, slug string, status herald.ArticleSt
 	if _, err := tx.ExecContext(ctx, `DELETE FROM articles WHERE id = ?`, a.ID); err != nil {
 		return nil, err
 	}
-	if _, err := pruneMedia(ctx, tx); err != nil {
-		return nil, err
-	}
 	t := &herald.Takedown{Slug: a.Slug, ArticleID: a.ID, Title: a.Title, SourceName: a.Source.Name,
-		Status: status, Reason: reason, At: now}
+		Status: status, Reason: reason, At: now, SourceID: sourceID}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		t.Slug, t.ArticleID, t.Title, t.SourceName, string(t.Status), t.Reason, nanos(now), string(body)); err != nil {
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, source_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.Slug, t.ArticleID, t.Title, t.SourceName, string(t.Status), t.Reason, nanos(now), string(body),
+		nullID(sourceID)); err != nil {
 		return nil, err
 	}
-	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
-		return nil, err
-	}
-	if err := writeAudit(ctx, tx, now); err != nil {
-		return nil, err
-	}
-	return t, tx.Commit()
+	return t, recordChange(ctx, tx, "article", a.ID, now)
 }
 
 // snapshot reads what restoring article a needs (see store.Snapshot).
@@ -264,16 +273,17 @@ func without(ids []int64, id int64) []int64 {
 	return out
 }
 
-const takedownColumns = `slug, article_id, title, source_name, status, reason, at`
+const takedownColumns = `slug, article_id, title, source_name, status, reason, at, coalesce(source_id, 0), purged_at`
 
 func scanTakedown(scan func(...any) error) (*herald.Takedown, error) {
 	t := &herald.Takedown{}
 	var status string
 	var at int64
-	if err := scan(&t.Slug, &t.ArticleID, &t.Title, &t.SourceName, &status, &t.Reason, &at); err != nil {
+	var purged sql.NullInt64
+	if err := scan(&t.Slug, &t.ArticleID, &t.Title, &t.SourceName, &status, &t.Reason, &at, &t.SourceID, &purged); err != nil {
 		return nil, err
 	}
-	t.Status, t.At = herald.ArticleStatus(status), fromNanos(at)
+	t.Status, t.At, t.PurgedAt = herald.ArticleStatus(status), fromNanos(at), fromNull(purged)
 	return t, nil
 }
 
@@ -335,13 +345,29 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	}
 	defer tx.Rollback()
 	now := db.Now().UTC()
-
-	var body string
-	err = tx.QueryRowContext(ctx, `SELECT snapshot FROM takedowns WHERE slug = ?`, slug).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, herald.Errorf(herald.ENOTFOUND, "no takedown of %q", slug)
-	}
+	id, err := restoreRow(ctx, tx, slug, now)
 	if err != nil {
+		return 0, err
+	}
+	if err := writeAudit(ctx, tx, now); err != nil {
+		return 0, err
+	}
+	return id, tx.Commit()
+}
+
+// restoreRow publishes the article taken down under slug again from its
+// snapshot, in tx, and returns its id. It reports ENOTFOUND, a purged
+// snapshot or an address taken before it writes anything.
+func restoreRow(ctx context.Context, tx *sql.Tx, slug string, now time.Time) (int64, error) {
+	t, err := findTakedown(ctx, tx, slug)
+	if err != nil {
+		return 0, err
+	}
+	if !t.Restorable() {
+		return 0, herald.ErrTakedownPurged(t)
+	}
+	var body string
+	if err := tx.QueryRowContext(ctx, `SELECT snapshot FROM takedowns WHERE slug = ?`, slug).Scan(&body); err != nil {
 		return 0, err
 	}
 	var snap store.Snapshot
@@ -399,13 +425,7 @@ func (db *DB) restore(ctx context.Context, slug string) (int64, error) {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM takedowns WHERE slug = ?`, slug); err != nil {
 		return 0, err
 	}
-	if err := recordChange(ctx, tx, "article", a.ID, now); err != nil {
-		return 0, err
-	}
-	if err := writeAudit(ctx, tx, now); err != nil {
-		return 0, err
-	}
-	return a.ID, tx.Commit()
+	return a.ID, recordChange(ctx, tx, "article", a.ID, now)
 }
 
 // restoreComments puts back the snapshot's comments with their ids,

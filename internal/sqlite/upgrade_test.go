@@ -100,6 +100,17 @@ var upgradeRows = map[string]string{
 		storetest.UpgradeOldBody()),
 	"0023_corrections.sql": `
 		INSERT INTO corrections (article_id, text, found_at) VALUES (3, 'Correction: the ferry runs on Mondays.', 1772366400000000000)`,
+	"0024_source_takedowns.sql": `
+		INSERT INTO sources (id, slug, name, homepage, created_at, kind, licence, fulltext, status, next_check_at, feed_url,
+				paused_at, taken_down_at, takedown_reason)
+			VALUES (3, 'osprey-post', 'Osprey Post', 'https://osprey.example/', 1772366400000000000,
+				'feed', 'full', 'auto', 'ok', 1772366400000000000, 'https://osprey.example/feed.xml',
+				1772366400000000000, 1772366400000000000, 'The licence ended.');
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, source_id)
+			VALUES ('osprey-story', 98, 'Osprey story', 'Osprey Post', 'taken_down', 'The licence ended.', 1772366400000000000, '{}', 3);
+		INSERT INTO takedowns (slug, article_id, title, source_name, status, reason, at, snapshot, purged_at)
+			VALUES ('purged-story', 97, 'Purged story', 'Harbour Gazette', 'withdrawn', 'Withdrawn.', 1772366400000000000, '', 1772366400000000000);
+		UPDATE source_items SET updated_at = 1772366400000000000 WHERE item_key = 'kestrel-1'`,
 }
 
 // migrationNames lists every migration's path, in the order Open applies

@@ -248,3 +248,20 @@ func CorrectionNext(list []*herald.Correction, ids []int64, limit int) ([]*heral
 	last := list[limit-1]
 	return list[:limit], herald.Cursor{PublishedAt: last.FoundAt, ID: ids[limit-1]}.Encode()
 }
+
+// TakedownBatch returns the articles one TakeDownSource or RestoreSource
+// call handles when asked for limit: herald.SourceTakedownBatch for 0 or
+// less, and never more than it, so that a caller cannot make one
+// transaction hold the write lock for minutes.
+func TakedownBatch(limit int) int {
+	if limit <= 0 || limit > herald.SourceTakedownBatch {
+		return herald.SourceTakedownBatch
+	}
+	return limit
+}
+
+// SourceNotTakenDown is the error of restoring a source whose articles
+// are not taken down.
+func SourceNotTakenDown(slug string) error {
+	return herald.Errorf(herald.ENOTFOUND, "source %q is not taken down: there is nothing to restore", slug)
+}

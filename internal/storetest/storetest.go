@@ -127,6 +127,10 @@ func Run(t *testing.T, open Opener) {
 	t.Run("TakedownCopies", func(t *testing.T) { testTakedownCopies(t, open(t)) })
 	t.Run("ArticleEdit", func(t *testing.T) { testArticleEdit(t, open(t)) })
 	t.Run("Corrections", func(t *testing.T) { testCorrections(t, open(t)) })
+	t.Run("SourceTakedown", func(t *testing.T) { testSourceTakedown(t, open(t)) })
+	t.Run("SourceTakedownKeepsPause", func(t *testing.T) { testSourceTakedownKeepsPause(t, open(t)) })
+	t.Run("PurgeTakedowns", func(t *testing.T) { testPurgeTakedowns(t, open(t)) })
+	t.Run("ChangedItems", func(t *testing.T) { testChangedItems(t, open(t)) })
 
 	t.Run("RecheckScheduledOnAdd", func(t *testing.T) { testRecheckScheduled(t, open(t)) })
 	t.Run("ClaimDueRechecks", func(t *testing.T) { testClaimRechecks(t, open(t)) })

@@ -162,6 +162,28 @@ var upgradeChecks = map[string]func(t *testing.T, s herald.Store){
 			t.Errorf("corrections of 0023 = %+v, %v", list, err)
 		}
 	},
+	"0024_source_takedowns.sql": func(t *testing.T, s herald.Store) {
+		ctx := context.Background()
+		src := mustFindSource(t, s, "osprey-post")
+		if !src.TakenDown() || src.TakedownReason != "The licence ended." || !src.Paused() {
+			t.Errorf("source of 0024 = %+v", src)
+		}
+		if td, err := s.FindTakedown(ctx, "osprey-story"); err != nil || td.SourceID != src.ID || !td.Restorable() {
+			t.Errorf("source's takedown of 0024 = %+v, %v", td, err)
+		}
+		td, err := s.FindTakedown(ctx, "purged-story")
+		if err != nil || td.Restorable() || !td.PurgedAt.Equal(UpgradeTime) {
+			t.Errorf("purged takedown of 0024 = %+v, %v", td, err)
+		}
+		if _, err := s.RestoreArticle(ctx, "purged-story"); herald.ErrorCode(err) != herald.ECONFLICT {
+			t.Errorf("RestoreArticle of a purged takedown = %v, want ECONFLICT", err)
+		}
+		kestrel := mustFindSource(t, s, "kestrel-times")
+		got, err := s.ChangedItems(ctx, kestrel.ID, map[string]time.Time{"kestrel-1": UpgradeTime.Add(time.Minute)})
+		if err != nil || !slices.Equal(got, []int64{3}) {
+			t.Errorf("ChangedItems after 0024 = %v, %v; want [3]", got, err)
+		}
+	},
 }
 
 // The version article 3 had before the one the fixture shows.

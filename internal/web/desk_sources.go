@@ -200,6 +200,10 @@ func (s *Server) handleSourceAction(w http.ResponseWriter, r *http.Request) {
 	case "check":
 		_, err = d.CheckSourceNow(ctx, actor, slug)
 		message = "Its next check is due now."
+	case "takedown":
+		message, err = s.takeDownSource(ctx, actor, slug, r.PostFormValue("reason"), r.PostFormValue("confirm"))
+	case "restore":
+		message, err = s.restoreSource(ctx, actor, slug)
 	case "remove", "purge":
 		purge := r.PostFormValue("do") == "purge"
 		if r.PostFormValue("confirm") != slug {
@@ -230,12 +234,72 @@ func (s *Server) handleSourceAction(w http.ResponseWriter, r *http.Request) {
 // in the background: a large source takes a while, and the setting is
 // saved. A failure is logged; `herald source set` applies it again.
 func (s *Server) repicture(slug string) {
+	s.background("apply image policy", slug, func(ctx context.Context) error {
+		_, err := ingest.ApplyImagePolicy(ctx, s.Store, slug, nil)
+		return err
+	})
+}
+
+// background runs what on the source with the slug after the request
+// ends, for up to an hour, logs its failure, and then lets the caches
+// see what it changed.
+func (s *Server) background(what, slug string, fn func(ctx context.Context) error) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 		defer cancel()
-		if _, err := ingest.ApplyImagePolicy(ctx, s.Store, slug, nil); err != nil {
-			s.Logger.Error("apply image policy", "source", slug, "err", err)
+		if err := fn(ctx); err != nil {
+			s.Logger.Error(what, "source", slug, "err", err)
 		}
 		s.refreshVersion(ctx)
 	}()
+}
+
+// takeDownSource checks the form of "Take down everything from this
+// outlet", then takes the articles down in the background: a source may
+// have 100,000, more than a request should wait for. The articles answer
+// 410 as they go; `herald source takedown` finishes what a restart
+// interrupts.
+func (s *Server) takeDownSource(ctx context.Context, actor desk.Actor, slug, reason, confirm string) (string, error) {
+	if confirm != slug {
+		return "", herald.Errorf(herald.EINVALID, "Type the source's slug, %s, to confirm the takedown.", slug)
+	}
+	if err := desk.CheckSourceTakedown(actor, reason); err != nil {
+		return "", err
+	}
+	src, err := s.Store.FindSourceBySlug(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	s.background("take down source", slug, func(ctx context.Context) error {
+		r, err := s.desk().TakeDownSource(ctx, actor, slug, reason)
+		if err == nil {
+			s.Logger.Info("source taken down", "source", slug, "articles", r.Done, "by", actor.Email)
+		}
+		return err
+	})
+	return fmt.Sprintf("Taking down its %d articles: each answers 410 Gone with the reason as it goes, and the source is paused.",
+		src.ArticleCount), nil
+}
+
+// restoreSource publishes again what a source's takedown took down, in
+// the background as takeDownSource does.
+func (s *Server) restoreSource(ctx context.Context, actor desk.Actor, slug string) (string, error) {
+	if err := desk.CheckSourceTakedown(actor, "restore"); err != nil {
+		return "", err
+	}
+	src, err := s.Store.FindSourceBySlug(ctx, slug)
+	if err != nil {
+		return "", err
+	}
+	if !src.TakenDown() {
+		return "", herald.Errorf(herald.EINVALID, "%s is not taken down: there is nothing to restore.", src.Name)
+	}
+	s.background("restore source", slug, func(ctx context.Context) error {
+		r, err := s.desk().RestoreSource(ctx, actor, slug)
+		if err == nil {
+			s.Logger.Info("source restored", "source", slug, "articles", r.Done, "kept down", r.Kept, "by", actor.Email)
+		}
+		return err
+	})
+	return "Restoring its articles: each is published again as it goes, and the source is followed again at the end.", nil
 }
