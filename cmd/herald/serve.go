@@ -36,6 +36,7 @@ func runServe(ctx context.Context, args []string, e env) error {
 	withDemo := fs.Bool("demo", false, "serve the bundled demo news world: its outlets run on loopback and are followed like real ones")
 	follow := fs.Bool("follow", true, "fetch followed sources in this process (turn off on web-only nodes)")
 	workers := fs.Int("fetch-workers", 4, "sources checked at once")
+	recheckWorkers := fs.Int("recheck-workers", 1, "stored articles fetched again at once, to follow their changes (0 turns re-checks off)")
 	retention := fs.Duration("takedown-retention", herald.DefaultTakedownRetention,
 		"how long a takedown can be undone; after it the article's text is deleted for good (0 keeps it forever)")
 	var metricsAllow []netip.Prefix
@@ -61,6 +62,9 @@ func runServe(ctx context.Context, args []string, e env) error {
 	}
 	if *workers < 1 || *workers > 64 {
 		return herald.Errorf(herald.EINVALID, "--fetch-workers %d is outside 1 to 64", *workers)
+	}
+	if *recheckWorkers < 0 || *recheckWorkers > 64 {
+		return herald.Errorf(herald.EINVALID, "--recheck-workers %d is outside 0 to 64", *recheckWorkers)
 	}
 	if err := backupFlags.validate(); err != nil {
 		return err
@@ -146,11 +150,14 @@ func runServe(ctx context.Context, args []string, e env) error {
 		running.Go(func() { f.Run(background) })
 		// Stored articles are fetched again through the same client, on
 		// the schedule the store keeps, by fewer workers than new items.
-		rc := &ingest.Rechecker{Store: store, Topics: store, Fetcher: fetcher, Logger: logger, Owner: followerName()}
+		rc := &ingest.Rechecker{Store: store, Topics: store, Fetcher: fetcher, Logger: logger, Owner: followerName(),
+			Workers: *recheckWorkers}
 		if *withDemo {
 			rc.PollEvery = 5 * time.Second
 		}
-		running.Go(func() { rc.Run(background) })
+		if *recheckWorkers > 0 {
+			running.Go(func() { rc.Run(background) })
+		}
 
 		// Articles' pictures, through the same client: politeness to a
 		// host holds across its pages and its pictures. One Limiter
