@@ -93,6 +93,9 @@ type TakedownService interface {
 	TakeDownArticle(ctx context.Context, slug string, status ArticleStatus, reason string) (*Takedown, error)
 	// FindTakedown returns the takedown of the slug, or ENOTFOUND.
 	FindTakedown(ctx context.Context, slug string) (*Takedown, error)
+	// FindTakedownOf returns the takedown of the article that had the
+	// id, or ENOTFOUND: the API answers 410 for it.
+	FindTakedownOf(ctx context.Context, articleID int64) (*Takedown, error)
 	// FindTakedowns returns the newest takedowns, at most limit.
 	FindTakedowns(ctx context.Context, limit int) ([]*Takedown, error)
 	// RestoreArticle publishes the article again from its snapshot, with

@@ -214,6 +214,18 @@ func (db *DB) FindTakedown(ctx context.Context, slug string) (*herald.Takedown, 
 	return t, nil
 }
 
+// FindTakedownOf implements herald.TakedownService.
+func (db *DB) FindTakedownOf(ctx context.Context, articleID int64) (*herald.Takedown, error) {
+	t, err := scanTakedown(db.pool.QueryRow(ctx, `SELECT `+takedownColumns+` FROM takedowns WHERE article_id = $1`, articleID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, herald.Errorf(herald.ENOTFOUND, "article %d was not taken down", articleID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find takedown of article %d: %w", articleID, err)
+	}
+	return t, nil
+}
+
 // FindTakedowns implements herald.TakedownService. Slugs sort by code
 // point, as SQLite's do.
 func (db *DB) FindTakedowns(ctx context.Context, limit int) ([]*herald.Takedown, error) {

@@ -304,6 +304,18 @@ func (db *DB) FindTakedown(ctx context.Context, slug string) (*herald.Takedown, 
 	return t, nil
 }
 
+// FindTakedownOf implements herald.TakedownService.
+func (db *DB) FindTakedownOf(ctx context.Context, articleID int64) (*herald.Takedown, error) {
+	t, err := scanTakedown(db.reader.QueryRowContext(ctx, `SELECT `+takedownColumns+` FROM takedowns WHERE article_id = ?`, articleID).Scan)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, herald.Errorf(herald.ENOTFOUND, "article %d was not taken down", articleID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find takedown of article %d: %w", articleID, err)
+	}
+	return t, nil
+}
+
 // FindTakedowns implements herald.TakedownService.
 func (db *DB) FindTakedowns(ctx context.Context, limit int) ([]*herald.Takedown, error) {
 	if limit <= 0 {

@@ -643,6 +643,12 @@ func testTakedown(t *testing.T, s herald.Store) {
 	if got, err := s.FindTakedown(ctx, a.Slug); err != nil || got.ArticleID != a.ID || got.Reason != "Legal request" {
 		t.Errorf("FindTakedown = %+v, %v", got, err)
 	}
+	if got, err := s.FindTakedownOf(ctx, a.ID); err != nil || got.Slug != a.Slug {
+		t.Errorf("FindTakedownOf = %+v, %v", got, err)
+	}
+	if _, err := s.FindTakedownOf(ctx, b.ID); herald.ErrorCode(err) != herald.ENOTFOUND {
+		t.Errorf("FindTakedownOf a published article = %v, want ENOTFOUND", err)
+	}
 
 	// A second takedown changes only what its page says.
 	again, err := s.TakeDownArticle(ctx, a.Slug, herald.StatusWithdrawn, "The outlet withdrew it")

@@ -217,6 +217,9 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 			return nil, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
 		}
 		a, err := s.Store.FindArticleByID(r.Context(), id)
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			return s.apiGone(r, id, err)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -231,6 +234,43 @@ func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 		vs[0].Topics = topics[a.ID]
 		return jsonPage(vs[0])
 	})
+}
+
+// apiGoneArticle is the API's answer, with 410 Gone, for an article its
+// outlet withdrew or an editor took down.
+type apiGoneArticle struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	ID     int64  `json:"id"`
+	Slug   string `json:"slug"`
+	Title  string `json:"title"`
+	Status string `json:"status"` // withdrawn or taken_down
+	// WithdrawnReason says why, as the article's page does.
+	WithdrawnReason string    `json:"withdrawn_reason"`
+	WithdrawnAt     time.Time `json:"withdrawn_at"`
+}
+
+// apiGone answers for an article id that is not stored: 410 with the
+// reason when it was withdrawn or taken down, notFound otherwise.
+func (s *Server) apiGone(r *http.Request, id int64, notFound error) (*page, error) {
+	t, err := s.Store.FindTakedownOf(r.Context(), id)
+	if herald.ErrorCode(err) == herald.ENOTFOUND {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	v := apiGoneArticle{ID: id, Slug: t.Slug, Title: t.Title, Status: string(t.Status), WithdrawnReason: t.Reason,
+		WithdrawnAt: t.At.UTC()}
+	v.Error.Code, v.Error.Message = "gone", t.Reason
+	p, err := jsonPage(v)
+	if err != nil {
+		return nil, err
+	}
+	p.status = http.StatusGone
+	return p, nil
 }
 
 func (s *Server) handleAPISources(w http.ResponseWriter, r *http.Request) {

@@ -251,6 +251,11 @@ func TestDeskTakedown(t *testing.T) {
 			t.Errorf("%s still lists the taken-down article", p)
 		}
 	}
+	resp, api := visitor.get(fmt.Sprintf("/api/v1/articles/%d", s.article.ID))
+	if resp.StatusCode != http.StatusGone || !strings.Contains(api, `"status": "taken_down"`) ||
+		!strings.Contains(api, `"withdrawn_reason": "Published by mistake."`) {
+		t.Errorf("the API for the taken-down article: %s\n%s", resp.Status, api)
+	}
 	_, page = ed.get(path)
 	if resp, _ = ed.postForm(path, url.Values{"do": {"restore"}, "request": {formRequest(t, page)}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("restore: %s", resp.Status)
