@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -31,84 +30,60 @@ func runStory(ctx context.Context, args []string, e env) error {
 }
 
 func runStoryList(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("story list", flag.ContinueOnError)
-	db := dbFlag(fs)
-	limit := fs.Int("limit", 20, "how many stories to list, the latest first (at most 100)")
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("story list", storyUsage)
+	limit := c.Int("limit", 20, "how many stories to list, the latest first (at most 100)")
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	stories, _, err := store.FindStories(ctx, herald.StoryFilter{Limit: *limit})
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tARTICLES\tOUTLETS\tLATEST\tHEADLINE")
-	for _, s := range stories {
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\n", s.ID, s.Articles, len(s.Outlets), when(s.Last), s.Headline())
-	}
-	return tw.Flush()
+	return c.run(ctx, func(store herald.Store) error {
+		stories, _, err := store.FindStories(ctx, herald.StoryFilter{Limit: *limit})
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tARTICLES\tOUTLETS\tLATEST\tHEADLINE")
+		for _, s := range stories {
+			fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\n", s.ID, s.Articles, len(s.Outlets), when(s.Last), s.Headline())
+		}
+		return tw.Flush()
+	})
 }
 
 func runStorySplit(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("story split", flag.ContinueOnError)
-	db := dbFlag(fs)
-	as := asFlag(fs)
-	args = moveFlagsFirst(args)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("story split", storyUsage).audited()
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, storyUsage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	s, err := (&desk.Desk{Store: store}).SplitArticle(ctx, desk.System(*as), fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s is now story %d, on its own; it will not be placed again\n", fs.Arg(0), s.ID)
-	return nil
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		s, err := d.SplitArticle(ctx, a, c.Arg(0))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s is now story %d, on its own; it will not be placed again\n", c.Arg(0), s.ID)
+		return nil
+	})
 }
 
 func runStoryMerge(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("story merge", flag.ContinueOnError)
-	db := dbFlag(fs)
-	as := asFlag(fs)
-	args = moveFlagsFirst(args)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("story merge", storyUsage).audited()
+	if err := c.parse(moveFlagsFirst(args), e, 2); err != nil {
 		return err
-	}
-	if fs.NArg() != 2 {
-		fmt.Fprint(e.stderr, storyUsage)
-		return errUsage
 	}
 	var ids [2]int64
 	for i := range ids {
-		n, err := strconv.ParseInt(strings.TrimSpace(fs.Arg(i)), 10, 64)
+		n, err := strconv.ParseInt(strings.TrimSpace(c.Arg(i)), 10, 64)
 		if err != nil || n <= 0 {
-			return herald.Errorf(herald.EINVALID, "story id %q is not a positive number; see herald story list", fs.Arg(i))
+			return herald.Errorf(herald.EINVALID, "story id %q is not a positive number; see herald story list", c.Arg(i))
 		}
 		ids[i] = n
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := (&desk.Desk{Store: store}).MergeStories(ctx, desk.System(*as), ids[0], ids[1]); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "story %d merged into story %d\n", ids[0], ids[1])
-	return nil
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		if err := d.MergeStories(ctx, a, ids[0], ids[1]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "story %d merged into story %d\n", ids[0], ids[1])
+		return nil
+	})
 }
 
 // placeUnplaced runs the pipeline's repair pass before ingesting: articles
