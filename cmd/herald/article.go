@@ -27,11 +27,13 @@ func runArticle(ctx context.Context, args []string, e env) error {
 }
 
 func runArticleTakedown(ctx context.Context, args []string, e env) error {
-	var reason *string
-	return withArticle(ctx, "takedown", args, e, func(fs *flag.FlagSet) {
-		reason = fs.String("reason", "", "why, shown on the article's page (required)")
-	}, func(d *desk.Desk, a desk.Actor, slug string) error {
-		t, err := d.TakeDown(ctx, a, slug, *reason)
+	c := newCommand("article takedown", articleUsage).audited()
+	reason := c.String("reason", "", "why, shown on the article's page (required)")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
+		return err
+	}
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		t, err := d.TakeDown(ctx, a, c.Arg(0), *reason)
 		if err != nil {
 			return err
 		}
@@ -41,8 +43,12 @@ func runArticleTakedown(ctx context.Context, args []string, e env) error {
 }
 
 func runArticleRestore(ctx context.Context, args []string, e env) error {
-	return withArticle(ctx, "restore", args, e, nil, func(d *desk.Desk, a desk.Actor, slug string) error {
-		art, err := d.Restore(ctx, a, slug)
+	c := newCommand("article restore", articleUsage).audited()
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
+		return err
+	}
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		art, err := d.Restore(ctx, a, c.Arg(0))
 		if err != nil {
 			return err
 		}
@@ -52,36 +58,28 @@ func runArticleRestore(ctx context.Context, args []string, e env) error {
 }
 
 func runArticleEdit(ctx context.Context, args []string, e env) error {
-	var fs *flag.FlagSet
-	var title, excerpt *string
-	return withArticle(ctx, "edit", args, e, func(f *flag.FlagSet) {
-		fs = f
-		title = fs.String("title", "", "the title to show")
-		excerpt = fs.String("excerpt", "", "the excerpt lists show; empty returns to the first words of the text")
-	}, func(d *desk.Desk, a desk.Actor, slug string) error {
-		// Only the flags given change anything.
-		var edit herald.ArticleEdit
-		fs.Visit(func(f *flag.Flag) {
-			switch f.Name {
-			case "title":
-				edit.Title = title
-			case "excerpt":
-				edit.Excerpt = excerpt
-			}
-		})
-		art, err := d.EditArticle(ctx, a, slug, edit)
+	c := newCommand("article edit", articleUsage).audited()
+	title := c.String("title", "", "the title to show")
+	excerpt := c.String("excerpt", "", "the excerpt lists show; empty returns to the first words of the text")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
+		return err
+	}
+	// Only the flags given change anything.
+	var edit herald.ArticleEdit
+	c.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "title":
+			edit.Title = title
+		case "excerpt":
+			edit.Excerpt = excerpt
+		}
+	})
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		art, err := d.EditArticle(ctx, a, c.Arg(0), edit)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s now shows %q: %s\n", art.Slug, art.Title, art.Lead)
 		return nil
 	})
-}
-
-// withArticle runs an article subcommand: it reads the flags (those
-// flags adds, --db and --as) and the one slug, opens the store, and calls
-// act with the desk.
-func withArticle(ctx context.Context, name string, args []string, e env, flags func(*flag.FlagSet),
-	act func(*desk.Desk, desk.Actor, string) error) error {
-	return withDesk(ctx, "article "+name, articleUsage, args, e, flags, act)
 }

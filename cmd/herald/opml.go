@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,36 +18,27 @@ import (
 // address is a feed, so nothing is fetched: a wrong address shows in
 // herald source list after its first check, as for source add.
 func runSourceImport(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source import", flag.ContinueOnError)
-	db := dbFlag(fs)
-	licence := fs.String("licence", string(herald.DefaultLicence), "the licence of the feeds whose outline names none: full, excerpt or headline")
-	dryRun := fs.Bool("dry-run", false, "say what would be added, and add nothing")
-	as := asFlag(fs)
-	if err := parseFlags(fs, moveFlagsFirst(withBoolValues(args, "dry-run")), e); err != nil {
+	c := newCommand("source import", sourceUsage).audited()
+	licence := c.String("licence", string(herald.DefaultLicence), "the licence of the feeds whose outline names none: full, excerpt or headline")
+	dryRun := c.Bool("dry-run", false, "say what would be added, and add nothing")
+	if err := c.parse(moveFlagsFirst(withBoolValues(args, "dry-run")), e, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
 	}
 	defaultLicence, err := herald.ParseLicence(*licence)
 	if err != nil {
 		return err
 	}
-	outlines, err := readOPML(fs.Arg(0), e.stdin)
+	outlines, err := readOPML(c.Arg(0), e.stdin)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		res, err := d.ImportOPML(ctx, a, outlines, defaultLicence, *dryRun)
+		if res != nil {
+			reportImport(res, *dryRun, e)
+		}
 		return err
-	}
-	defer store.Close()
-	res, err := (&desk.Desk{Store: store}).ImportOPML(ctx, desk.System(*as), outlines, defaultLicence, *dryRun)
-	if res != nil {
-		reportImport(res, *dryRun, e)
-	}
-	return err
+	})
 }
 
 // withBoolValues writes each of the named boolean flags as --name=true:
@@ -108,33 +98,25 @@ func reportImport(res *desk.ImportResult, dryRun bool, e env) {
 // runSourceExport writes every followed source, with its settings, as an
 // OPML list that feed readers and herald source import read.
 func runSourceExport(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source export", flag.ContinueOnError)
-	db := dbFlag(fs)
-	out := fs.String("o", "", "write the list to this file (default: standard output)")
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("source export", sourceUsage)
+	out := c.String("o", "", "write the list to this file (default: standard output)")
+	if err := c.parse(args, e, 0); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	outlines, err := (&desk.Desk{Store: store}).ExportOPML(ctx)
-	if err != nil {
-		return err
-	}
-	if *out == "" {
-		return opml.Write(e.stdout, "Herald sources", outlines)
-	}
-	if err := writeFileWith(*out, func(w io.Writer) error { return opml.Write(w, "Herald sources", outlines) }); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "exported %d sources to %s\n", len(outlines), *out)
-	return nil
+	return c.run(ctx, func(store herald.Store) error {
+		outlines, err := (&desk.Desk{Store: store}).ExportOPML(ctx)
+		if err != nil {
+			return err
+		}
+		if *out == "" {
+			return opml.Write(e.stdout, "Herald sources", outlines)
+		}
+		if err := writeFileWith(*out, func(w io.Writer) error { return opml.Write(w, "Herald sources", outlines) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "exported %d sources to %s\n", len(outlines), *out)
+		return nil
+	})
 }
 
 // writeFileWith writes the named file with write, through a temporary

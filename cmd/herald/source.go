@@ -43,45 +43,35 @@ func runSource(ctx context.Context, args []string, e env) error {
 }
 
 func runSourceAdd(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source add", flag.ContinueOnError)
-	db := dbFlag(fs)
-	name := fs.String("name", "", "the outlet's name, shown in attributions (default: the feed's title)")
-	licence := fs.String("licence", "excerpt", "how much of each article to republish: full, excerpt or headline")
-	every := fs.Duration("every", 0, "check at this fixed interval, 5m to 24h (default: adapt to how often it publishes)")
-	fulltext := fs.String("fulltext", "auto", "fetch each article's page: auto (when the feed has only a summary), always or never")
-	images := fs.String("images", "", "which pictures to show: all, lead or none (default: from the licence), never more than the licence allows")
-	as := asFlag(fs)
-	fetchFlags := addFetchFlags(fs)
-	args = moveFlagsFirst(args)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("source add", sourceUsage).audited()
+	name := c.String("name", "", "the outlet's name, shown in attributions (default: the feed's title)")
+	licence := c.String("licence", "excerpt", "how much of each article to republish: full, excerpt or headline")
+	every := c.Duration("every", 0, "check at this fixed interval, 5m to 24h (default: adapt to how often it publishes)")
+	fulltext := c.String("fulltext", "auto", "fetch each article's page: auto (when the feed has only a summary), always or never")
+	images := c.String("images", "", "which pictures to show: all, lead or none (default: from the licence), never more than the licence allows")
+	fetchFlags := addFetchFlags(c.FlagSet)
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
 	}
 	if *every != 0 && (*every < herald.MinCheckInterval || *every > herald.MaxCheckInterval) {
 		return herald.Errorf(herald.EINVALID, "--every %s is outside 5m to 24h", *every)
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	form := desk.SourceForm{URL: fs.Arg(0), Name: *name, Licence: *licence, Fulltext: *fulltext, Images: *images}
+	form := desk.SourceForm{URL: c.Arg(0), Name: *name, Licence: *licence, Fulltext: *fulltext, Images: *images}
 	if *every != 0 {
 		form.Every = every.String()
 	}
-	d := &desk.Desk{Store: store, Client: fetchFlags.client(nil)}
-	src, note, err := d.AddSource(ctx, desk.System(*as), form)
-	if note != "" {
-		fmt.Fprintln(e.stderr, note)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s, %s; first check now\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
-	return nil
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		d.Client = fetchFlags.client(nil)
+		src, note, err := d.AddSource(ctx, a, form)
+		if note != "" {
+			fmt.Fprintln(e.stderr, note)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "added %s (%s): %s %s, licence %s, %s; first check now\n", src.Name, src.Slug, src.Kind, src.FeedURL, src.Licence, describeImages(src))
+		return nil
+	})
 }
 
 // describeImages says which pictures s's articles show, and why when its
@@ -110,23 +100,16 @@ func describeImages(s *herald.Source) string {
 }
 
 func runSourceSet(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source set", flag.ContinueOnError)
-	db := dbFlag(fs)
-	licence := fs.String("licence", "", "how much of each article added from now on to republish: full, excerpt or headline")
-	images := fs.String("images", "", "which pictures to show, stored articles included: all, lead, none, or licence (follow the licence)")
-	as := asFlag(fs)
-	args = moveFlagsFirst(args)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("source set", sourceUsage).audited()
+	licence := c.String("licence", "", "how much of each article added from now on to republish: full, excerpt or headline")
+	images := c.String("images", "", "which pictures to show, stored articles included: all, lead, none, or licence (follow the licence)")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
 	}
 	// Only the flags given change anything; an empty value is a mistake,
 	// not "leave it" (--images licence returns to the licence's).
 	given := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	c.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	var upd herald.SourceUpdate
 	var err error
 	if given["licence"] {
@@ -141,48 +124,44 @@ func runSourceSet(ctx context.Context, args []string, e env) error {
 	}
 	if upd.Licence == nil && upd.Images == nil {
 		fmt.Fprintln(e.stderr, "source set: nothing to change; pass --licence or --images")
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
+		return c.fail()
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	slug := fs.Arg(0)
-	d := &desk.Desk{Store: store}
-	src, err := d.UpdateSource(ctx, desk.System(*as), slug, upd)
-	if err != nil {
-		return noSource(err, slug)
-	}
-	fmt.Fprintf(e.stdout, "%s: licence %s for new articles, %s\n", src.Slug, orDash(string(src.Licence)), describeImages(src))
-	if upd.Images == nil {
-		// Stored articles keep their own licence, so their pictures stay.
-		return nil
-	}
-	res, err := ingest.ApplyImagePolicy(ctx, store, slug, func(done int) {
-		if done > 0 && done%1000 == 0 {
-			fmt.Fprintf(e.stderr, "%d articles done\n", done)
+	slug := c.Arg(0)
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		src, err := d.UpdateSource(ctx, a, slug, upd)
+		if err != nil {
+			return noSource(err, slug)
 		}
+		fmt.Fprintf(e.stdout, "%s: licence %s for new articles, %s\n", src.Slug, orDash(string(src.Licence)), describeImages(src))
+		if upd.Images == nil {
+			// Stored articles keep their own licence, so their pictures stay.
+			return nil
+		}
+		res, err := ingest.ApplyImagePolicy(ctx, d.Store, slug, func(done int) {
+			if done > 0 && done%1000 == 0 {
+				fmt.Fprintf(e.stderr, "%d articles done\n", done)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "pictures named again for %d stored articles; %d pictures no article shows deleted\n", res.Articles, res.Pruned)
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "pictures named again for %d stored articles; %d pictures no article shows deleted\n", res.Articles, res.Pruned)
-	return nil
 }
 
 func runSourceList(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source list", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("source list", sourceUsage)
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	return c.run(ctx, func(store herald.Store) error {
+		return listSources(ctx, store, e)
+	})
+}
+
+// listSources prints a table of every source and how its fetching goes.
+func listSources(ctx context.Context, store herald.Store, e env) error {
 	sources, err := store.FindSources(ctx)
 	if err != nil {
 		return err
@@ -214,43 +193,35 @@ func runSourceList(ctx context.Context, args []string, e env) error {
 }
 
 func runSourceRemove(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("source remove", flag.ContinueOnError)
-	db := dbFlag(fs)
-	purge := fs.Bool("purge", false, "also delete the source's articles")
-	as := asFlag(fs)
-	args = moveFlagsFirst(args)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("source remove", sourceUsage).audited()
+	purge := c.Bool("purge", false, "also delete the source's articles")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, sourceUsage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	d := &desk.Desk{Store: store}
-	if err := d.RemoveSource(ctx, desk.System(*as), fs.Arg(0), *purge); err != nil {
-		return noSource(err, fs.Arg(0))
-	}
-	if *purge {
-		fmt.Fprintf(e.stdout, "removed %s and deleted its articles\n", fs.Arg(0))
-	} else {
-		fmt.Fprintf(e.stdout, "removed %s; its articles stay\n", fs.Arg(0))
-	}
-	return nil
+	slug := c.Arg(0)
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		if err := d.RemoveSource(ctx, a, slug, *purge); err != nil {
+			return noSource(err, slug)
+		}
+		if *purge {
+			fmt.Fprintf(e.stdout, "removed %s and deleted its articles\n", slug)
+		} else {
+			fmt.Fprintf(e.stdout, "removed %s; its articles stay\n", slug)
+		}
+		return nil
+	})
 }
 
 func runSourceTakedown(ctx context.Context, args []string, e env) error {
-	var reason *string
-	return withDesk(ctx, "source takedown", sourceUsage, args, e, func(fs *flag.FlagSet) {
-		reason = fs.String("reason", "", "why, shown on every article's page (required)")
-	}, func(d *desk.Desk, a desk.Actor, slug string) error {
-		r, err := d.TakeDownSource(ctx, a, slug, *reason)
+	c := newCommand("source takedown", sourceUsage).audited()
+	reason := c.String("reason", "", "why, shown on every article's page (required)")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
+		return err
+	}
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		r, err := d.TakeDownSource(ctx, a, c.Arg(0), *reason)
 		if err != nil {
-			return noSource(err, slug)
+			return noSource(err, c.Arg(0))
 		}
 		fmt.Fprintf(e.stdout, "%s taken down: %d articles answer 410 Gone (%s); the source is paused\n",
 			r.Source.Name, r.Done, r.Source.TakedownReason)
@@ -259,10 +230,14 @@ func runSourceTakedown(ctx context.Context, args []string, e env) error {
 }
 
 func runSourceRestore(ctx context.Context, args []string, e env) error {
-	return withDesk(ctx, "source restore", sourceUsage, args, e, nil, func(d *desk.Desk, a desk.Actor, slug string) error {
-		r, err := d.RestoreSource(ctx, a, slug)
+	c := newCommand("source restore", sourceUsage).audited()
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
+		return err
+	}
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		r, err := d.RestoreSource(ctx, a, c.Arg(0))
 		if err != nil {
-			return noSource(err, slug)
+			return noSource(err, c.Arg(0))
 		}
 		fmt.Fprintf(e.stdout, "%s restored: %d articles published again, and the source followed again\n", r.Source.Name, r.Done)
 		if r.Kept > 0 {
@@ -270,31 +245,6 @@ func runSourceRestore(ctx context.Context, args []string, e env) error {
 		}
 		return nil
 	})
-}
-
-// withDesk parses the flags of the command name (--db, --as and those
-// flags adds) and one slug, and acts on it with a desk on the store.
-func withDesk(ctx context.Context, name, usage string, args []string, e env, flags func(*flag.FlagSet),
-	act func(*desk.Desk, desk.Actor, string) error) error {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	db := dbFlag(fs)
-	as := asFlag(fs)
-	if flags != nil {
-		flags(fs)
-	}
-	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
-		return err
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, usage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return act(&desk.Desk{Store: store}, desk.System(*as), fs.Arg(0))
 }
 
 // setting parses the value of a flag given to source set: an empty one is
