@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -25,46 +24,40 @@ func runDigest(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stderr, digestUsage)
 		return errUsage
 	}
-	fs := flag.NewFlagSet("digest "+args[0], flag.ContinueOnError)
-	db := dbFlag(fs)
-	off := fs.Bool("off", false, "undo: unpin or unhide")
-	as := asFlag(fs)
-	if err := parseFlags(fs, moveFlagsFirst(args[1:]), e); err != nil {
+	c := newCommand("digest "+args[0], digestUsage).audited()
+	off := c.Bool("off", false, "undo: unpin or unhide")
+	if err := c.parse(moveFlagsFirst(args[1:]), e, anyArgs); err != nil {
 		return err
 	}
 	want := map[string]int{"show": 1, "pin": 1, "hide": 1, "edit": 2}[args[0]]
-	if want == 0 || fs.NArg() != want {
-		fmt.Fprint(e.stderr, digestUsage)
-		return errUsage
+	if want == 0 || c.NArg() != want {
+		return c.fail()
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if args[0] == "show" {
-		return showDigest(ctx, store, fs.Arg(0), e)
-	}
-	id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-	if err != nil || id <= 0 {
-		return herald.Errorf(herald.EINVALID, "%q is not a point id: \"herald digest show TOPIC\" lists them", fs.Arg(0))
-	}
-	var edit herald.DigestEdit
-	on := !*off
-	switch args[0] {
-	case "pin":
-		edit.Pinned = &on
-	case "hide":
-		edit.Hidden = &on
-	case "edit":
-		text := fs.Arg(1)
-		edit.Text = &text
-	}
-	if err := (&desk.Desk{Store: store}).EditDigestPoint(ctx, desk.System(*as), id, edit); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "point %d changed\n", id)
-	return nil
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		if args[0] == "show" {
+			return showDigest(ctx, d.Store, c.Arg(0), e)
+		}
+		id, err := strconv.ParseInt(c.Arg(0), 10, 64)
+		if err != nil || id <= 0 {
+			return herald.Errorf(herald.EINVALID, "%q is not a point id: \"herald digest show TOPIC\" lists them", c.Arg(0))
+		}
+		var edit herald.DigestEdit
+		on := !*off
+		switch args[0] {
+		case "pin":
+			edit.Pinned = &on
+		case "hide":
+			edit.Hidden = &on
+		case "edit":
+			text := c.Arg(1)
+			edit.Text = &text
+		}
+		if err := d.EditDigestPoint(ctx, a, id, edit); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "point %d changed\n", id)
+		return nil
+	})
 }
 
 func showDigest(ctx context.Context, store herald.Store, slug string, e env) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,16 +25,18 @@ func runMedia(ctx context.Context, args []string, e env) error {
 }
 
 func runMediaStats(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("media stats", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("media stats", mediaUsage)
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	return c.run(ctx, func(store herald.Store) error {
+		return showMediaStats(ctx, store, e)
+	})
+}
+
+// showMediaStats prints what the pictures take, their addresses by
+// status, and why the failed ones failed.
+func showMediaStats(ctx context.Context, store herald.Store, e env) error {
 	st, err := store.MediaStats(ctx)
 	if err != nil {
 		return err
@@ -69,30 +70,26 @@ func runMediaStats(ctx context.Context, args []string, e env) error {
 }
 
 func runMediaRefetch(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("media refetch", flag.ContinueOnError)
-	db := dbFlag(fs)
-	source := fs.String("source", "", "only the pictures of this source's articles (its `SLUG`, as herald source list shows it)")
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("media refetch", mediaUsage)
+	source := c.String("source", "", "only the pictures of this source's articles (its `SLUG`, as herald source list shows it)")
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(e.stderr, "herald media refetch: unexpected argument %q\n\n%s", fs.Arg(0), mediaUsage)
-		return errUsage
+	if c.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "herald media refetch: unexpected argument %q\n\n", c.Arg(0))
+		return c.fail()
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	n, err := store.RequeueImages(ctx, *source)
-	if herald.ErrorCode(err) == herald.ENOTFOUND {
-		return herald.Errorf(herald.ENOTFOUND, "no source %q (herald source list shows the slugs)", *source)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%d pictures to fetch again; herald serve fetches them within seconds\n", n)
-	return nil
+	return c.run(ctx, func(store herald.Store) error {
+		n, err := store.RequeueImages(ctx, *source)
+		if herald.ErrorCode(err) == herald.ENOTFOUND {
+			return herald.Errorf(herald.ENOTFOUND, "no source %q (herald source list shows the slugs)", *source)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%d pictures to fetch again; herald serve fetches them within seconds\n", n)
+		return nil
+	})
 }
 
 // byteSize writes n bytes as an editor would say it, with the exact count.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -42,71 +41,62 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 // runTopicAdd adds a topic, or with edit changes one, then tags the stored
 // articles under the new rules, showing progress.
 func runTopicAdd(ctx context.Context, args []string, e env, edit bool) error {
-	fs := flag.NewFlagSet("topic add", flag.ContinueOnError)
-	db := dbFlag(fs)
+	c := newCommand("topic add", topicUsage).audited()
 	var match, exclude, outlets listFlag
-	fs.Var(&match, "match", "a word or phrase that puts an article in the topic when its title or lead has it")
-	fs.Var(&exclude, "exclude", "a word or phrase that keeps an article out")
-	fs.Var(&outlets, "outlet", "only articles from this outlet (its name or slug)")
-	slug := fs.String("slug", "", "the topic page's address, /topics/SLUG (default: from the name)")
-	name := fs.String("name", "", "the new name (topic edit)")
-	as := asFlag(fs)
-	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+	c.Var(&match, "match", "a word or phrase that puts an article in the topic when its title or lead has it")
+	c.Var(&exclude, "exclude", "a word or phrase that keeps an article out")
+	c.Var(&outlets, "outlet", "only articles from this outlet (its name or slug)")
+	slug := c.String("slug", "", "the topic page's address, /topics/SLUG (default: from the name)")
+	name := c.String("name", "", "the new name (topic edit)")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, topicUsage)
-		return errUsage
-	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
-	d := &desk.Desk{Store: store}
-	t := &herald.Topic{Name: fs.Arg(0), Slug: *slug, Rules: herald.TopicRules{Match: match, Exclude: exclude, Outlets: outlets}}
-	if edit {
-		if t, err = store.FindTopicBySlug(ctx, fs.Arg(0)); err != nil {
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		store := d.Store
+		t := &herald.Topic{Name: c.Arg(0), Slug: *slug, Rules: herald.TopicRules{Match: match, Exclude: exclude, Outlets: outlets}}
+		var err error
+		if edit {
+			if t, err = store.FindTopicBySlug(ctx, c.Arg(0)); err != nil {
+				return err
+			}
+			if *name != "" {
+				t.Name = *name
+			}
+			if len(match) > 0 {
+				t.Rules.Match = match
+			}
+			if len(exclude) > 0 {
+				t.Rules.Exclude = exclude
+			}
+			if len(outlets) > 0 {
+				t.Rules.Outlets = outlets
+			}
+			err = d.EditTopic(ctx, a, t)
+		} else {
+			err = d.AddTopic(ctx, a, t)
+		}
+		if err != nil {
 			return err
 		}
-		if *name != "" {
-			t.Name = *name
+		fmt.Fprintf(e.stderr, "topic %q: /topics/%s; tagging the stored articles…\n", t.Name, t.Slug)
+		var shown time.Time
+		printed := int64(-1)
+		err = ingest.Retag(ctx, store, store, t, func(done, last int64) {
+			// A line a second at most, and the last one always, once.
+			if now := time.Now(); done != printed && (now.Sub(shown) >= time.Second || done >= last) {
+				shown, printed = now, done
+				fmt.Fprintf(e.stderr, "tagged through article %d of %d (%.0f%%)\n", done, last, percent(done, last))
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("%w (herald serve finishes the tagging)", err)
 		}
-		if len(match) > 0 {
-			t.Rules.Match = match
+		if t, err = store.FindTopicBySlug(ctx, t.Slug); err != nil {
+			return err
 		}
-		if len(exclude) > 0 {
-			t.Rules.Exclude = exclude
-		}
-		if len(outlets) > 0 {
-			t.Rules.Outlets = outlets
-		}
-		err = d.EditTopic(ctx, desk.System(*as), t)
-	} else {
-		err = d.AddTopic(ctx, desk.System(*as), t)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stderr, "topic %q: /topics/%s; tagging the stored articles…\n", t.Name, t.Slug)
-	var shown time.Time
-	printed := int64(-1)
-	err = ingest.Retag(ctx, store, store, t, func(done, last int64) {
-		// A line a second at most, and the last one always, once.
-		if now := time.Now(); done != printed && (now.Sub(shown) >= time.Second || done >= last) {
-			shown, printed = now, done
-			fmt.Fprintf(e.stderr, "tagged through article %d of %d (%.0f%%)\n", done, last, percent(done, last))
-		}
+		fmt.Fprintf(e.stdout, "%s\t%d articles\n", t.Slug, t.ArticleCount)
+		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("%w (herald serve finishes the tagging)", err)
-	}
-	if t, err = store.FindTopicBySlug(ctx, t.Slug); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s\t%d articles\n", t.Slug, t.ArticleCount)
-	return nil
 }
 
 func percent(done, last int64) float64 {
@@ -117,16 +107,18 @@ func percent(done, last int64) float64 {
 }
 
 func runTopicList(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("topic list", flag.ContinueOnError)
-	db := dbFlag(fs)
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("topic list", topicUsage)
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	return c.run(ctx, func(store herald.Store) error {
+		return listTopics(ctx, store, e)
+	})
+}
+
+// listTopics prints a table of the topics, their rules, and how far their
+// tagging has come.
+func listTopics(ctx context.Context, store herald.Store, e env) error {
 	topics, err := store.FindTopics(ctx)
 	if err != nil {
 		return err
@@ -157,24 +149,27 @@ func quoteAll(list []string) string {
 }
 
 func runTopicSuggest(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("topic suggest", flag.ContinueOnError)
-	db := dbFlag(fs)
-	minArticles := fs.Int("min", 5, "suggest only names and phrases at least this many articles share")
-	recent := fs.Int("recent", 1000, "how many of the newest articles to read")
-	if err := parseFlags(fs, args, e); err != nil {
+	c := newCommand("topic suggest", topicUsage)
+	minArticles := c.Int("min", 5, "suggest only names and phrases at least this many articles share")
+	recent := c.Int("recent", 1000, "how many of the newest articles to read")
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
 	if *minArticles < 2 || *recent < 1 || *recent > 100000 {
 		return herald.Errorf(herald.EINVALID, "--min must be at least 2 and --recent from 1 to 100000")
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
+	return c.run(ctx, func(store herald.Store) error {
+		return suggestTopics(ctx, store, *minArticles, *recent, e)
+	})
+}
+
+// suggestTopics prints the names and phrases that at least minArticles of
+// the recent newest articles without a topic share, with the command
+// that would add each as a topic.
+func suggestTopics(ctx context.Context, store herald.Store, minArticles, recent int, e env) error {
 	var articles []*herald.Article
 	f := herald.ArticleFilter{Limit: herald.MaxPageSize}
-	for len(articles) < *recent {
+	for len(articles) < recent {
 		page, next, err := store.FindArticles(ctx, f)
 		if err != nil {
 			return err
@@ -189,9 +184,9 @@ func runTopicSuggest(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	suggestions := digest.Suggest(articles, topics, *minArticles, 20)
+	suggestions := digest.Suggest(articles, topics, minArticles, 20)
 	if len(suggestions) == 0 {
-		fmt.Fprintf(e.stderr, "no name or phrase is shared by %d of the %d newest articles without a topic\n", *minArticles, len(articles))
+		fmt.Fprintf(e.stderr, "no name or phrase is shared by %d of the %d newest articles without a topic\n", minArticles, len(articles))
 		return nil
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
