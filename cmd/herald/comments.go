@@ -29,43 +29,36 @@ func runComments(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stderr, commentsUsage)
 		return errUsage
 	}
-	fs := flag.NewFlagSet("comments "+args[0], flag.ContinueOnError)
-	db := dbFlag(fs)
-	email := fs.String("email", "", "the person's email address")
-	if err := parseFlags(fs, args[1:], e); err != nil {
+	c := newCommand("comments "+args[0], commentsUsage)
+	email := c.String("email", "", "the person's email address")
+	if err := c.parse(args[1:], e, 0); err != nil {
 		return err
 	}
-	if *email == "" || fs.NArg() > 0 {
-		fmt.Fprint(e.stderr, commentsUsage)
-		return errUsage
+	if *email == "" {
+		return c.fail()
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if args[0] == "erase" {
-		n, err := store.EraseCommentAuthor(ctx, *email)
-		if err != nil {
-			return err
+	return c.run(ctx, func(store herald.Store) error {
+		if args[0] == "erase" {
+			n, err := store.EraseCommentAuthor(ctx, *email)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "erased the personal data of %d comment(s) by %s\n", n, herald.NormalizeEmail(*email))
+			return nil
 		}
-		fmt.Fprintf(e.stdout, "erased the personal data of %d comment(s) by %s\n", n, herald.NormalizeEmail(*email))
-		return nil
-	}
-	return exportComments(ctx, store, *email, e)
+		return exportComments(ctx, store, *email, e)
+	})
 }
 
 // runCommentsClose sets one article's own closing time.
 func runCommentsClose(ctx context.Context, verb string, args []string, e env) error {
-	fs := flag.NewFlagSet("comments "+verb, flag.ContinueOnError)
-	db := dbFlag(fs)
-	at := fs.String("at", "", "when to close, in RFC 3339 (default: now)")
-	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+	c := newCommand("comments "+verb, commentsUsage)
+	at := c.String("at", "", "when to close, in RFC 3339 (default: now)")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || (verb == "open" && *at != "") {
-		fmt.Fprint(e.stderr, commentsUsage)
-		return errUsage
+	if verb == "open" && *at != "" {
+		return c.fail()
 	}
 	when := time.Now()
 	if verb == "open" {
@@ -77,24 +70,21 @@ func runCommentsClose(ctx context.Context, verb string, args []string, e env) er
 		}
 		when = t
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	a, err := store.FindArticleBySlug(ctx, fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	if err := store.SetCommentsClose(ctx, a.ID, when); err != nil {
-		return err
-	}
-	if when.IsZero() {
-		fmt.Fprintf(e.stdout, "comments on %s stay open\n", a.Slug)
-	} else {
-		fmt.Fprintf(e.stdout, "comments on %s close at %s\n", a.Slug, when.UTC().Format(time.RFC3339))
-	}
-	return nil
+	return c.run(ctx, func(store herald.Store) error {
+		a, err := store.FindArticleBySlug(ctx, c.Arg(0))
+		if err != nil {
+			return err
+		}
+		if err := store.SetCommentsClose(ctx, a.ID, when); err != nil {
+			return err
+		}
+		if when.IsZero() {
+			fmt.Fprintf(e.stdout, "comments on %s stay open\n", a.Slug)
+		} else {
+			fmt.Fprintf(e.stdout, "comments on %s close at %s\n", a.Slug, when.UTC().Format(time.RFC3339))
+		}
+		return nil
+	})
 }
 
 // exportedComment is one comment in an export: everything Herald keeps

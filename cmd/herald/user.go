@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -26,38 +25,30 @@ func runUser(ctx context.Context, args []string, e env) error {
 		fmt.Fprint(e.stderr, userUsage)
 		return errUsage
 	}
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	db := dbFlag(fs)
-	role := fs.String("role", "moderator", "what the user may do: admin, editor or moderator")
-	as := asFlag(fs)
-	if err := parseFlags(fs, moveFlagsFirst(args[1:]), e); err != nil {
+	c := newCommand("user add", userUsage).audited()
+	role := c.String("role", "moderator", "what the user may do: admin, editor or moderator")
+	if err := c.parse(moveFlagsFirst(args[1:]), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, userUsage)
-		return errUsage
-	}
+	email := c.Arg(0)
 	if _, err := herald.ParseRole(*role); err != nil {
 		return err
 	}
-	if !strings.Contains(fs.Arg(0), "@") {
-		return herald.Errorf(herald.EINVALID, "%q is not an email address", fs.Arg(0))
+	if !strings.Contains(email, "@") {
+		return herald.Errorf(herald.EINVALID, "%q is not an email address", email)
 	}
 	password, err := readPassword(e)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	u, err := (&desk.Desk{Store: store}).AddUser(ctx, desk.System(*as), fs.Arg(0), *role, password)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Email, u.Role)
-	return nil
+	return c.runDesk(ctx, func(d *desk.Desk, a desk.Actor) error {
+		u, err := d.AddUser(ctx, a, email, *role, password)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "added %s (%s)\n", u.Email, u.Role)
+		return nil
+	})
 }
 
 // readPassword asks for the password twice on a terminal, without echo,
