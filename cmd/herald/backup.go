@@ -34,20 +34,15 @@ PostgreSQL is backed up with its own tools:
 `
 
 func runBackup(ctx context.Context, args []string, e env) error {
-	flags := flag.NewFlagSet("backup", flag.ContinueOnError)
-	db := dbFlag(flags)
-	if err := parseFlags(flags, moveFlagsFirst(args), e); err != nil {
+	c := newCommand("backup", backupUsage)
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if flags.NArg() != 1 {
-		fmt.Fprint(e.stderr, backupUsage)
-		return errUsage
-	}
-	if isPostgres(*db) {
+	if isPostgres(*c.db) {
 		return errPostgresBackup
 	}
 	start := time.Now()
-	snap, err := sqlite.BackupFile(ctx, *db, flags.Arg(0))
+	snap, err := sqlite.BackupFile(ctx, *c.db, c.Arg(0))
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -13,43 +12,42 @@ import (
 	"github.com/herald-news/herald"
 )
 
+const checkUsage = `Usage: herald check [--db PATH|postgres://…] [--repair]
+Checks the database's integrity and Herald's own invariants, one line each;
+exits with status 1 when something is wrong.
+`
+
 // runCheck checks the store's integrity and Herald's invariants, repairs
 // what can be rebuilt when asked, and fails when anything is still wrong.
 func runCheck(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	db := dbFlag(fs)
-	repair := fs.Bool("repair", false, "rebuild what can be rebuilt (search rows, related lists, story order), then check again")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: herald check [--db PATH|postgres://…] [--repair]")
-		fmt.Fprintln(fs.Output(), "Checks the database's integrity and Herald's own invariants, one line each;")
-		fmt.Fprintln(fs.Output(), "exits with status 1 when something is wrong.")
-		fs.PrintDefaults()
+	c := newCommand("check", checkUsage)
+	repair := c.Bool("repair", false, "rebuild what can be rebuilt (search rows, related lists, story order), then check again")
+	c.Usage = func() {
+		fmt.Fprint(c.Output(), checkUsage)
+		c.PrintDefaults()
 	}
-	if err := parseFlags(fs, args, e); err != nil {
+	if err := c.parse(args, e, anyArgs); err != nil {
 		return err
 	}
-	if fs.NArg() != 0 {
-		fs.Usage()
+	if c.NArg() != 0 {
+		c.Usage()
 		return errUsage
 	}
-	if err := mustExist(*db); err != nil {
+	if err := mustExist(*c.db); err != nil {
 		return err
 	}
-	store, err := openStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	report, err := checkAndPrint(ctx, store, e.stdout)
-	if err != nil {
-		return err
-	}
-	if *repair && !report.OK() {
-		if report, err = repairAndCheck(ctx, store, report, e.stdout); err != nil {
+	return c.run(ctx, func(store herald.Store) error {
+		report, err := checkAndPrint(ctx, store, e.stdout)
+		if err != nil {
 			return err
 		}
-	}
-	return verdict(report, *repair)
+		if *repair && !report.OK() {
+			if report, err = repairAndCheck(ctx, store, report, e.stdout); err != nil {
+				return err
+			}
+		}
+		return verdict(report, *repair)
+	})
 }
 
 // mustExist refuses a SQLite path with no file: opening it would create

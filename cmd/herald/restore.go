@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/herald-news/herald/internal/sqlite"
@@ -25,23 +24,18 @@ PostgreSQL: pg_restore --no-owner -d 'postgres://…(an empty database)' herald.
 `
 
 func runRestore(ctx context.Context, args []string, e env) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	db := dbFlag(fs)
-	force := fs.Bool("force", false, "replace a store that holds articles, comments, users or sources")
-	if err := parseFlags(fs, moveFlagsFirst(args), e); err != nil {
+	c := newCommand("restore", restoreUsage)
+	force := c.Bool("force", false, "replace a store that holds articles, comments, users or sources")
+	if err := c.parse(moveFlagsFirst(args), e, 1); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		fmt.Fprint(e.stderr, restoreUsage)
-		return errUsage
-	}
-	if isPostgres(*db) {
+	if isPostgres(*c.db) {
 		return errPostgresBackup
 	}
-	snap, err := sqlite.Restore(ctx, fs.Arg(0), *db, *force)
+	snap, err := sqlite.Restore(ctx, c.Arg(0), *c.db, *force)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "restored %s from %s (%s), checked\n%s\n", snap.Path, fs.Arg(0), byteSize(snap.Bytes), snap.Counts)
+	fmt.Fprintf(e.stdout, "restored %s from %s (%s), checked\n%s\n", snap.Path, c.Arg(0), byteSize(snap.Bytes), snap.Counts)
 	return nil
 }
