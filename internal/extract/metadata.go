@@ -43,9 +43,11 @@ const (
 func readHead(doc *xhtml.Node) *head {
 	h := &head{meta: make(map[string][]string)}
 	jsonLDBytes := 0
-	var walk func(n *xhtml.Node)
-	walk = func(n *xhtml.Node) {
+	var walk func(n *xhtml.Node, in place)
+	walk = func(n *xhtml.Node, in place) {
+		inside := in
 		if n.Type == xhtml.ElementNode && n.Namespace == "" {
+			inside = in.enter(n)
 			switch n.DataAtom {
 			case atom.Html:
 				if h.lang == "" {
@@ -71,6 +73,9 @@ func readHead(doc *xhtml.Node) *head {
 			case atom.Meta:
 				content := attr(n, "content")
 				for _, k := range []string{"property", "name", "itemprop", "http-equiv"} {
+					if k == "itemprop" && in.furniture {
+						continue
+					}
 					// RDFa allows several properties in one attribute.
 					for _, key := range strings.Fields(strings.ToLower(attr(n, k))) {
 						h.addMeta(metaKey(key), content)
@@ -88,15 +93,72 @@ func readHead(doc *xhtml.Node) *head {
 			case atom.Style:
 				return
 			}
-			h.readMicrodata(n)
+			if !in.furniture {
+				h.readMicrodata(n)
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, inside)
 		}
 	}
-	walk(doc)
+	walk(doc, place{})
 	return h
 }
+
+// place is where in a page an element sits, as far as the statements made
+// in it are concerned.
+type place struct {
+	// article: inside an <article>.
+	article bool
+	// furniture: inside what a page puts around its article — navigation,
+	// an <aside>, the page's footer, a list of related articles, a link,
+	// the comments. The dates and authors stated there are other articles'
+	// and other people's: a "Related content" card is marked up as an
+	// Article with its own datePublished, a comment with its own.
+	furniture bool
+}
+
+// furnitureWords are the words of class and id names that mark furniture.
+var furnitureWords = map[string]bool{
+	"related": true, "recommended": true, "recommendations": true, "comment": true, "comments": true,
+	"sidebar": true, "footer": true, "nav": true, "navigation": true, "menu": true,
+}
+
+// enter returns the place inside n; n itself is where its parent is, so
+// that <a rel=author href=…> still names the author.
+func (p place) enter(n *xhtml.Node) place {
+	switch n.DataAtom {
+	case atom.Article:
+		p.article = true
+	case atom.Aside, atom.Nav:
+		p.furniture = true
+	case atom.A:
+		// What a link holds describes the page it leads to: a card for
+		// another article, with that article's date and author.
+		_, href := attrOK(n, "href")
+		p.furniture = p.furniture || href
+	case atom.Footer:
+		// An article's own <footer> often holds its date and byline;
+		// the page's does not.
+		p.furniture = p.furniture || !p.article
+	}
+	if p.furniture {
+		return p
+	}
+	if strings.Contains(strings.ToLower(attr(n, "itemtype")), "comment") {
+		p.furniture = true
+		return p
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), notLetter) {
+		if furnitureWords[w] && (w != "footer" || !p.article) {
+			p.furniture = true
+			break
+		}
+	}
+	return p
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
 // Keys under which readMicrodata files authors found in the page's body.
 const (
@@ -330,9 +392,6 @@ func (m *metadata) fill(guess trafilatura.Metadata, page, base *url.URL) {
 		}
 		m.byline = joinNames(names)
 	}
-	if m.published.IsZero() && !guess.Date.IsZero() {
-		m.published, _ = m.date("published date found in the text", guess.Date)
-	}
 	if m.canonical == "" {
 		m.canonical = canonicalURL(guess.URL, page, base)
 	}
@@ -461,16 +520,19 @@ func (m *metadata) firstDate(field string, values []string) time.Time {
 // herald.CheckPublished) to a date the page states in field: a date before
 // 1900 (0001-01-01, a common placeholder, among them) is set aside, and ok
 // is false, so the next candidate is tried; a date more than a day after
-// m.now is taken as now. Either way a note says so.
+// m.now is taken as now, in UTC. Either way a note says so.
 func (m *metadata) date(field string, t time.Time) (_ time.Time, ok bool) {
 	if err := herald.CheckPublished(t); err != nil {
 		m.notes = append(m.notes, field+" "+herald.ErrorMessage(err)+"; set aside")
 		return time.Time{}, false
 	}
-	t, note := herald.ClampPublished(t, m.now)
+	clamped, note := herald.ClampPublished(t, m.now)
 	if note != "" {
 		m.notes = append(m.notes, field+" "+note)
+		return clamped, true
 	}
+	// The same instant, at the offset the page wrote it with (see
+	// statedZone).
 	return t, true
 }
 
