@@ -127,7 +127,7 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 		// Only nesting deeper than 512 elements makes html.Parse fail.
 		return nil, herald.Errorf(herald.EINVALID, "page cannot be read as HTML: %v", err)
 	}
-	h := readHead(doc)
+	h := readHead(doc, u)
 	base := baseURL(h.base, u)
 	m := readMetadata(h, readSchema(h.jsonLD), u, base, time.Now())
 

@@ -38,16 +38,17 @@ const (
 	maxJSONLDBytes = 1 << 20 // bytes of JSON-LD, all scripts together
 )
 
-// readHead walks doc once and collects its metadata. html.Parse refuses
-// documents nested more than 512 deep, so recursion is bounded.
-func readHead(doc *xhtml.Node) *head {
+// readHead walks doc, the page at page, once and collects its metadata.
+// html.Parse refuses documents nested more than 512 deep, so recursion is
+// bounded.
+func readHead(doc *xhtml.Node, page *url.URL) *head {
 	h := &head{meta: make(map[string][]string)}
 	jsonLDBytes := 0
 	var walk func(n *xhtml.Node, in place)
 	walk = func(n *xhtml.Node, in place) {
 		inside := in
 		if n.Type == xhtml.ElementNode && n.Namespace == "" {
-			inside = in.enter(n)
+			inside = in.enter(n, page)
 			switch n.DataAtom {
 			case atom.Html:
 				if h.lang == "" {
@@ -76,9 +77,12 @@ func readHead(doc *xhtml.Node) *head {
 					if k == "itemprop" && in.furniture {
 						continue
 					}
+					dates := k != "itemprop" || !in.link
 					// RDFa allows several properties in one attribute.
 					for _, key := range strings.Fields(strings.ToLower(attr(n, k))) {
-						h.addMeta(metaKey(key), content)
+						if dates || !microdataDate(key) {
+							h.addMeta(metaKey(key), content)
+						}
 					}
 				}
 			case atom.Script:
@@ -94,7 +98,7 @@ func readHead(doc *xhtml.Node) *head {
 				return
 			}
 			if !in.furniture {
-				h.readMicrodata(n)
+				h.readMicrodata(n, !in.link)
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -111,38 +115,47 @@ type place struct {
 	// article: inside an <article>.
 	article bool
 	// furniture: inside what a page puts around its article — navigation,
-	// an <aside>, the page's footer, a list of related articles, a link,
-	// the comments. The dates and authors stated there are other articles'
+	// an <aside>, the page's footer, a list of related articles, the
+	// comments. The dates and authors stated there are other articles'
 	// and other people's: a "Related content" card is marked up as an
 	// Article with its own datePublished, a comment with its own.
 	furniture bool
+	// link: inside a link to another page. What a link holds describes
+	// the page it leads to, so a date there is that page's (a card for
+	// another article); a name there is as likely the article's author,
+	// linked to their profile, and is kept.
+	link bool
 }
 
 // furnitureWords are the words of class and id names that mark furniture.
+// Layout words ("sidebar", "nav") are left to the elements: themes name
+// the wrapper around the article and its sidebar "content-sidebar-wrap".
 var furnitureWords = map[string]bool{
 	"related": true, "recommended": true, "recommendations": true, "comment": true, "comments": true,
-	"sidebar": true, "footer": true, "nav": true, "navigation": true, "menu": true,
+	"footer": true,
 }
 
-// enter returns the place inside n; n itself is where its parent is, so
-// that <a rel=author href=…> still names the author.
-func (p place) enter(n *xhtml.Node) place {
+// enter returns the place inside n, on the page at page; n itself is
+// where its parent is, so that <a rel=author href=…> still names the
+// author.
+func (p place) enter(n *xhtml.Node, page *url.URL) place {
 	switch n.DataAtom {
 	case atom.Article:
 		p.article = true
 	case atom.Aside, atom.Nav:
 		p.furniture = true
 	case atom.A:
-		// What a link holds describes the page it leads to: a card for
-		// another article, with that article's date and author.
-		_, href := attrOK(n, "href")
-		p.furniture = p.furniture || href
+		if href, ok := attrOK(n, "href"); ok && !samePage(href, page) {
+			p.link = true
+		}
 	case atom.Footer:
 		// An article's own <footer> often holds its date and byline;
 		// the page's does not.
 		p.furniture = p.furniture || !p.article
 	}
-	if p.furniture {
+	if p.furniture || n.DataAtom == atom.Body || n.DataAtom == atom.Html {
+		// The classes of <body> name the page's features, not a part of
+		// it: "genesis-footer-widgets-visible".
 		return p
 	}
 	if strings.Contains(strings.ToLower(attr(n, "itemtype")), "comment") {
@@ -160,6 +173,21 @@ func (p place) enter(n *xhtml.Node) place {
 
 func notLetter(r rune) bool { return !unicode.IsLetter(r) }
 
+// samePage reports whether href, in the page at page, leads to the page
+// itself: a permalink around the article's own date.
+func samePage(href string, page *url.URL) bool {
+	u, err := page.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return false
+	}
+	return u.Host == page.Host && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(page.Path, "/")
+}
+
+// microdataDate reports whether the microdata property key is a date.
+func microdataDate(key string) bool {
+	return key == "datepublished" || key == "datemodified"
+}
+
 // Keys under which readMicrodata files authors found in the page's body.
 const (
 	microdataAuthor = "microdata:author" // itemprop=author
@@ -168,7 +196,7 @@ const (
 
 // readMicrodata reads the statements a page makes in its body rather than
 // its head: schema.org microdata dates and authors, and rel=author links.
-func (h *head) readMicrodata(n *xhtml.Node) {
+func (h *head) readMicrodata(n *xhtml.Node, dates bool) {
 	if n.DataAtom == atom.Meta || n.DataAtom == atom.Link {
 		return
 	}
@@ -176,6 +204,9 @@ func (h *head) readMicrodata(n *xhtml.Node) {
 		switch p {
 		case "datepublished", "datemodified":
 			// <time itemprop=datePublished datetime=…>
+			if !dates {
+				continue
+			}
 			if v := attr(n, "datetime"); v != "" {
 				h.addMeta(p, v)
 			} else if v := attr(n, "content"); v != "" {
