@@ -280,7 +280,7 @@ func BenchmarkMetadataLayer(b *testing.B) {
 		if err != nil {
 			continue
 		}
-		h := readHead(doc)
+		h := readHead(doc, u)
 		readMetadata(h, readSchema(h.jsonLD), u, baseURL(h.base, u), time.Now())
 	}
 }

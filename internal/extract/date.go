@@ -1,10 +1,14 @@
 package extract
 
 import (
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	htmldate "github.com/markusmobius/go-htmldate"
+	"golang.org/x/net/html"
 )
 
 // isoLayouts are the numeric ways publishers write dates in metadata, most
@@ -89,9 +93,10 @@ var (
 
 // parseDate reads a date as publishers write it in metadata: ISO 8601 in
 // its many variants, mail and feed dates, English dates and Unix times. The
-// result is in UTC; a date without a zone is taken as UTC. ok is false when
-// s is not a date Herald can read. Whether the date is one an article can
-// carry is for herald's rule to say (see metadata.date).
+// result keeps the offset the page wrote (see statedZone); a date without a
+// zone is taken as UTC. ok is false when s is not a date Herald can read.
+// Whether the date is one an article can carry is for herald's rule to say
+// (see metadata.date).
 func parseDate(s string) (t time.Time, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 80 {
@@ -102,16 +107,30 @@ func parseDate(s string) (t time.Time, ok bool) {
 	}
 	for _, l := range isoLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
+			return statedZone(t), true
 		}
 	}
 	s = normaliseDate(s)
 	for _, l := range writtenLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), true
+			return statedZone(t), true
 		}
 	}
 	return time.Time{}, false
+}
+
+// statedZone returns t at the fixed offset it was written with, UTC for
+// none. The offset is kept because a date's calendar day is the day the
+// page shows its readers: 18:00-07:00 on the 12th is the 12th there, though
+// the 13th in UTC. time.Parse would give the machine's own zone for an
+// offset that matches it, which would make the result depend on where
+// Herald runs.
+func statedZone(t time.Time) time.Time {
+	_, offset := t.Zone()
+	if offset == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", offset))
 }
 
 // normaliseDate rewrites the parts of a written date that the layouts do
@@ -163,4 +182,56 @@ func parseUnix(s string) (time.Time, bool) {
 		return time.UnixMilli(n).UTC(), true
 	}
 	return time.Unix(n, 0).UTC(), true
+}
+
+// searchDate looks for the publication date of a page that states none:
+// go-htmldate's extensive search, which reads dates in the page's text
+// ("Published on Oct 21, 2025"), its address and its markup, preferring the
+// original date to an update. The search ends, when it finds no day, in a
+// copyright year or an archive link's month, and it reads any address in
+// the page; those dates are not the article's, and searchDate refuses them
+// (see notTheArticles). The result keeps the offset the page wrote, if any.
+func searchDate(doc *html.Node, page *url.URL) (time.Time, bool) {
+	r, err := htmldate.FromDocument(doc, htmldate.Options{UseOriginalDate: true, URL: page.String()})
+	if err != nil || r.IsZero() || notTheArticles(r.SrcString, r.DateTime, page) {
+		return time.Time{}, false
+	}
+	return statedZone(r.DateTime), true
+}
+
+// maxSnippet is the longest source text go-htmldate gives for a date it
+// read from one place in the page: its snippets are about 100 bytes, and
+// when its last resort reads the whole page it gives the whole page.
+const maxSnippet = 400
+
+// copyrightMark is how a copyright notice begins.
+var copyrightMark = regexp.MustCompile(`(?i)©|&copy;|\bcopyright\b|\(c\)`)
+
+// notTheArticles reports whether src, the text go-htmldate read t from,
+// is a copyright notice of t's year (go-htmldate makes the year January
+// 1st) or the address of another page: a link in a list of related
+// articles or an archive, or a picture's upload folder, whose date is not
+// the article's. The page's own address (/2025/12/18/slug) is the
+// article's.
+func notTheArticles(src string, t time.Time, page *url.URL) bool {
+	if len(src) > maxSnippet {
+		// The date was read from the whole page, not from a notice in it.
+		return false
+	}
+	year := strconv.Itoa(t.Year())
+	for _, loc := range copyrightMark.FindAllStringIndex(src, -1) {
+		// "© 2026", "Copyright 2019-2026", "© Outlet Ltd 2026."
+		if strings.Contains(src[loc[1]:min(len(src), loc[1]+40)], year) {
+			return true
+		}
+	}
+	addr, _, _ := strings.Cut(strings.TrimSpace(src), `"`)
+	if !strings.HasPrefix(addr, "/") && !strings.HasPrefix(addr, "http") {
+		return false
+	}
+	u, err := page.Parse(addr)
+	if err != nil {
+		return true
+	}
+	return u.Hostname() != page.Hostname() || !strings.HasPrefix(page.Path, u.Path)
 }

@@ -16,7 +16,9 @@
 //     name rather than a profile URL;
 //  3. other <meta> conventions (author, date, Dublin Core, Parse.ly,
 //     Sailthru), <link rel=canonical> and <html lang>;
-//  4. go-trafilatura's own guesses;
+//  4. go-trafilatura's own guesses, and for the date go-htmldate's
+//     search of the page's text and addresses, less what it finds in a
+//     copyright notice or a link to another page (see searchDate);
 //  5. last resorts: the registrable domain as the site name, the page's
 //     address as the canonical URL.
 //
@@ -39,12 +41,15 @@ import (
 )
 
 // Article is a web page made into an article. Empty strings and zero times
-// mean the page did not say; in JSON, zero times are left out.
+// mean the page did not say; in JSON, zero times are left out. Dates keep
+// the offset the page wrote them with, so that their calendar day is the
+// day the page shows (an article of 18:00-07:00 on the 12th is not the
+// 13th's, though it is in UTC); the instant is the same either way.
 type Article struct {
 	Title        string    `json:"title"`
 	Byline       string    `json:"byline"`                // authors, comma-separated, without "By "
-	PublishedAt  time.Time `json:"published_at,omitzero"` // UTC
-	ModifiedAt   time.Time `json:"modified_at,omitzero"`  // UTC
+	PublishedAt  time.Time `json:"published_at,omitzero"` // at the offset the page stated, else UTC
+	ModifiedAt   time.Time `json:"modified_at,omitzero"`  // the same
 	SiteName     string    `json:"site_name"`             // the outlet to credit; never empty
 	CanonicalURL string    `json:"canonical_url"`         // absolute; the page's own address if it names none
 	Lang         string    `json:"lang"`                  // BCP 47, such as "en" or "pt-BR"
@@ -122,18 +127,20 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 		// Only nesting deeper than 512 elements makes html.Parse fail.
 		return nil, herald.Errorf(herald.EINVALID, "page cannot be read as HTML: %v", err)
 	}
-	h := readHead(doc)
+	h := readHead(doc, u)
 	base := baseURL(h.base, u)
 	m := readMetadata(h, readSchema(h.jsonLD), u, base, time.Now())
 
 	prep := prepare(doc, base, o.Pictures)
+	if m.published.IsZero() {
+		// Only a page that states no date is searched for one: the
+		// search is much of an extraction's running time.
+		if t, ok := searchDate(doc, u); ok {
+			m.published, _ = m.date("published date found in the text", t)
+		}
+	}
 	opts := ExtractorOptions(u)
 	opts.IncludeImages = o.Pictures
-	if !m.published.IsZero() {
-		// The page states its date: no need for the extractor to hunt
-		// for one in the text, which is much of its running time.
-		opts.HtmlDateMode = trafilatura.Disabled
-	}
 	res, err := trafilatura.ExtractDocument(doc, opts)
 	if err != nil || res == nil || res.ContentNode == nil {
 		return nil, errNoText()
@@ -165,7 +172,7 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 }
 
 // ExtractorOptions returns the go-trafilatura options Extract uses for a
-// page at pageURL that states no publication date. They were chosen by
+// page at pageURL. They were chosen by
 // measurement on the WCXB corpus (see docs/BENCHMARKS.md and
 // bench/extract, which uses this function to compare Herald with the
 // extractor alone):
@@ -182,9 +189,10 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 //     must-not-contain snippets against 5.6%), which a republished article
 //     should not carry (see the configurations table in
 //     docs/BENCHMARKS.md);
-//   - the fast publication-date search: the extensive one, which fallback
-//     would otherwise switch on, runs hundreds of regular expressions over
-//     the text, and Herald's own metadata layer usually has the date;
+//   - no publication-date search: Extract reads the date the page states
+//     and searches for one itself only when it states none (see
+//     searchDate), so that it can refuse what the search finds in a
+//     copyright notice or a link;
 //   - advertisement containers pruned by class name: the extractor keeps
 //     an ad inside the article when it holds a link ("Win a cruise!").
 //     This changes nothing on WCXB, whose pages rarely have inline ads.
@@ -194,7 +202,7 @@ func ExtractorOptions(pageURL *url.URL) trafilatura.Options {
 		ExcludeComments: true,
 		IncludeLinks:    true,
 		EnableFallback:  true,
-		HtmlDateMode:    trafilatura.Fast,
+		HtmlDateMode:    trafilatura.Disabled,
 		PruneSelector:   adSelector,
 	}
 }

@@ -38,14 +38,17 @@ const (
 	maxJSONLDBytes = 1 << 20 // bytes of JSON-LD, all scripts together
 )
 
-// readHead walks doc once and collects its metadata. html.Parse refuses
-// documents nested more than 512 deep, so recursion is bounded.
-func readHead(doc *xhtml.Node) *head {
+// readHead walks doc, the page at page, once and collects its metadata.
+// html.Parse refuses documents nested more than 512 deep, so recursion is
+// bounded.
+func readHead(doc *xhtml.Node, page *url.URL) *head {
 	h := &head{meta: make(map[string][]string)}
 	jsonLDBytes := 0
-	var walk func(n *xhtml.Node)
-	walk = func(n *xhtml.Node) {
+	var walk func(n *xhtml.Node, in place)
+	walk = func(n *xhtml.Node, in place) {
+		inside := in
 		if n.Type == xhtml.ElementNode && n.Namespace == "" {
+			inside = in.enter(n, page)
 			switch n.DataAtom {
 			case atom.Html:
 				if h.lang == "" {
@@ -71,9 +74,15 @@ func readHead(doc *xhtml.Node) *head {
 			case atom.Meta:
 				content := attr(n, "content")
 				for _, k := range []string{"property", "name", "itemprop", "http-equiv"} {
+					if k == "itemprop" && in.furniture {
+						continue
+					}
+					dates := k != "itemprop" || !in.link
 					// RDFa allows several properties in one attribute.
 					for _, key := range strings.Fields(strings.ToLower(attr(n, k))) {
-						h.addMeta(metaKey(key), content)
+						if dates || !microdataDate(key) {
+							h.addMeta(metaKey(key), content)
+						}
 					}
 				}
 			case atom.Script:
@@ -88,14 +97,95 @@ func readHead(doc *xhtml.Node) *head {
 			case atom.Style:
 				return
 			}
-			h.readMicrodata(n)
+			if !in.furniture {
+				h.readMicrodata(n, !in.link)
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
+			walk(c, inside)
 		}
 	}
-	walk(doc)
+	walk(doc, place{})
 	return h
+}
+
+// place is where in a page an element sits, as far as the statements made
+// in it are concerned.
+type place struct {
+	// article: inside an <article>.
+	article bool
+	// furniture: inside what a page puts around its article — navigation,
+	// an <aside>, the page's footer, a list of related articles, the
+	// comments. The dates and authors stated there are other articles'
+	// and other people's: a "Related content" card is marked up as an
+	// Article with its own datePublished, a comment with its own.
+	furniture bool
+	// link: inside a link to another page. What a link holds describes
+	// the page it leads to, so a date there is that page's (a card for
+	// another article); a name there is as likely the article's author,
+	// linked to their profile, and is kept.
+	link bool
+}
+
+// furnitureWords are the words of class and id names that mark furniture.
+// Layout words ("sidebar", "nav") are left to the elements: themes name
+// the wrapper around the article and its sidebar "content-sidebar-wrap".
+var furnitureWords = map[string]bool{
+	"related": true, "recommended": true, "recommendations": true, "comment": true, "comments": true,
+	"footer": true,
+}
+
+// enter returns the place inside n, on the page at page; n itself is
+// where its parent is, so that <a rel=author href=…> still names the
+// author.
+func (p place) enter(n *xhtml.Node, page *url.URL) place {
+	switch n.DataAtom {
+	case atom.Article:
+		p.article = true
+	case atom.Aside, atom.Nav:
+		p.furniture = true
+	case atom.A:
+		if href, ok := attrOK(n, "href"); ok && !samePage(href, page) {
+			p.link = true
+		}
+	case atom.Footer:
+		// An article's own <footer> often holds its date and byline;
+		// the page's does not.
+		p.furniture = p.furniture || !p.article
+	}
+	if p.furniture || n.DataAtom == atom.Body || n.DataAtom == atom.Html {
+		// The classes of <body> name the page's features, not a part of
+		// it: "genesis-footer-widgets-visible".
+		return p
+	}
+	if strings.Contains(strings.ToLower(attr(n, "itemtype")), "comment") {
+		p.furniture = true
+		return p
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), notLetter) {
+		if furnitureWords[w] && (w != "footer" || !p.article) {
+			p.furniture = true
+			break
+		}
+	}
+	return p
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) }
+
+// samePage reports whether href, in the page at page, leads to the page
+// itself: a permalink around the article's own date.
+func samePage(href string, page *url.URL) bool {
+	u, err := page.Parse(strings.TrimSpace(href))
+	if err != nil {
+		return false
+	}
+	return u.Host == page.Host && strings.TrimSuffix(u.Path, "/") == strings.TrimSuffix(page.Path, "/")
+}
+
+// microdataDate reports whether the microdata property key is a date.
+func microdataDate(key string) bool {
+	return key == "datepublished" || key == "datemodified"
 }
 
 // Keys under which readMicrodata files authors found in the page's body.
@@ -106,7 +196,7 @@ const (
 
 // readMicrodata reads the statements a page makes in its body rather than
 // its head: schema.org microdata dates and authors, and rel=author links.
-func (h *head) readMicrodata(n *xhtml.Node) {
+func (h *head) readMicrodata(n *xhtml.Node, dates bool) {
 	if n.DataAtom == atom.Meta || n.DataAtom == atom.Link {
 		return
 	}
@@ -114,6 +204,9 @@ func (h *head) readMicrodata(n *xhtml.Node) {
 		switch p {
 		case "datepublished", "datemodified":
 			// <time itemprop=datePublished datetime=…>
+			if !dates {
+				continue
+			}
 			if v := attr(n, "datetime"); v != "" {
 				h.addMeta(p, v)
 			} else if v := attr(n, "content"); v != "" {
@@ -330,9 +423,6 @@ func (m *metadata) fill(guess trafilatura.Metadata, page, base *url.URL) {
 		}
 		m.byline = joinNames(names)
 	}
-	if m.published.IsZero() && !guess.Date.IsZero() {
-		m.published, _ = m.date("published date found in the text", guess.Date)
-	}
 	if m.canonical == "" {
 		m.canonical = canonicalURL(guess.URL, page, base)
 	}
@@ -461,16 +551,19 @@ func (m *metadata) firstDate(field string, values []string) time.Time {
 // herald.CheckPublished) to a date the page states in field: a date before
 // 1900 (0001-01-01, a common placeholder, among them) is set aside, and ok
 // is false, so the next candidate is tried; a date more than a day after
-// m.now is taken as now. Either way a note says so.
+// m.now is taken as now, in UTC. Either way a note says so.
 func (m *metadata) date(field string, t time.Time) (_ time.Time, ok bool) {
 	if err := herald.CheckPublished(t); err != nil {
 		m.notes = append(m.notes, field+" "+herald.ErrorMessage(err)+"; set aside")
 		return time.Time{}, false
 	}
-	t, note := herald.ClampPublished(t, m.now)
+	clamped, note := herald.ClampPublished(t, m.now)
 	if note != "" {
 		m.notes = append(m.notes, field+" "+note)
+		return clamped, true
 	}
+	// The same instant, at the offset the page wrote it with (see
+	// statedZone).
 	return t, true
 }
 

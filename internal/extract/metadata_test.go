@@ -1,9 +1,14 @@
 package extract
 
 import (
+	"bytes"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 )
 
 // articleBody is enough ordinary text for the extractor to find an article
@@ -36,7 +41,7 @@ func TestMetadata(t *testing.T) {
 		{"JSONLDGivenAndFamilyName", `<script type="application/ld+json">{"@type":"Article","headline":"H","author":{"@type":"Person","givenName":"Ada","familyName":"Lovelace"}}</script>`, "", "",
 			map[string]string{"Byline": "Ada Lovelace"}},
 		{"JSONLDTopLevelArray", `<script type="application/ld+json">[{"@type":"WebSite","name":"The Site"},{"@type":"BlogPosting","headline":"Post title","publisher":"Pub Co","datePublished":"2024-02-29T23:30:00-08:00"}]</script>`, "", "",
-			map[string]string{"Title": "Post title", "SiteName": "Pub Co", "PublishedAt": "2024-03-01T07:30:00Z"}},
+			map[string]string{"Title": "Post title", "SiteName": "Pub Co", "PublishedAt": "2024-02-29T23:30:00-08:00"}},
 		{"JSONLDPublisherArray", `<script type="application/ld+json">{"@type":"ReportageNewsArticle","headline":"H","publisher":[{"@type":"Organization","name":"Gazette"}]}</script>`, "", "",
 			map[string]string{"SiteName": "Gazette"}},
 		{"JSONLDTypeArrayAndPrefix", `<script type="application/ld+json">{"@type":["http://schema.org/NewsArticle","CreativeWork"],"headline":"Typed"}</script>`, "", "",
@@ -78,7 +83,7 @@ func TestMetadata(t *testing.T) {
 		{"DublinCoreSpaceSeparatedProperties", `<meta property="x:title dc:title" content="Preferred title"><meta property="dc:creator twitter:site_name" content="Creator Name"><meta name="dc.date" content="2018-07-09">`, "", "",
 			map[string]string{"Title": "Preferred title", "Byline": "Creator Name", "PublishedAt": "2018-07-09T00:00:00Z"}},
 		{"ModifiedTime", `<meta property="article:modified_time" content="2024-05-01T10:00:00+02:00">`, "", "",
-			map[string]string{"ModifiedAt": "2024-05-01T08:00:00Z"}},
+			map[string]string{"ModifiedAt": "2024-05-01T10:00:00+02:00"}},
 		{"LangFromOpenGraphLocale", `<meta property="og:locale" content="pt_BR">`, "", "",
 			map[string]string{"Lang": "pt-BR"}},
 		{"ImageRelative", `<meta property="og:image" content="/img/flood.jpg">`, "", "",
@@ -87,6 +92,27 @@ func TestMetadata(t *testing.T) {
 			map[string]string{"Byline": "Rosa Diaz"}},
 		{"MicrodataDate", ``, `<article><time itemprop="datePublished" datetime="2022-08-15T06:30:00Z">15 August</time>` + articleBody + `</article>`, "",
 			map[string]string{"PublishedAt": "2022-08-15T06:30:00Z"}},
+		{"MicrodataDateInArticleFooter", ``, `<article>` + articleBody + `<footer>Posted <time itemprop="datePublished" datetime="2022-08-15T06:30:00-04:00">15 August</time></footer></article>`, "",
+			map[string]string{"PublishedAt": "2022-08-15T06:30:00-04:00"}},
+		// Furniture: other articles' and other people's dates and names,
+		// marked up as microdata around the article, are not the page's.
+		{"RelatedCardsInAside", `<meta name="date" content="March 27, 2023">`,
+			`<aside><article itemscope itemtype="https://schema.org/Article"><h3>Another story</h3><span itemprop="author">Al Other</span><span itemprop="datePublished" content="2024-01-09T12:00:00Z">9 Jan</span></article></aside>` + articleBody, "",
+			map[string]string{"PublishedAt": "2023-03-27T00:00:00Z"}},
+		{"CardInsideLink", `<meta name="date" content="March 27, 2023">`,
+			`<section class="more-reading"><a href="/news/other"><div itemscope itemtype="https://schema.org/Article"><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time></div></a></section>` + articleBody, "",
+			map[string]string{"PublishedAt": "2023-03-27T00:00:00Z"}},
+		{"RelatedListByClass", `<meta name="date" content="March 27, 2023">`,
+			articleBody + `<div class="related-posts"><meta itemprop="datePublished" content="2024-01-09"><span itemprop="datePublished">2024-01-10</span></div>`, "",
+			map[string]string{"PublishedAt": "2023-03-27T00:00:00Z"}},
+		{"Comment", `<meta name="date" content="March 27, 2023">`,
+			articleBody + `<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">A Reader</span><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time></div>`, "",
+			map[string]string{"PublishedAt": "2023-03-27T00:00:00Z"}},
+		{"PageFooter", `<meta name="date" content="March 27, 2023">`,
+			articleBody + `<footer><span itemprop="datePublished">2024-01-09</span> <a rel="author" href="/about">Site Team</a></footer>`, "",
+			map[string]string{"PublishedAt": "2023-03-27T00:00:00Z"}},
+		{"RelAuthorLinkKept", ``, `<p>By <a rel="author" href="/staff/rosa">Rosa Diaz</a></p>` + articleBody, "",
+			map[string]string{"Byline": "Rosa Diaz"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +132,58 @@ func TestMetadata(t *testing.T) {
 				if got[field] != want {
 					t.Errorf("%s = %q, want %q", field, got[field], want)
 				}
+			}
+		})
+	}
+}
+
+// TestReadHeadFurniture checks which microdata statements readHead takes
+// as the page's own: those of the article, not those of what surrounds it.
+// Every page's <body> names a footer and navigation in its classes, as
+// themes' do, which makes none of it furniture.
+func TestReadHeadFurniture(t *testing.T) {
+	tests := []struct {
+		name, body string
+		dates      []string // the datePublished values kept
+		authors    []string // microdata and rel=author names kept
+	}{
+		{"Article", `<article><span itemprop="author">Rosa Diaz</span><time itemprop="datePublished" datetime="2022-08-15">15 Aug</time></article>`,
+			[]string{"2022-08-15"}, []string{"Rosa Diaz"}},
+		{"ArticleFooter", `<article><p>Text.</p><footer><a rel="author" href="/rosa">Rosa Diaz</a> <time itemprop="datePublished" datetime="2022-08-15">15 Aug</time></footer></article>`,
+			[]string{"2022-08-15"}, []string{"Rosa Diaz"}},
+		{"PageFooter", `<article><p>Text.</p></article><footer><a rel="author" href="/team">Site Team</a> <span itemprop="datePublished">2024-01-09</span></footer>`,
+			nil, nil},
+		{"FooterClassOutsideArticle", `<div id="site-footer"><span itemprop="datePublished">2024-01-09</span></div>`, nil, nil},
+		{"Aside", `<aside><article itemscope itemtype="https://schema.org/Article"><span itemprop="author">Al Other</span><meta itemprop="datePublished" content="2024-01-09"></article></aside>`,
+			nil, nil},
+		{"Nav", `<nav><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time></nav>`, nil, nil},
+		{"CardInsideLink", `<a href="/other"><div itemscope itemtype="https://schema.org/Article"><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time><meta itemprop="dateModified" content="2024-01-10"></div></a>`,
+			nil, nil},
+		{"AuthorInsideLink", `<p>By <a href="/staff/rosa"><span itemprop="author">Rosa Diaz</span></a></p>`, nil, []string{"Rosa Diaz"}},
+		{"PermalinkAroundDate", `<a href="/news/2024/flood-recedes/" rel="bookmark"><time itemprop="datePublished" datetime="2022-08-15">15 Aug</time></a>`,
+			[]string{"2022-08-15"}, nil},
+		{"RelatedByClass", `<ul class="related_articles"><li><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time></li></ul>`, nil, nil},
+		{"CommentsById", `<section id="comments"><span itemprop="author">A Reader</span></section>`, nil, nil},
+		{"CommentItem", `<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">A Reader</span><time itemprop="datePublished" datetime="2024-01-09">9 Jan</time></div>`,
+			nil, nil},
+		{"CommentaryIsNotComments", `<div class="commentary"><time itemprop="datePublished" datetime="2022-08-15">15 Aug</time></div>`,
+			[]string{"2022-08-15"}, nil},
+		{"RelAuthorLink", `<p>By <a rel="author" href="/rosa">Rosa Diaz</a></p>`, nil, []string{"Rosa Diaz"}},
+		{"LayoutClasses", `<div class="content-sidebar-wrap"><article><footer class="entry-footer"><a rel="author" href="/rosa">Rosa Diaz</a></footer></article></div>`,
+			nil, []string{"Rosa Diaz"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Parse(bytes.NewReader(bytes.Replace(page("", tt.body), []byte("<body>"), []byte(`<body class="has-footer-widgets nav-social">`), 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := readHead(doc, &url.URL{Scheme: "https", Host: "www.example.com", Path: "/news/2024/flood-recedes"})
+			if got := h.values("datepublished"); !slices.Equal(got, tt.dates) {
+				t.Errorf("dates = %q, want %q", got, tt.dates)
+			}
+			if got := h.values(microdataAuthor, relAuthor); !slices.Equal(got, tt.authors) {
+				t.Errorf("authors = %q, want %q", got, tt.authors)
 			}
 		})
 	}

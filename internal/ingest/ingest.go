@@ -246,7 +246,8 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 	if strings.TrimSpace(a.Text) == "" && (it.HTML != "" || it.Text != "") {
 		return nil, nil, herald.Errorf(herald.EINVALID, "body has no text once cleaned")
 	}
-	a.Lead = herald.Excerpt(a.Text, herald.ExcerptWords)
+	// The lead is prose: not the links a feed lists after its summary.
+	a.Lead = herald.Excerpt(sanitize.Prose(a.HTML), herald.ExcerptWords)
 	if it.FromPage {
 		a.PageHash = pageHash(oneLine(it.PageTitle), oneLine(it.PageByline), a.Text)
 	}

@@ -11,6 +11,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 	xhtml "golang.org/x/net/html"
@@ -252,24 +253,58 @@ var blocks = map[string]bool{
 // Text returns the words of an HTML body as plain text, one paragraph per
 // block element, paragraphs separated by a blank line.
 func Text(body string) string {
+	paras := paragraphs(body)
+	texts := make([]string, len(paras))
+	for i, p := range paras {
+		texts[i] = p.text
+	}
+	return strings.Join(texts, "\n\n")
+}
+
+// paragraph is one block of a body's text, with what Prose needs to know
+// about it.
+type paragraph struct {
+	text        string
+	letters     int // letters and digits in text
+	linkLetters int // of which inside <a>
+	list        int // the outermost <ul> or <ol> it is in, numbered from 1; 0 for none
+}
+
+// paragraphs splits body into its blocks of text, as Text writes them.
+func paragraphs(body string) []paragraph {
 	z := xhtml.NewTokenizer(strings.NewReader(body))
-	var paras []string
+	var paras []paragraph
 	var cur strings.Builder
+	var letters, linkLetters int
+	var lists []int // the open lists, outermost first
+	nLists := 0
 	flush := func() {
-		if p := strings.Join(strings.Fields(cur.String()), " "); p != "" {
+		if t := strings.Join(strings.Fields(cur.String()), " "); t != "" {
+			p := paragraph{text: t, letters: letters, linkLetters: linkLetters}
+			if len(lists) > 0 {
+				p.list = lists[0]
+			}
 			paras = append(paras, p)
 		}
 		cur.Reset()
+		letters, linkLetters = 0, 0
 	}
-	skip := 0 // inside script or style
+	skip := 0  // inside script or style
+	links := 0 // inside <a>
 	for {
 		switch tt := z.Next(); tt {
 		case xhtml.ErrorToken:
 			flush()
-			return strings.Join(paras, "\n\n")
+			return paras
 		case xhtml.TextToken:
 			if skip == 0 {
-				cur.Write(z.Text())
+				t := z.Text()
+				cur.Write(t)
+				n := countLetters(t)
+				letters += n
+				if links > 0 {
+					linkLetters += n
+				}
 			}
 		case xhtml.StartTagToken, xhtml.EndTagToken, xhtml.SelfClosingTagToken:
 			name, _ := z.TagName()
@@ -280,11 +315,35 @@ func Text(body string) string {
 				} else if tt == xhtml.EndTagToken && skip > 0 {
 					skip--
 				}
+			case tag == "a":
+				if tt == xhtml.StartTagToken {
+					links++
+				} else if tt == xhtml.EndTagToken && links > 0 {
+					links--
+				}
 			case blocks[tag]:
 				flush()
+				if tag == "ul" || tag == "ol" {
+					if tt == xhtml.StartTagToken {
+						nLists++
+						lists = append(lists, nLists)
+					} else if tt == xhtml.EndTagToken && len(lists) > 0 {
+						lists = lists[:len(lists)-1]
+					}
+				}
 			}
 		}
 	}
+}
+
+func countLetters(b []byte) int {
+	n := 0
+	for _, r := range string(b) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			n++
+		}
+	}
+	return n
 }
 
 var blankLine = regexp.MustCompile(`\n\s*\n`)

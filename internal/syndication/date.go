@@ -32,6 +32,25 @@ func (it *Item) checkDate(field string, t time.Time, ok bool, now time.Time) tim
 	return t
 }
 
+// fallBackOnUpdated dates a feed item that gives no publication date by
+// its update date: Atom makes <published> optional (RFC 4287) and many
+// blogs give only <updated>, and JSON Feed's date_published is optional
+// beside date_modified. Left undated, the item would be taken as published
+// when Herald first reads it, and a blog's years-old posts would top the
+// home page. names are the format's names for the two dates. A note says
+// which date was taken, or that the item gives none Herald can use (none
+// at all, or only ones set aside) and will be dated when first read.
+func (it *Item) fallBackOnUpdated(names [2]string) {
+	switch {
+	case !it.Published.IsZero():
+	case !it.Updated.IsZero():
+		it.Published = it.Updated
+		it.Notes = append(it.Notes, "no "+names[0]+"; dated by its "+names[1])
+	default:
+		it.Notes = append(it.Notes, "no usable date; dated when first read")
+	}
+}
+
 // parseDate reads the dates feeds write when gofeed cannot: ISO 8601 and W3C
 // dates with odd precision or spacing, RFC 822 dates with full month names,
 // missing or misplaced commas, two-digit years, named zones ("EST", "CEST",

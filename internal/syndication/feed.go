@@ -146,9 +146,10 @@ type mapper struct {
 }
 
 // dateNames are the names each format gives the dates gofeed reads into
-// Published and Updated.
+// Published and Updated. gofeed reads an RSS item's dc:date into both when
+// it has no pubDate.
 var dateNames = map[docKind][2]string{
-	docRSS:  {"pubDate", "update date"},
+	docRSS:  {"pubDate", "dc:date"},
 	docAtom: {"published", "updated"},
 	docJSON: {"date_published", "date_modified"},
 }
@@ -213,6 +214,7 @@ func (m *mapper) item(i int) (Item, bool) {
 	}
 	it.Published = it.checkDate(m.dateNames[0], published, hasPublished, m.now)
 	it.Updated = it.checkDate(m.dateNames[1], updated, hasUpdated, m.now)
+	it.fallBackOnUpdated(m.dateNames)
 	if i < len(m.jitems) && m.jitems[i] != nil {
 		ji := m.jitems[i]
 		if ji.ContentHTML == "" && ji.ContentText != "" {

@@ -258,9 +258,10 @@ func TestParseItems(t *testing.T) {
 			want: []Item{{ID: "x", URL: "https://example.com/e"}},
 		},
 		{
-			name: "AtomPublishedNotFilledFromUpdated",
+			// Not dated "now": see TestUndatedItems.
+			name: "AtomUpdatedOnlyDatesTheEntry",
 			body: `<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>x</id><link href="/e"/><updated>2024-01-02T03:04:05Z</updated></entry></feed>`,
-			want: []Item{{ID: "x", URL: "https://example.com/e", Updated: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}},
+			want: []Item{{ID: "x", URL: "https://example.com/e", Published: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC), Updated: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)}},
 		},
 		{
 			name: "JSONFeedWrongTypes",
@@ -372,4 +373,59 @@ func TestParseBoundedWork(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUndatedItems checks that a feed item without a publication date is
+// dated by its update date (Atom updated, RSS dc:date, JSON Feed
+// date_modified) rather than left for Herald to date "now", that a
+// publication date still wins over an update, and that Notes says which
+// date was taken, or that none was given.
+func TestUndatedItems(t *testing.T) {
+	tests := []struct {
+		file, url string
+		want      []struct{ published, updated, note string } // RFC 3339, "" for zero or no note
+	}{
+		{"atom-updated-only.xml", "https://notes.example.org/feed.atom", []struct{ published, updated, note string }{
+			{"2019-04-07T15:30:00Z", "2019-04-07T15:30:00Z", "no published; dated by its updated"},
+			{"2025-10-30T06:00:00Z", "2025-11-02T08:00:00Z", ""},
+		}},
+		{"rss-dc-date.xml", "https://parish.example.com/rss", []struct{ published, updated, note string }{
+			{"2021-06-14T09:15:00Z", "2021-06-14T09:15:00Z", ""},
+			{"", "", "no usable date; dated when first read"},
+		}},
+		{"json-date-modified.json", "https://log.example.net/feed.json", []struct{ published, updated, note string }{
+			{"2020-02-29T17:00:00Z", "2020-02-29T17:00:00Z", "no date_published; dated by its date_modified"},
+			{"2024-08-01T10:00:00Z", "2024-09-01T10:00:00Z", ""},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			feed, err := Parse(mustRead(t, filepath.Join("testdata", "dates", tt.file)), tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(feed.Items) != len(tt.want) {
+				t.Fatalf("got %d items, want %d", len(feed.Items), len(tt.want))
+			}
+			for i, want := range tt.want {
+				it := feed.Items[i]
+				if got := rfc3339(it.Published); got != want.published {
+					t.Errorf("item %d Published = %q, want %q", i, got, want.published)
+				}
+				if got := rfc3339(it.Updated); got != want.updated {
+					t.Errorf("item %d Updated = %q, want %q", i, got, want.updated)
+				}
+				if got := strings.Join(it.Notes, "; "); got != want.note {
+					t.Errorf("item %d Notes = %q, want %q", i, got, want.note)
+				}
+			}
+		})
+	}
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339)
 }

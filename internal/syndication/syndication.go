@@ -78,7 +78,9 @@ type Item struct {
 	Author string // plain text; empty when not given
 	// Published and Updated are in UTC, and zero when the feed gives no date,
 	// one that cannot be read, or one before 1900; a date more than a day
-	// ahead is taken as the time of parsing (see Notes).
+	// ahead is taken as the time of parsing (see Notes). A feed item that
+	// gives no publication date is published at its update date (Atom
+	// updated, RSS dc:date, JSON Feed date_modified), and Notes says so.
 	Published, Updated time.Time
 	Summary            string // HTML or text, as the feed gives it
 	// Content is the full content as HTML when the feed carries it
@@ -88,7 +90,9 @@ type Item struct {
 	Image    string // absolute URL of the item's image; empty when none
 	Language string // the item's language, else the feed's
 	// Notes says what Parse changed in the item, and why, for the editor:
-	// a date set aside or taken as now (see Item.checkDate).
+	// a date set aside or taken as now (see Item.checkDate), the update
+	// date taken for the publication date, or no date given at all (see
+	// Item.fallBackOnUpdated).
 	Notes []string `json:",omitempty"`
 }
 

@@ -303,10 +303,16 @@ var dateLayouts = []string{
 // ParseDate reads a date the way the corpora write one; times without a
 // zone are taken as UTC.
 func ParseDate(s string) (time.Time, error) {
+	t, err := parseWritten(s)
+	return t.UTC(), err
+}
+
+// parseWritten is ParseDate keeping the offset the date was written with.
+func parseWritten(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
-			return t.UTC(), nil
+			return t, nil
 		}
 	}
 	return time.Time{}, errors.New("unreadable date " + s)
@@ -317,14 +323,27 @@ func ParseDate(s string) (time.Time, error) {
 // so the day is the finest grain every entry supports; a want of only a
 // year and month ("2006-01") asks for the month.
 func SameDay(got time.Time, want string) bool {
+	return sameDay(got.UTC(), want, ParseDate)
+}
+
+// SameShownDay is SameDay with each date's calendar day taken at the
+// offset it carries: the day a page shows its readers. A page's
+// "2020-04-12T18:00:00-07:00" is labelled 2020-04-12 by people reading it,
+// though it falls on the 13th in UTC; an extractor that keeps the offset
+// gets it right, one that reports midnight UTC of the written day too.
+func SameShownDay(got time.Time, want string) bool {
+	return sameDay(got, want, parseWritten)
+}
+
+func sameDay(got time.Time, want string, parse func(string) (time.Time, error)) bool {
 	if m, err := time.Parse("2006-01", strings.TrimSpace(want)); err == nil {
-		return !got.IsZero() && got.UTC().Format("2006-01") == m.Format("2006-01")
+		return !got.IsZero() && got.Format("2006-01") == m.Format("2006-01")
 	}
-	w, err := ParseDate(want)
+	w, err := parse(want)
 	if err != nil || got.IsZero() {
 		return false
 	}
-	return got.UTC().Format(time.DateOnly) == w.Format(time.DateOnly)
+	return got.Format(time.DateOnly) == w.Format(time.DateOnly)
 }
 
 // Tally counts how many of the pages that have an expected value an

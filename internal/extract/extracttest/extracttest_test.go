@@ -71,6 +71,29 @@ func TestSameDay(t *testing.T) {
 	}
 }
 
+func TestSameShownDay(t *testing.T) {
+	pacific := time.FixedZone("", -7*3600)
+	for _, tt := range []struct {
+		name string
+		got  time.Time
+		want string
+		same bool
+	}{
+		{"OffsetKept", time.Date(2020, 4, 12, 18, 0, 0, 0, pacific), "2020-04-12", true},
+		{"UTCDayDiffers", time.Date(2020, 4, 12, 18, 0, 0, 0, pacific).UTC(), "2020-04-12", false},
+		{"MidnightUTC", time.Date(2020, 4, 12, 0, 0, 0, 0, time.UTC), "2020-04-12T18:00:00-07:00", true},
+		{"WantOffset", time.Date(2020, 4, 13, 1, 0, 0, 0, time.UTC), "2020-04-12T18:00:00-07:00", false},
+		{"Month", time.Date(2020, 4, 30, 18, 0, 0, 0, pacific), "2020-04", true},
+		{"Zero", time.Time{}, "2020-04-12", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if s := SameShownDay(tt.got, tt.want); s != tt.same {
+				t.Errorf("SameShownDay(%v, %q) = %v, want %v", tt.got, tt.want, s, tt.same)
+			}
+		})
+	}
+}
+
 func TestSameTitleAndByline(t *testing.T) {
 	if !SameTitle("How to Build a Terrarium", "How to Build a Terrarium | eHow", "eHow") {
 		t.Error("SameTitle does not ignore a trailing site name")
