@@ -83,6 +83,10 @@ type Article struct {
 	// (see RevisionService). Filled by the Find methods.
 	UpdatedAt time.Time
 	Revisions int
+	// Corrections are the notes the article's page declares in its
+	// metadata (JSON-LD correction), for the pipeline to record with those
+	// found in its text. Not filled by Find methods.
+	Corrections []string
 	// PageHash identifies the words of the article's page when the
 	// pipeline read it from its page (see ingest.Rechecker), so that its
 	// first re-check compares page with page; "" when it came from its

@@ -55,7 +55,8 @@ type RecheckOutcome struct {
 	Reason  string // why it failed, for the log
 
 	ETag, LastModified string
-	PageHash           string // the page's, when it was read
+	PageHash           string   // the page's, when it was read
+	Corrections        []string // the notes the page declares in its metadata; not stored by RecordRecheck
 	// Revision, when set, is the article's new version: the store keeps
 	// the one it replaces, and the article shows this one.
 	Revision *Revision

@@ -60,6 +60,10 @@ type Article struct {
 	// and why: a date before 1900, or one more than a day ahead taken as
 	// now (see herald.CheckPublished).
 	Notes []string `json:"notes,omitempty"`
+	// Corrections are the notes the page's JSON-LD declares on its
+	// article (schema.org correction); see also internal/correction for
+	// those written in the text.
+	Corrections []string `json:"corrections,omitempty"`
 }
 
 // MaxPageSize is the largest page Extract reads, the fetcher's own cap.
@@ -129,7 +133,8 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 	}
 	h := readHead(doc, u)
 	base := baseURL(h.base, u)
-	m := readMetadata(h, readSchema(h.jsonLD), u, base, time.Now())
+	sch := readSchema(h.jsonLD)
+	m := readMetadata(h, sch, u, base, time.Now())
 
 	prep := prepare(doc, base, o.Pictures)
 	if m.published.IsZero() {
@@ -168,6 +173,7 @@ func (o Options) Extract(page []byte, pageURL string) (a *Article, err error) {
 		Text:         text,
 		HTML:         body,
 		Notes:        m.notes,
+		Corrections:  sch.corrections,
 	}, nil
 }
 

@@ -23,6 +23,9 @@ type schema struct {
 	image     string
 	url       string
 	lang      string
+	// corrections are the article's schema.org correction notes: text,
+	// or CorrectionComment objects with a text.
+	corrections []string
 }
 
 // articleTypes are the schema.org types that describe a news article or
@@ -106,6 +109,7 @@ func readSchema(scripts []string) *schema {
 	}
 	s.published = ldText(article["datePublished"])
 	s.modified = ldText(article["dateModified"])
+	s.corrections = ldCorrections(article["correction"])
 	if p := g.names(article["publisher"], 0); len(p) > 0 {
 		s.publisher = p[0]
 	}
@@ -340,4 +344,44 @@ func ldText(v any) string {
 		}
 	}
 	return ""
+}
+
+// maxCorrections bounds the notes read from one page's JSON-LD.
+const maxCorrections = 5
+
+// ldCorrections reads schema.org's correction property: a text, a
+// CorrectionComment (its text), or a list of either. A URL alone says
+// nothing a reader can be shown, and is left out.
+func ldCorrections(v any) []string {
+	var out []string
+	var add func(v any)
+	add = func(v any) {
+		if len(out) == maxCorrections {
+			return
+		}
+		switch v := v.(type) {
+		case string:
+			if t := ldText(v); t != "" && !strings.HasPrefix(t, "http://") && !strings.HasPrefix(t, "https://") {
+				out = append(out, t)
+			}
+		case map[string]any:
+			add(ldFirst(v, "text", "description", "@value"))
+		case []any:
+			for _, x := range v {
+				add(x)
+			}
+		}
+	}
+	add(v)
+	return out
+}
+
+// ldFirst returns the value of the first of obj's keys that is set.
+func ldFirst(obj map[string]any, keys ...string) any {
+	for _, k := range keys {
+		if v, ok := obj[k]; ok {
+			return v
+		}
+	}
+	return nil
 }

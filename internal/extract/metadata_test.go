@@ -271,3 +271,28 @@ func TestCleanLang(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONLDCorrections reads the notes a page declares with schema.org's
+// correction property, in each form it takes.
+func TestJSONLDCorrections(t *testing.T) {
+	for _, tc := range []struct {
+		name, ld string
+		want     []string
+	}{
+		{"Text", `"correction":"An earlier version misstated the vote."`, []string{"An earlier version misstated the vote."}},
+		{"CorrectionComment", `"correction":{"@type":"CorrectionComment","text":"The photo caption named the wrong ferry.","datePublished":"2024-03-02"}`,
+			[]string{"The photo caption named the wrong ferry."}},
+		{"List", `"correction":["First note.",{"@type":"CorrectionComment","text":"Second note."}]`, []string{"First note.", "Second note."}},
+		{"URLOnly", `"correction":"https://www.example.com/corrections/42"`, nil},
+		{"None", `"headline":"H"`, nil},
+	} {
+		p := page(`<script type="application/ld+json">{"@type":"NewsArticle","headline":"Waters recede",`+tc.ld+`}</script>`, "")
+		a, err := Extract(p, "https://www.example.com/news/2024/flood-recedes")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !slices.Equal(a.Corrections, tc.want) {
+			t.Errorf("%s: Corrections = %q, want %q", tc.name, a.Corrections, tc.want)
+		}
+	}
+}

@@ -26,3 +26,20 @@ func TestPipelineNotesCorrections(t *testing.T) {
 		t.Fatalf("corrections: %+v, %v", list, err)
 	}
 }
+
+// TestPipelineNotesDeclaredCorrections records the notes a page declares
+// in its metadata (JSON-LD correction) with those of its text.
+func TestPipelineNotesDeclaredCorrections(t *testing.T) {
+	db := mustOpen(t)
+	ctx := context.Background()
+	a, _, err := ingest.NewPipeline(db).Add(ctx, ingest.Item{URL: "https://gazette.example/ferry", Title: "Ferry returns",
+		Source: "Gazette", Licence: "full", HTML: "<p>The ferry to Kestrel returned to service on Monday morning after repairs.</p>",
+		Corrections: []string{"An earlier version of this article gave the wrong day."}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := db.FindCorrections(ctx, herald.CorrectionFilter{ArticleID: a.ID})
+	if err != nil || len(list) != 1 || list[0].Text != "An earlier version of this article gave the wrong day." {
+		t.Fatalf("corrections: %+v, %v", list, err)
+	}
+}

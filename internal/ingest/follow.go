@@ -359,6 +359,7 @@ func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndicati
 			pages.add(item.HTML, page)
 			mergePage(&item, page)
 			item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
+			item.Corrections = page.Corrections
 		case strings.TrimSpace(item.HTML) == "":
 			return Item{}, err
 		default:
@@ -415,6 +416,7 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 	f.report(src, src.FeedURL, page.Notes)
 	mergePage(&item, page)
 	item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
+	item.Corrections = page.Corrections
 	item.Title = page.Title
 	_, created, err := f.Pipeline.Add(ctx, item)
 	if err != nil {

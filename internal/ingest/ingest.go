@@ -47,6 +47,8 @@ type Item struct {
 	// first re-check compares page with page (see Rechecker).
 	FromPage              bool
 	PageTitle, PageByline string
+	// Corrections are the notes the page declares in its metadata.
+	Corrections []string
 }
 
 // Pipeline checks, cleans and stores items.
@@ -168,7 +170,7 @@ func (p *Pipeline) noteCorrections(ctx context.Context, a *herald.Article, creat
 	if !created || p.Corrections == nil {
 		return nil
 	}
-	notes := correction.Find(a.Text)
+	notes := append(correction.Find(a.Text), a.Corrections...)
 	if len(notes) == 0 {
 		return nil
 	}
@@ -251,6 +253,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 	if it.FromPage {
 		a.PageHash = pageHash(oneLine(it.PageTitle), oneLine(it.PageByline), a.Text)
 	}
+	a.Corrections = it.Corrections
 	fp := dedup.New(a.Text)
 	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {

@@ -147,7 +147,7 @@ func (rc *Rechecker) Check(ctx context.Context, r *herald.Recheck) {
 	case out.Revision != nil:
 		rc.Logger.Info("article revised", "article", a.Slug, "version", a.Revisions+1)
 		// A correction usually arrives as a new version.
-		if notes := correction.Find(out.Revision.Text); len(notes) > 0 {
+		if notes := append(correction.Find(out.Revision.Text), out.Corrections...); len(notes) > 0 {
 			if err := rc.Store.AddCorrections(ctx, a.ID, notes); err != nil {
 				rc.Logger.Error("record corrections", "article", a.Slug, "err", err)
 			}
@@ -195,7 +195,7 @@ func (rc *Rechecker) outcome(ctx context.Context, r *herald.Recheck, a *herald.A
 		return rc.failed(out, fmt.Errorf("extract %s: %w", r.URL, err))
 	}
 	fresh, _, err := rc.Pipeline.prepare(Item{URL: a.OriginalURL, Title: page.Title, Byline: page.Byline, HTML: page.HTML,
-		Source: a.Source.Name, Licence: string(a.Licence), PublishedAt: a.PublishedAt, Lang: a.Lang})
+		Source: a.Source.Name, Licence: string(a.Licence), PublishedAt: a.PublishedAt, Lang: a.Lang, Corrections: page.Corrections})
 	if err != nil {
 		return rc.failed(out, err)
 	}
@@ -215,6 +215,7 @@ func (rc *Rechecker) outcome(ctx context.Context, r *herald.Recheck, a *herald.A
 		return out
 	}
 	out.Revision = &herald.Revision{Title: fresh.Title, Byline: fresh.Byline, HTML: fresh.HTML, Text: fresh.Text, Dedup: fresh.Dedup}
+	out.Corrections = fresh.Corrections
 	return out
 }
 
