@@ -87,6 +87,10 @@ type Article struct {
 	// metadata (JSON-LD correction), for the pipeline to record with those
 	// found in its text. Not filled by Find methods.
 	Corrections []string
+	// PageETag and PageLastModified are the validators of the page the
+	// article was read from, kept with its re-check schedule so that its
+	// first re-check is a conditional request. Not filled by Find methods.
+	PageETag, PageLastModified string
 	// PageHash identifies the words of the article's page when the
 	// pipeline read it from its page (see ingest.Rechecker), so that its
 	// first re-check compares page with page; "" when it came from its

@@ -356,10 +356,9 @@ func (f *Follower) itemFor(ctx context.Context, src *herald.Source, it syndicati
 		switch {
 		case err == nil:
 			f.report(src, it.URL, page.Notes)
-			pages.add(item.HTML, page)
-			mergePage(&item, page)
-			item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
-			item.Corrections = page.Corrections
+			pages.add(item.HTML, page.Article)
+			mergePage(&item, page.Article)
+			fromPage(&item, page)
 		case strings.TrimSpace(item.HTML) == "":
 			return Item{}, err
 		default:
@@ -414,9 +413,8 @@ func (f *Follower) checkPage(ctx context.Context, src *herald.Source) (int, hint
 	}
 	item := Item{URL: src.FeedURL, Source: src.Name, SourceURL: src.Homepage, Licence: string(src.Licence), Images: src.Images, ItemKey: key}
 	f.report(src, src.FeedURL, page.Notes)
-	mergePage(&item, page)
-	item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
-	item.Corrections = page.Corrections
+	mergePage(&item, page.Article)
+	fromPage(&item, page)
 	item.Title = page.Title
 	_, created, err := f.Pipeline.Add(ctx, item)
 	if err != nil {
@@ -442,7 +440,15 @@ func (f *Follower) report(src *herald.Source, url string, notes []string) {
 // pictures of its body when src's articles show them all (see
 // ArticleImages), so that they are named for the fetch worker as a
 // feed's body's are.
-func (f *Follower) extractPage(ctx context.Context, url string, src *herald.Source) (*extract.Article, error) {
+// readPage is an article page as extracted, with the validators its
+// server sent, so that the article's first re-check can ask "changed
+// since?".
+type readPage struct {
+	*extract.Article
+	ETag, LastModified string
+}
+
+func (f *Follower) extractPage(ctx context.Context, url string, src *herald.Source) (*readPage, error) {
 	resp, err := f.get(ctx, fetch.Request{URL: url})
 	if err != nil {
 		return nil, err
@@ -454,7 +460,15 @@ func (f *Follower) extractPage(ctx context.Context, url string, src *herald.Sour
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", url, err)
 	}
-	return page, nil
+	return &readPage{Article: page, ETag: resp.ETag, LastModified: resp.LastModified}, nil
+}
+
+// fromPage marks item as read from page: its hash, validators and
+// declared corrections come from there.
+func fromPage(item *Item, page *readPage) {
+	item.FromPage, item.PageTitle, item.PageByline = true, page.Title, page.Byline
+	item.PageETag, item.PageLastModified = page.ETag, page.LastModified
+	item.Corrections = page.Corrections
 }
 
 func (f *Follower) get(ctx context.Context, r fetch.Request) (*fetch.Response, error) {

@@ -49,6 +49,9 @@ type Item struct {
 	PageTitle, PageByline string
 	// Corrections are the notes the page declares in its metadata.
 	Corrections []string
+	// PageETag and PageLastModified are the validators the page was
+	// sent with.
+	PageETag, PageLastModified string
 }
 
 // Pipeline checks, cleans and stores items.
@@ -254,6 +257,7 @@ func (p *Pipeline) prepare(it Item) (*herald.Article, []string, error) {
 		a.PageHash = pageHash(oneLine(it.PageTitle), oneLine(it.PageByline), a.Text)
 	}
 	a.Corrections = it.Corrections
+	a.PageETag, a.PageLastModified = it.PageETag, it.PageLastModified
 	fp := dedup.New(a.Text)
 	a.Dedup = herald.Fingerprint{Hash: fp.Hash, Bands: dedup.FileBands(fp.Bands(), a.PublishedAt), Signature: fp.Encode()}
 	if err := a.Validate(); err != nil {

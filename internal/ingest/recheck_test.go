@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -21,8 +22,11 @@ type changingOrigin struct {
 	status  int
 	paywall bool
 	title   string // the page's headline; the feed's stays the same
-	extra   string // paragraphs after the article's own
-	stamp   string // the "Updated" line outlets rewrite on every load
+	// notModified counts the article page's 304 answers: the page carries
+	// an ETag of its bytes.
+	notModified int
+	extra       string // paragraphs after the article's own
+	stamp       string // the "Updated" line outlets rewrite on every load
 }
 
 const recheckArticle = "The harbour council met on Monday evening to debate the height of the new sea wall and its cost to the town. "
@@ -52,9 +56,17 @@ func (o *changingOrigin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if title == "" {
 			title = "Council debates the wall"
 		}
-		fmt.Fprintf(w, `<html><head><title>%s</title></head><body><article><h1>%[1]s</h1>
+		page := fmt.Sprintf(`<html><head><title>%s</title></head><body><article><h1>%[1]s</h1>
 <p>%s</p><p>%s</p><p>%s</p><p>%s</p>%s</article></body></html>`,
 			title, o.stamp, strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 4), strings.Repeat(recheckArticle, 3), o.extra)
+		etag := fmt.Sprintf(`"%x"`, sha256.Sum256([]byte(page)))
+		w.Header().Set("ETag", etag)
+		if r.Header.Get("If-None-Match") == etag {
+			o.notModified++
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		fmt.Fprint(w, page)
 	}
 }
 
@@ -115,6 +127,11 @@ func TestRechecker(t *testing.T) {
 
 	if got := recheck(); got.Revisions != 1 {
 		t.Errorf("the same page made version %d", got.Revisions)
+	}
+	var answered304 int
+	origin.set(func(o *changingOrigin) { answered304 = o.notModified })
+	if answered304 != 1 {
+		t.Errorf("the first re-check of an unchanged page got %d answers 304, want 1: it asks with the page's ETag", answered304)
 	}
 	origin.set(func(o *changingOrigin) {
 		o.extra = "<p>The vote was postponed to Thursday after the engineers asked for another survey of the harbour floor.</p>" +

@@ -278,9 +278,9 @@ func writeArticle(ctx context.Context, tx pgx.Tx, a *herald.Article, row *insert
 			id, now.Add(herald.RelatedHold))
 	}
 	after.exec("schedule re-check", `
-		INSERT INTO article_rechecks (article_id, due_at, page_hash)
-		SELECT $1, $2, $4 FROM sources WHERE id = $3 AND feed_url <> '' AND removed_at IS NULL`,
-		id, store.FirstRecheck(row.created), a.Source.ID, a.PageHash)
+		INSERT INTO article_rechecks (article_id, due_at, page_hash, etag, last_modified)
+		SELECT $1, $2, $4, $5, $6 FROM sources WHERE id = $3 AND feed_url <> '' AND removed_at IS NULL`,
+		id, store.FirstRecheck(row.created), a.Source.ID, a.PageHash, a.PageETag, a.PageLastModified)
 	return after, nil
 }
 

@@ -220,9 +220,9 @@ func writeArticle(ctx context.Context, tx *sql.Tx, a *herald.Article, row *inser
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO article_rechecks (article_id, due_at, page_hash)
-		SELECT ?, ?, ? FROM sources WHERE id = ? AND feed_url <> '' AND removed_at IS NULL`,
-		id, nanos(store.FirstRecheck(row.created)), a.PageHash, a.Source.ID); err != nil {
+		INSERT INTO article_rechecks (article_id, due_at, page_hash, etag, last_modified)
+		SELECT ?, ?, ?, ?, ? FROM sources WHERE id = ? AND feed_url <> '' AND removed_at IS NULL`,
+		id, nanos(store.FirstRecheck(row.created)), a.PageHash, a.PageETag, a.PageLastModified, a.Source.ID); err != nil {
 		return err
 	}
 	return nil
