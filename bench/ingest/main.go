@@ -68,6 +68,7 @@ import (
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/bench/internal/machine"
+	"github.com/herald-news/herald/bench/internal/newstext"
 	"github.com/herald-news/herald/internal/fetch"
 	"github.com/herald-news/herald/internal/ingest"
 	"github.com/herald-news/herald/internal/postgres"
@@ -409,7 +410,7 @@ type sampleStats struct {
 var furniture = []string{"Share on Facebook", "Advertisement", "Most read", "All rights reserved", "morning newsletter",
 	"Post comment", "Cookie settings", "Skip to content", "Photograph:", "Topics:", "Newsroom", "Copy link"}
 
-func (s *sampleStats) check(got *herald.Article, want *article, private bool) {
+func (s *sampleStats) check(got *herald.Article, want *newstext.Article, private bool) {
 	if s.Furniture == nil {
 		s.Furniture = map[string]int{}
 	}
@@ -419,7 +420,7 @@ func (s *sampleStats) check(got *herald.Article, want *article, private bool) {
 			s.Furniture[f]++
 		}
 	}
-	for _, c := range commentLines {
+	for _, c := range newstext.CommentLines {
 		if strings.Contains(got.Text, c) {
 			s.Furniture["a reader's comment"]++
 			break

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/herald-news/herald/bench/internal/newstext"
 	"html/template"
 	"io"
 	"math/rand/v2"
@@ -40,11 +41,11 @@ func newWorld(cfg config) *world {
 		hostIndex: map[string]int{}}
 	papers := strings.Fields("Courier Gazette Post Times Chronicle Echo Observer Mercury Argus Record Standard Journal")
 	seen := map[string]bool{}
-	g := textGen{rand.New(rand.NewPCG(cfg.Seed, 1<<40))}
+	g := newstext.NewGen(rand.New(rand.NewPCG(cfg.Seed, 1<<40)))
 	for h := range w.hosts {
 		name := ""
 		for name == "" || seen[name] {
-			name = "The " + g.name() + " " + g.pick(papers)
+			name = "The " + g.Name() + " " + g.Pick(papers)
 		}
 		seen[name] = true
 		w.outlets = append(w.outlets, name)
@@ -98,9 +99,9 @@ func (w *world) private(i, j int) bool { return j == w.items-1 && w.hasPrivate(i
 // sourceName is feed i's name in Herald: the outlet and the section.
 func (w *world) sourceName(i int) string {
 	h, k := w.feedHost(i)
-	name := w.outlets[h] + " " + sections[k%len(sections)]
-	if k >= len(sections) {
-		name += " " + strconv.Itoa(k/len(sections)+1)
+	name := w.outlets[h] + " " + newstext.Sections[k%len(newstext.Sections)]
+	if k >= len(newstext.Sections) {
+		name += " " + strconv.Itoa(k/len(newstext.Sections)+1)
 	}
 	return name
 }
@@ -116,14 +117,14 @@ func (w *world) feedURL(i int) string {
 }
 
 // article is item j of feed i; item 0 is the newest.
-func (w *world) article(i, j int) *article {
+func (w *world) article(i, j int) *newstext.Article {
 	key := uint64(i)<<20 | uint64(j)
-	return newArticle(rand.New(rand.NewPCG(w.seed, key)), rand.New(rand.NewPCG(w.seed, key|1<<62)), w.published(i, j))
+	return newstext.NewArticle(rand.New(rand.NewPCG(w.seed, key)), rand.New(rand.NewPCG(w.seed, key|1<<62)), w.published(i, j))
 }
 
 // head is item j of feed i without its body.
-func (w *world) head(i, j int) *article {
-	return newArticle(rand.New(rand.NewPCG(w.seed, uint64(i)<<20|uint64(j))), nil, w.published(i, j))
+func (w *world) head(i, j int) *newstext.Article {
+	return newstext.NewArticle(rand.New(rand.NewPCG(w.seed, uint64(i)<<20|uint64(j))), nil, w.published(i, j))
 }
 
 func (w *world) published(i, j int) time.Time {
@@ -131,13 +132,13 @@ func (w *world) published(i, j int) time.Time {
 }
 
 // articleURL is where item j of feed i, a, is.
-func (w *world) articleURL(i, j int, a *article) string {
+func (w *world) articleURL(i, j int, a *newstext.Article) string {
 	h, k := w.feedHost(i)
 	dir := "articles"
 	if w.private(i, j) {
 		dir = "private"
 	}
-	return fmt.Sprintf("http://%s/%s/%d/%d-%s.html", w.hostName(h), dir, k, j, slug(a.Title))
+	return fmt.Sprintf("http://%s/%s/%d/%d-%s.html", w.hostName(h), dir, k, j, newstext.Slug(a.Title))
 }
 
 // Counts of what the world holds.
@@ -254,7 +255,7 @@ func (w *world) rss(i int) ([]byte, error) {
 		Title: w.sourceName(i), Link: w.homepage(i), Desc: "The latest from " + w.sourceName(i), Lang: "en",
 		Updated: w.base.Format(time.RFC1123Z)}
 	for j := range w.items {
-		var a *article
+		var a *newstext.Article
 		if w.full(i) {
 			a = w.article(i, j)
 		} else {
@@ -262,9 +263,9 @@ func (w *world) rss(i int) ([]byte, error) {
 		}
 		u := w.articleURL(i, j, a)
 		it := rssItem{Title: a.Title, Link: u, GUID: u, PubDate: a.Published.Format(time.RFC1123Z),
-			Creator: strings.TrimPrefix(a.Byline, "By "), Category: sections[k%len(sections)], Description: a.Summary}
+			Creator: strings.TrimPrefix(a.Byline, "By "), Category: newstext.Sections[k%len(newstext.Sections)], Description: a.Summary}
 		if w.full(i) {
-			it.Encoded = &cdata{Text: a.bodyHTML()}
+			it.Encoded = &cdata{Text: a.BodyHTML()}
 		}
 		if j%3 == 0 {
 			it.Enclosure = &encl{URL: fmt.Sprintf("http://%s/img/%d-%d.jpg", w.hostName(h), k, j), Type: "image/jpeg", Length: 48213}
@@ -285,7 +286,7 @@ type link struct{ URL, Title string }
 
 type pageData struct {
 	Outlet, Section, URL, Image string
-	Article                     *article
+	Article                     *newstext.Article
 	Body                        template.HTML
 	PrivateNav                  bool
 	Related                     []link
@@ -297,8 +298,8 @@ type pageData struct {
 func (w *world) page(i, j int) ([]byte, error) {
 	h, k := w.feedHost(i)
 	a := w.article(i, j)
-	d := pageData{Outlet: w.outlets[h], Section: sections[k%len(sections)], URL: w.articleURL(i, j, a), Article: a,
-		Body: template.HTML(a.bodyHTML()), PrivateNav: (i+j)%4 == 0,
+	d := pageData{Outlet: w.outlets[h], Section: newstext.Sections[k%len(newstext.Sections)], URL: w.articleURL(i, j, a), Article: a,
+		Body: template.HTML(a.BodyHTML()), PrivateNav: (i+j)%4 == 0,
 		Image: fmt.Sprintf("http://%s/img/%d-%d.jpg", w.hostName(h), k, j)}
 	for jj := range min(w.items, 6) {
 		if jj != j {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"github.com/herald-news/herald/bench/internal/newstext"
 	"html/template"
 	"math/rand/v2"
 	"net/http"
@@ -65,11 +66,11 @@ func newWorld(cfg config, c *clock) *world {
 		change: cfg.Change, cosmetic: cfg.Cosmetic, gone: cfg.Gone, seed: cfg.Seed, clock: c, hostIndex: map[string]int{}}
 	papers := strings.Fields("Courier Gazette Post Times Chronicle Echo Observer Mercury Argus Record Standard Journal")
 	seen := map[string]bool{}
-	g := textGen{rand.New(rand.NewPCG(cfg.Seed, 1<<40))}
+	g := newstext.NewGen(rand.New(rand.NewPCG(cfg.Seed, 1<<40)))
 	for h := range w.hosts {
 		name := ""
 		for name == "" || seen[name] {
-			name = "The " + g.name() + " " + g.pick(papers)
+			name = "The " + g.Name() + " " + g.Pick(papers)
 		}
 		seen[name] = true
 		w.outlets = append(w.outlets, name)
@@ -93,7 +94,7 @@ func (w *world) full(i int) bool { return int(float64(i+1)*w.share) > int(float6
 
 func (w *world) sourceName(i int) string {
 	h, k := w.feedHost(i)
-	return fmt.Sprintf("%s %s %d", w.outlets[h], sections[k%len(sections)], k)
+	return fmt.Sprintf("%s %s %d", w.outlets[h], newstext.Sections[k%len(newstext.Sections)], k)
 }
 
 func (w *world) homepage(i int) string {
@@ -140,12 +141,12 @@ func (w *world) kindOf(i, j int) kind {
 	return static
 }
 
-func (w *world) article(i, j int) *article {
-	return newArticle(rand.New(rand.NewPCG(w.seed, w.key(i, j))), rand.New(rand.NewPCG(w.seed, w.key(i, j)|1<<62)), w.published(i, j))
+func (w *world) article(i, j int) *newstext.Article {
+	return newstext.NewArticle(rand.New(rand.NewPCG(w.seed, w.key(i, j))), rand.New(rand.NewPCG(w.seed, w.key(i, j)|1<<62)), w.published(i, j))
 }
 
-func (w *world) head(i, j int) *article {
-	return newArticle(rand.New(rand.NewPCG(w.seed, w.key(i, j))), nil, w.published(i, j))
+func (w *world) head(i, j int) *newstext.Article {
+	return newstext.NewArticle(rand.New(rand.NewPCG(w.seed, w.key(i, j))), nil, w.published(i, j))
 }
 
 // parseArticle is the feed and item of an article page's path.
@@ -162,9 +163,9 @@ func (w *world) parseArticle(host, path string) (i, j int, ok bool) {
 	return i, j, ok && err1 == nil && err2 == nil && j >= 0
 }
 
-func (w *world) articleURL(i, j int, a *article) string {
+func (w *world) articleURL(i, j int, a *newstext.Article) string {
 	h, k := w.feedHost(i)
-	return fmt.Sprintf("http://%s/articles/%d/%d-%s.html", w.hostName(h), k, j, slug(a.Title))
+	return fmt.Sprintf("http://%s/articles/%d/%d-%s.html", w.hostName(h), k, j, newstext.Slug(a.Title))
 }
 
 // version is the version of a changing article at age: 0, 1 or 2.
@@ -259,7 +260,7 @@ func (w *world) rss(i int, t time.Time) ([]byte, error) {
 		Title: w.sourceName(i), Link: w.homepage(i), Desc: "The latest from " + w.sourceName(i)}
 	last := w.latest(i, t)
 	for j := last; j >= 0 && j > last-w.show; j-- {
-		var a *article
+		var a *newstext.Article
 		if w.full(i) {
 			a = w.article(i, j)
 		} else {
@@ -269,7 +270,7 @@ func (w *world) rss(i int, t time.Time) ([]byte, error) {
 		it := rssItem{Title: a.Title, Link: u, GUID: u, PubDate: a.Published.Format(time.RFC1123Z),
 			Creator: strings.TrimPrefix(a.Byline, "By "), Description: a.Summary}
 		if w.full(i) {
-			it.Encoded = &cdata{Text: a.bodyHTML()}
+			it.Encoded = &cdata{Text: a.BodyHTML()}
 		}
 		doc.Items = append(doc.Items, it)
 	}
@@ -283,7 +284,7 @@ func (w *world) rss(i int, t time.Time) ([]byte, error) {
 
 type pageData struct {
 	Outlet, Section, URL string
-	Article              *article
+	Article              *newstext.Article
 	Body                 template.HTML
 	Cosmetic             bool
 	Updated              string
@@ -301,9 +302,9 @@ func (w *world) page(i, j int, s *served, t time.Time, loads int) ([]byte, error
 	a := w.article(i, j)
 	if s.version >= 1 {
 		// An update: a new paragraph at the end.
-		g := textGen{rand.New(rand.NewPCG(w.seed, w.key(i, j)|1<<60))}
-		sent, _ := g.sentence(g.entities())
-		a.Paras = append(a.Paras, para{Kind: "p", Text: "Update: " + sent})
+		g := newstext.NewGen(rand.New(rand.NewPCG(w.seed, w.key(i, j)|1<<60)))
+		sent, _ := g.Sentence(g.Entities())
+		a.Paras = append(a.Paras, newstext.Para{Kind: "p", Text: "Update: " + sent})
 	}
 	if s.version >= 2 {
 		// A figure corrected: one word of the first paragraph replaced.
@@ -312,8 +313,8 @@ func (w *world) page(i, j int, s *served, t time.Time, loads int) ([]byte, error
 		words[len(words)/2] = "412"
 		p.Text = strings.Join(words, " ")
 	}
-	d := pageData{Outlet: w.outlets[h], Section: sections[k%len(sections)], URL: w.articleURL(i, j, a), Article: a,
-		Body: template.HTML(a.bodyHTML())}
+	d := pageData{Outlet: w.outlets[h], Section: newstext.Sections[k%len(newstext.Sections)], URL: w.articleURL(i, j, a), Article: a,
+		Body: template.HTML(a.BodyHTML())}
 	if s.kind == cosmetic {
 		d.Cosmetic = true
 		d.Updated = t.Format("2 January 2006, 15:04:05")

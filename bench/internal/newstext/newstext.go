@@ -1,4 +1,8 @@
-package main
+// Package newstext makes up news articles for the benchmarks: text with
+// the shape of news copy (varied paragraphs, names that recur within an
+// article, quotes, numbers) drawn from seeded random streams, so that a
+// world of outlets can be served again identically.
+package newstext
 
 import (
 	"fmt"
@@ -68,11 +72,11 @@ Association Bank Energy Transport Health Water Rail Housing Board Agency`)
 
 var placeKinds = strings.Fields(`ton ford bury field mouth wick stead haven gate bridge`)
 
-// sections name the feeds of one outlet.
-var sections = strings.Fields(`News World Politics Business Economy Science Health Education Environment
+// Sections name the feeds of one outlet.
+var Sections = strings.Fields(`News World Politics Business Economy Science Health Education Environment
 Technology Transport Housing Culture Books Music Film Sport Football Weather Opinion`)
 
-var commentLines = []string{
+var CommentLines = []string{
 	"Been saying this for years and nobody listens.",
 	"Who is paying for all this? Not the people who decided it.",
 	"Great reporting, thank you for covering the story properly.",
@@ -83,18 +87,21 @@ var commentLines = []string{
 	"My neighbour works there and says the figures are wrong.",
 }
 
-// textGen makes text from one random stream.
-type textGen struct {
+// Gen makes text from one random stream.
+type Gen struct {
 	r *rand.Rand
 }
 
-// word returns a common word, favouring the front of the list.
-func (g textGen) word() string {
+// NewGen returns a Gen drawing from r.
+func NewGen(r *rand.Rand) Gen { return Gen{r} }
+
+// Word returns a common word, favouring the front of the list.
+func (g Gen) Word() string {
 	x := g.r.Float64()
 	return commonWords[int(x*x*x*float64(len(commonWords)))]
 }
 
-func (g textGen) name() string {
+func (g Gen) Name() string {
 	var b strings.Builder
 	for i := range 2 + g.r.IntN(2) {
 		s := syllables[g.r.IntN(len(syllables))]
@@ -106,52 +113,52 @@ func (g textGen) name() string {
 	return b.String()
 }
 
-func (g textGen) person() string { return g.name() + " " + g.name() }
-func (g textGen) place() string  { return g.name() + placeKinds[g.r.IntN(len(placeKinds))] }
-func (g textGen) org() string    { return g.name() + " " + orgKinds[g.r.IntN(len(orgKinds))] }
+func (g Gen) Person() string { return g.Name() + " " + g.Name() }
+func (g Gen) Place() string  { return g.Name() + placeKinds[g.r.IntN(len(placeKinds))] }
+func (g Gen) Org() string    { return g.Name() + " " + orgKinds[g.r.IntN(len(orgKinds))] }
 
-// entities are the names one article keeps coming back to.
-type entities struct {
+// Entities are the names one article keeps coming back to.
+type Entities struct {
 	people, places, orgs []string
 }
 
-func (g textGen) entities() entities {
-	e := entities{}
+func (g Gen) Entities() Entities {
+	e := Entities{}
 	for range 1 + g.r.IntN(3) {
-		e.people = append(e.people, g.person())
+		e.people = append(e.people, g.Person())
 	}
 	for range 1 + g.r.IntN(2) {
-		e.places = append(e.places, g.place())
+		e.places = append(e.places, g.Place())
 	}
 	for range 1 + g.r.IntN(2) {
-		e.orgs = append(e.orgs, g.org())
+		e.orgs = append(e.orgs, g.Org())
 	}
 	return e
 }
 
-func (g textGen) pick(list []string) string { return list[g.r.IntN(len(list))] }
+func (g Gen) Pick(list []string) string { return list[g.r.IntN(len(list))] }
 
-// sentence returns one sentence of 6 to 27 words and names, and how many
+// Sentence returns one sentence of 6 to 27 words and names, and how many
 // words it has.
-func (g textGen) sentence(e entities) (string, int) {
+func (g Gen) Sentence(e Entities) (string, int) {
 	n := 6 + g.r.IntN(14) + g.r.IntN(8)
 	words := make([]string, 0, n+4)
 	for len(words) < n {
 		switch x := g.r.IntN(40); {
 		case x == 0:
-			words = append(words, g.pick(e.people))
+			words = append(words, g.Pick(e.people))
 		case x == 1:
-			words = append(words, g.pick(e.places))
+			words = append(words, g.Pick(e.places))
 		case x == 2:
-			words = append(words, g.pick(e.orgs))
+			words = append(words, g.Pick(e.orgs))
 		case x == 3:
 			words = append(words, fmt.Sprint(2+g.r.IntN(980)))
 		default:
-			words = append(words, g.word())
+			words = append(words, g.Word())
 		}
 	}
 	if g.r.IntN(6) == 0 {
-		words = append(words, "said", g.pick(e.people))
+		words = append(words, "said", g.Pick(e.people))
 	}
 	s := strings.Join(words, " ")
 	s = strings.ToUpper(s[:1]) + s[1:] + "."
@@ -161,79 +168,79 @@ func (g textGen) sentence(e entities) (string, int) {
 	return s, len(strings.Fields(s)) // names are two words or more
 }
 
-// article is one made-up article, as both its page and its feed item show it.
-type article struct {
+// Article is one made-up article, as both its page and its feed item show it.
+type Article struct {
 	Title     string
 	Byline    string
 	Published time.Time
 	Summary   string // one sentence, plain text, for the feed
-	Paras     []para // the body; nil when only the head was made
+	Paras     []Para // the body; nil when only the head was made
 	Words     int    // in the body
-	Comments  []comment
+	Comments  []Comment
 }
 
-// para is one block of the body.
-type para struct {
+// Para is one block of the body.
+type Para struct {
 	Kind string // "p", "h2" or "blockquote"
 	Text string
 }
 
-type comment struct{ Who, Text string }
+type Comment struct{ Who, Text string }
 
-// newArticle makes an article from two random streams: head gives the
+// NewArticle makes an article from two random streams: head gives the
 // title, byline, summary and the names the article is about, body (if not
 // nil) the body of 220 to 900 words, in paragraphs of one to five
 // sentences with now and then a subheading or a pull quote, and the
 // readers' comments. Feeds that carry only summaries, and lists of related
 // links, need the head alone, which is much cheaper.
-func newArticle(head, body *rand.Rand, published time.Time) *article {
-	g := textGen{head}
-	e := g.entities()
-	a := &article{Published: published, Byline: "By " + g.person()}
-	title := []string{g.pick(e.places)}
+func NewArticle(head, body *rand.Rand, published time.Time) *Article {
+	g := Gen{head}
+	e := g.Entities()
+	a := &Article{Published: published, Byline: "By " + g.Person()}
+	title := []string{g.Pick(e.places)}
 	for range 4 + head.IntN(6) {
-		title = append(title, g.word())
+		title = append(title, g.Word())
 	}
-	title = append(title, g.pick(e.orgs))
+	title = append(title, g.Pick(e.orgs))
 	a.Title = strings.ToUpper(title[0][:1]) + strings.Join(title, " ")[1:]
-	a.Summary, _ = g.sentence(e)
+	a.Summary, _ = g.Sentence(e)
 	if body == nil {
 		return a
 	}
 
-	g = textGen{body}
+	g = Gen{body}
 	target := 220 + body.IntN(300) + body.IntN(400)
 	for a.Words < target {
 		if len(a.Paras) > 2 && body.IntN(9) == 0 {
-			w := g.word()
-			h := strings.ToUpper(w[:1]) + w[1:] + " " + g.word() + " " + g.pick(e.places)
-			a.Paras = append(a.Paras, para{Kind: "h2", Text: h})
+			w := g.Word()
+			h := strings.ToUpper(w[:1]) + w[1:] + " " + g.Word() + " " + g.Pick(e.places)
+			a.Paras = append(a.Paras, Para{Kind: "h2", Text: h})
 			a.Words += len(strings.Fields(h))
 			continue
 		}
 		if len(a.Paras) > 2 && body.IntN(12) == 0 {
-			s, n := g.sentence(e)
-			a.Paras = append(a.Paras, para{Kind: "blockquote", Text: s})
+			s, n := g.Sentence(e)
+			a.Paras = append(a.Paras, Para{Kind: "blockquote", Text: s})
 			a.Words += n
 			continue
 		}
 		var p []string
 		for range 1 + body.IntN(5) {
-			s, n := g.sentence(e)
+			s, n := g.Sentence(e)
 			p = append(p, s)
 			a.Words += n
 		}
-		a.Paras = append(a.Paras, para{Kind: "p", Text: strings.Join(p, " ")})
+		a.Paras = append(a.Paras, Para{Kind: "p", Text: strings.Join(p, " ")})
 	}
 	for range body.IntN(5) {
-		a.Comments = append(a.Comments, comment{Who: strings.ToLower(g.name()) + fmt.Sprint(body.IntN(100)), Text: g.pick(commentLines)})
+		a.Comments = append(a.Comments, Comment{Who: strings.ToLower(g.Name()) + fmt.Sprint(body.IntN(100)), Text: g.Pick(CommentLines)})
 	}
 	return a
 }
 
-// bodyHTML is the article's body as the feed's content:encoded and the
+// BodyHTML is the article's body as the feed's content:encoded and the
 // page's article element carry it.
-func (a *article) bodyHTML() string {
+func (a *Article) BodyHTML() string {
 	var b strings.Builder
 	for _, p := range a.Paras {
 		switch p.Kind {
@@ -246,8 +253,8 @@ func (a *article) bodyHTML() string {
 	return b.String()
 }
 
-// slug is the URL form of a title.
-func slug(title string) string {
+// Slug is the URL form of a title.
+func Slug(title string) string {
 	var words []string
 	for _, w := range strings.Fields(strings.ToLower(title)) {
 		w = strings.Map(func(r rune) rune {
