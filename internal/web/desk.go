@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,7 +240,7 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	f := herald.AuditFilter{Actor: strings.TrimSpace(q.Get("actor")), Kind: q.Get("kind"), Limit: adminPageSize}
-	if f.Kind != "" && !containsString(herald.AuditKinds, f.Kind) {
+	if f.Kind != "" && !slices.Contains(herald.AuditKinds, f.Kind) {
 		s.error(w, r, herald.Errorf(herald.EINVALID, "kind %q is not one of %s", f.Kind, strings.Join(herald.AuditKinds, ", ")))
 		return
 	}
@@ -267,15 +268,6 @@ func (s *Server) handleAuditLog(w http.ResponseWriter, r *http.Request) {
 		v.Next = "/admin/log?" + next.Encode()
 	}
 	s.renderPrivate(w, r, http.StatusOK, "desk_log.html", v)
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // passwordView is the form where a signed-in user changes their password.

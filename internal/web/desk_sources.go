@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ func (s *Server) handleDeskSources(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	v := sourcesView{deskView: s.deskView(u, "Sources", "/admin/sources", r), Query: strings.TrimSpace(q.Get("q")),
 		Status: q.Get("status"), Counts: map[string]int{}}
-	if v.Status != "" && !containsString(sourceStatuses, v.Status) {
+	if v.Status != "" && !slices.Contains(sourceStatuses, v.Status) {
 		s.error(w, r, herald.Errorf(herald.EINVALID, "status %q is not one of %s", v.Status, strings.Join(sourceStatuses, ", ")))
 		return
 	}

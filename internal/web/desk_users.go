@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strings"
+	"net/url"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/auth"
@@ -178,5 +178,5 @@ func (s *Server) handleJoin(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	http.Redirect(w, r, "/admin/signin?email="+strings.ReplaceAll(u.Email, "+", "%2B"), http.StatusSeeOther)
+	http.Redirect(w, r, "/admin/signin?email="+url.QueryEscape(u.Email), http.StatusSeeOther)
 }
