@@ -207,7 +207,7 @@ func (rc *Rechecker) outcome(ctx context.Context, r *herald.Recheck, a *herald.A
 	}
 	if changed, why := Revised(a, fresh); !changed {
 		rc.Logger.Debug("page changed, article did not", "article", a.Slug, "reason", why)
-		if herald.CountWords(fresh.Text) < herald.CountWords(a.Text)/2 {
+		if cutShort(a, fresh) != "" {
 			// A paywall or an error page: the next check reads it again
 			// against the page it had before.
 			out.PageHash = r.PageHash

@@ -59,12 +59,8 @@ const minWordsToJudge = 80
 // Revised reports whether fresh, the article as a re-check read it, is a
 // new version of current, and why not when it is not.
 func Revised(current, fresh *herald.Article) (bool, string) {
-	cur, now := herald.CountWords(current.Text), herald.CountWords(fresh.Text)
-	if cur >= minWordsToJudge && float64(now) < minRevisionShare*float64(cur) {
-		return false, "the page now gives far less text (a paywall or an error page?)"
-	}
-	if truncated(current.Text, fresh.Text) {
-		return false, "the page now gives only the start of the text (a paywall?)"
+	if why := cutShort(current, fresh); why != "" {
+		return false, why
 	}
 	if normalised(current.Title) != normalised(fresh.Title) || normalised(current.Byline) != normalised(fresh.Byline) {
 		return true, ""
@@ -73,6 +69,19 @@ func Revised(current, fresh *herald.Article) (bool, string) {
 		return true, ""
 	}
 	return false, "only whitespace or boilerplate changed"
+}
+
+// cutShort says why fresh is current cut short, a paywall or an error
+// page rather than a rewrite, or "" when it is not.
+func cutShort(current, fresh *herald.Article) string {
+	cur, now := herald.CountWords(current.Text), herald.CountWords(fresh.Text)
+	switch {
+	case cur >= minWordsToJudge && float64(now) < minRevisionShare*float64(cur):
+		return "the page now gives far less text (a paywall or an error page?)"
+	case truncated(current.Text, fresh.Text):
+		return "the page now gives only the start of the text (a paywall?)"
+	}
+	return ""
 }
 
 // truncated reports whether fresh is the start of current cut short,
