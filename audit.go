@@ -111,3 +111,17 @@ type AuditService interface {
 	// FindAudit returns the entries f selects, newest first.
 	FindAudit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 }
+
+// ErrAlreadyDone is the error of an audited call whose entry carries a
+// Request the log holds already: a second submit of the same form, which
+// changes nothing.
+func ErrAlreadyDone() *Error {
+	return &Error{Code: ECONFLICT, Message: alreadyDone}
+}
+
+const alreadyDone = "already done: this request was made before"
+
+// IsAlreadyDone reports whether err is ErrAlreadyDone's.
+func IsAlreadyDone(err error) bool {
+	return ErrorCode(err) == ECONFLICT && ErrorMessage(err) == alreadyDone
+}

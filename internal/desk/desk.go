@@ -126,14 +126,10 @@ func onField(field string, err error) error {
 	return &FieldError{Field: field, Message: herald.ErrorMessage(err), Code: code}
 }
 
-// errAlreadyDone says a's request acted before.
-var errAlreadyDone = herald.Errorf(herald.ECONFLICT, "already done: this request was made before")
-
 // AlreadyDone reports whether err says a's request acted before: a form
 // submitted twice. The action happened once; the desk shows its result.
 func AlreadyDone(err error, a Actor) bool {
-	return a.Request != "" && herald.ErrorCode(err) == herald.ECONFLICT &&
-		strings.HasPrefix(herald.ErrorMessage(err), "already done")
+	return a.Request != "" && herald.IsAlreadyDone(err)
 }
 
 // settle returns "already done" for the failure of a's action when its
@@ -146,7 +142,7 @@ func (d *Desk) settle(ctx context.Context, a Actor, err error) error {
 	}
 	done, ferr := d.Store.FindAudit(ctx, herald.AuditFilter{Request: a.Request, Limit: 1})
 	if ferr == nil && len(done) > 0 {
-		return errAlreadyDone
+		return herald.ErrAlreadyDone()
 	}
 	return err
 }

@@ -36,7 +36,7 @@ func writeAudit(ctx context.Context, tx pgx.Tx, now time.Time) error {
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		e.At, e.Actor, e.Action, e.Subject, e.Before, e.After, request).Scan(&e.ID)
 	if isUniqueViolation(err) {
-		return store.AlreadyDone()
+		return herald.ErrAlreadyDone()
 	}
 	if err != nil {
 		return fmt.Errorf("write audit entry: %w", err)

@@ -34,7 +34,7 @@ func writeAudit(ctx context.Context, tx *sql.Tx, now time.Time) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		nanos(e.At), e.Actor, e.Action, e.Subject, e.Before, e.After, request).Scan(&e.ID)
 	if isUniqueViolation(err) {
-		return store.AlreadyDone()
+		return herald.ErrAlreadyDone()
 	}
 	if err != nil {
 		return fmt.Errorf("write audit entry: %w", err)

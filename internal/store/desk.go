@@ -26,12 +26,6 @@ func Audit(ctx context.Context) (*herald.AuditEntry, error) {
 	return e, nil
 }
 
-// AlreadyDone is the error of a call whose audit entry carries a Request
-// the log holds already: a second submit of the same form.
-func AlreadyDone() error {
-	return herald.Errorf(herald.ECONFLICT, "already done: this request was made before")
-}
-
 // AuditQuery checks f and returns its page size, as ArticleFilter's
 // PageLimit does.
 func AuditQuery(f herald.AuditFilter) (limit int, err error) {
