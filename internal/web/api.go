@@ -210,11 +210,20 @@ func (s *Server) handleAPIArticles(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// articleID reads the article id of an API address.
+func articleID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
+	}
+	return id, nil
+}
+
 func (s *Server) handleAPIArticle(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, func() (*page, error) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id < 1 {
-			return nil, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
+		id, err := articleID(r)
+		if err != nil {
+			return nil, err
 		}
 		a, err := s.Store.FindArticleByID(r.Context(), id)
 		if herald.ErrorCode(err) == herald.ENOTFOUND {

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/herald-news/herald"
@@ -102,9 +101,9 @@ type apiRevision struct {
 
 func (s *Server) handleAPIRevisions(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, func() (*page, error) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id < 1 {
-			return nil, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
+		id, err := articleID(r)
+		if err != nil {
+			return nil, err
 		}
 		a, err := s.Store.FindArticleByID(r.Context(), id)
 		if err != nil {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/herald-news/herald"
 	"github.com/herald-news/herald/internal/related"
@@ -31,9 +30,9 @@ func (s *Server) relatedItems(ctx context.Context, a *herald.Article) ([]article
 
 func (s *Server) handleAPIRelated(w http.ResponseWriter, r *http.Request) {
 	s.serveCached(w, r, func() (*page, error) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil || id < 1 {
-			return nil, herald.Errorf(herald.EINVALID, "article id must be a positive whole number")
+		id, err := articleID(r)
+		if err != nil {
+			return nil, err
 		}
 		a, err := s.Store.FindArticleByID(r.Context(), id)
 		if err != nil {
